@@ -1,0 +1,93 @@
+package dev.mcdrop.backend;
+
+/**
+ * The narrow set of tensor ops a Bayesian CNN needs, implemented three times: a float64
+ * {@link dev.mcdrop.backend.ReferenceBackend} (the control in tests), the multi-threaded
+ * {@link dev.mcdrop.cpu.CpuBackend}, and {@link dev.mcdrop.cuda.CudaBackend}. Model code only
+ * calls this interface; it never asks which backend it has.
+ *
+ * <h2>Layout</h2>
+ * Activations are "CNHW": {@code [channels][columns][height][width]}, where a column is one image
+ * (deterministic layers) or one (sample, image) pair of the enlarged MC batch. With this layout a
+ * convolution over a whole chunk is one GEMM, {@code out[Cout][N·OH·OW] = W[Cout][K] ·
+ * cols[K][N·OH·OW]}, and a dense layer is {@code out[Dout][N] = W[Dout][Din] · x[Din][N]}.
+ * All matrices are row-major and densely packed; offsets are in elements.
+ *
+ * <h2>Rules</h2>
+ * Ops may run asynchronously; {@link #download} waits for everything before it. No op allocates.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name for logs: "reference", "cpu", "cuda". */
+    String name();
+
+    /** Human-readable details (device, threads, library versions). */
+    String describe();
+
+    Buffer allocate(long elements);
+
+    void upload(float[] src, int srcOffset, Buffer dst, long dstOffset, int count);
+
+    /** Copies to the host, after all previously issued ops finished. */
+    void download(Buffer src, long srcOffset, float[] dst, int dstOffset, int count);
+
+    /** Sets {@code count} elements to zero. */
+    void zero(Buffer buffer, long offset, long count);
+
+    /**
+     * Row-major {@code C[m×n] = A[m×k] · B[k×n] + beta·C}; {@code transA} means A is stored
+     * k×m, {@code transB} that B is stored n×k. Matrices are dense (leading dimension = stored
+     * row length).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              Buffer a, long aOffset, Buffer b, long bOffset, float beta, Buffer c, long cOffset);
+
+    /**
+     * Unfolds {@code in[Cin][columns][H][W]} into {@code cols[Cin·kh·kw][columns·OH·OW]}: row
+     * (ci, ky, kx), column (n, oy, ox) holds {@code in[ci][n][oy·s − pad + ky][ox·s − pad + kx]},
+     * or 0 outside the image.
+     */
+    void im2col(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer cols, long colsOffset);
+
+    /**
+     * In place on {@code x[channels][columns·plane]}: {@code x = act(x + bias[c])}, then, if
+     * {@code mask} is not null, dropout: {@code x = keep ? x·1/(1−p) : 0}, the element index
+     * being {@code c·plane + i} for position i of the plane.
+     */
+    void biasActivation(Buffer x, long xOffset, Buffer bias, int channels, int columns, int plane,
+                        Activation act, MaskSpec mask);
+
+    /**
+     * The first dropout of an MC run: {@code dst[c][n][i] = keep ? src[c][b(n)][i]·1/(1−p) : 0}
+     * where {@code src} is {@code [channels][batchImages][plane]}, computed once per image, and
+     * {@code b(n) = mask.pairs().batchIndexOf(n)}: the deterministic prefix is replicated into T
+     * samples as it is masked.
+     */
+    void expandDropout(Buffer src, long srcOffset, Buffer dst, long dstOffset,
+                       int channels, int columns, int plane, MaskSpec mask);
+
+    /** Pools {@code planes} planes of {@code g.height() × g.width()} into {@code g.outHeight() × g.outWidth()}. */
+    void pool(Buffer in, long inOffset, PoolGeometry g, int planes, Buffer out, long outOffset);
+
+    /** {@code out[c·plane + i][n] = in[c][n][i]}: PyTorch's flatten order, as a [features][columns] matrix. */
+    void flatten(Buffer in, long inOffset, int channels, int columns, int plane, Buffer out, long outOffset);
+
+    /** Column-wise softmax: {@code out[k][n] = exp(in[k][n]) / Σ_j exp(in[j][n])}, max-subtracted. */
+    void softmax(Buffer in, long inOffset, int classes, int columns, Buffer out, long outOffset);
+
+    /**
+     * MC reduction. For each column n of {@code logits[classes][columns]}, with image
+     * b = {@code pairs.batchIndexOf(n)}, takes p = softmax(column) and adds into row b of
+     * {@code acc[batchImages][McAccumulators.width(classes)]} (see {@link McAccumulators}):
+     * p, p², a one-hot vote for argmax p (lowest index on ties), and the entropy −Σ p ln p
+     * (0·ln 0 = 0). Each row receives its columns in increasing pair order, so the sums do not
+     * depend on chunking.
+     */
+    void mcAccumulate(Buffer logits, long logitsOffset, int classes, int columns, Pairs pairs, Buffer acc);
+
+    /** Waits for every issued op. */
+    default void synchronize() {}
+
+    @Override
+    void close();
+}
