@@ -85,6 +85,13 @@ public interface Backend extends AutoCloseable {
      */
     void mcAccumulate(Buffer logits, long logitsOffset, int classes, int columns, Pairs pairs, Buffer acc);
 
+    /**
+     * Bytes of working memory a plan may allocate on this backend for activations of one chunk;
+     * the predictor sizes its chunks from this unless the user gives a budget. CPU: a fixed
+     * cache- and RAM-friendly default; CUDA: a share of the free device memory.
+     */
+    default long suggestedWorkspaceBytes() { return 256L << 20; }
+
     /** Waits for every issued op. */
     default void synchronize() {}
 
