@@ -1,0 +1,173 @@
+package dev.mcdrop.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An {@link Architecture} whose shapes have been checked: each layer with its input and output
+ * shape, the parameter tensors it needs, the number of classes and where the first dropout sits
+ * (everything before it is deterministic and runs once per image in MC prediction).
+ */
+public final class Network {
+
+    /** A layer at position {@code index} with its input and output shapes. */
+    public record Stage(int index, Layer layer, Shape in, Shape out) {
+        public String describe() {
+            String n = switch (layer) {
+                case Layer.Conv2d c -> " '" + c.name() + "'";
+                case Layer.Dense d -> " '" + d.name() + "'";
+                default -> "";
+            };
+            return "layer " + index + " (" + layer.type() + n + ")";
+        }
+    }
+
+    private final Architecture architecture;
+    private final List<Stage> stages;
+    private final List<ParamSpec> params;
+    private final int classes;
+    private final int firstDropout;
+
+    private Network(Architecture architecture, List<Stage> stages, List<ParamSpec> params, int classes, int firstDropout) {
+        this.architecture = architecture;
+        this.stages = List.copyOf(stages);
+        this.params = List.copyOf(params);
+        this.classes = classes;
+        this.firstDropout = firstDropout;
+    }
+
+    static Network compile(Architecture a) {
+        String where = "architecture '" + a.name() + "'";
+        if (a.layers().isEmpty()) throw new ArchitectureException(where + ": no layers");
+        if (!(a.inputScale() > 0 && Float.isFinite(a.inputScale()))) {
+            throw new ArchitectureException(where + ": input scale must be a positive number, got " + a.inputScale());
+        }
+        List<Stage> stages = new ArrayList<>();
+        List<ParamSpec> params = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        Shape shape = a.input();
+        int firstDropout = -1;
+        for (int i = 0; i < a.layers().size(); i++) {
+            Layer layer = a.layers().get(i);
+            Stage probe = new Stage(i, layer, shape, shape);
+            String at = where + ", " + probe.describe() + " with input " + shape;
+            Shape out = switch (layer) {
+                case Layer.Conv2d c -> {
+                    if (c.filters() <= 0 || c.kernel() <= 0 || c.stride() <= 0 || c.padding() < 0) {
+                        throw new ArchitectureException(at + ": filters, kernel and stride must be positive and padding >= 0");
+                    }
+                    int oh = (shape.height() + 2 * c.padding() - c.kernel()) / c.stride() + 1;
+                    int ow = (shape.width() + 2 * c.padding() - c.kernel()) / c.stride() + 1;
+                    if (shape.height() + 2 * c.padding() < c.kernel() || shape.width() + 2 * c.padding() < c.kernel()) {
+                        throw new ArchitectureException(at + ": kernel " + c.kernel() + " does not fit (padding " + c.padding() + ")");
+                    }
+                    int fanIn = shape.channels() * c.kernel() * c.kernel();
+                    addParams(params, names, at, c.name(), new int[]{c.filters(), shape.channels(), c.kernel(), c.kernel()},
+                            c.filters(), fanIn, c.filters() * c.kernel() * c.kernel());
+                    yield new Shape(c.filters(), oh, ow);
+                }
+                case Layer.Dense d -> {
+                    if (d.units() <= 0) throw new ArchitectureException(at + ": units must be positive");
+                    if (shape.height() != 1 || shape.width() != 1) {
+                        throw new ArchitectureException(at + ": a dense layer needs a flat input; add a flatten layer before it");
+                    }
+                    addParams(params, names, at, d.name(), new int[]{d.units(), shape.channels()}, d.units(),
+                            shape.channels(), d.units());
+                    yield new Shape(d.units(), 1, 1);
+                }
+                case Layer.Pool p -> {
+                    if (p.kernel() <= 0 || p.stride() <= 0) throw new ArchitectureException(at + ": kernel and stride must be positive");
+                    if (p.kernel() > shape.height() || p.kernel() > shape.width()) {
+                        throw new ArchitectureException(at + ": pooling kernel " + p.kernel() + " larger than the input");
+                    }
+                    yield new Shape(shape.channels(), (shape.height() - p.kernel()) / p.stride() + 1,
+                            (shape.width() - p.kernel()) / p.stride() + 1);
+                }
+                case Layer.Dropout d -> {
+                    if (!(d.p() >= 0f && d.p() < 1f)) throw new ArchitectureException(at + ": dropout p must be in [0, 1), got " + d.p());
+                    if (firstDropout < 0) firstDropout = i;
+                    yield shape;
+                }
+                case Layer.Relu r -> shape;
+                case Layer.Flatten f -> new Shape((int) shape.elements(), 1, 1);
+                case Layer.Softmax s -> {
+                    if (i != a.layers().size() - 1) throw new ArchitectureException(at + ": softmax must be the last layer");
+                    if (shape.height() != 1 || shape.width() != 1) throw new ArchitectureException(at + ": softmax needs a flat input");
+                    yield shape;
+                }
+            };
+            stages.add(new Stage(i, layer, shape, out));
+            shape = out;
+        }
+        if (shape.height() != 1 || shape.width() != 1) {
+            throw new ArchitectureException(where + ": the output is " + shape + ", not a vector of class scores; end with a dense layer");
+        }
+        if (shape.channels() < 2) {
+            throw new ArchitectureException(where + ": the output has " + shape.channels() + " class(es); at least 2 are needed");
+        }
+        if (params.isEmpty()) throw new ArchitectureException(where + ": no conv2d or dense layer, nothing to learn");
+        return new Network(a, stages, params, shape.channels(), firstDropout);
+    }
+
+    private static void addParams(List<ParamSpec> params, List<String> names, String at, String name, int[] weightShape,
+                                  int biasLength, int fanIn, int fanOut) {
+        if (name == null || name.isBlank()) throw new ArchitectureException(at + ": missing name");
+        if (names.contains(name)) throw new ArchitectureException(at + ": name '" + name + "' used twice");
+        names.add(name);
+        long elements = 1;
+        for (int d : weightShape) elements *= d;
+        if (elements > 256L << 20) throw new ArchitectureException(at + ": " + elements + " weights is more than this engine supports");
+        params.add(new ParamSpec(name + ".weight", weightShape, fanIn, fanOut, false));
+        params.add(new ParamSpec(name + ".bias", new int[]{biasLength}, fanIn, fanOut, true));
+    }
+
+    public Architecture architecture() { return architecture; }
+
+    public List<Stage> stages() { return stages; }
+
+    public List<ParamSpec> params() { return params; }
+
+    public ParamSpec param(String tensorName) {
+        return params.stream().filter(p -> p.tensorName().equals(tensorName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no parameter " + tensorName));
+    }
+
+    public int classes() { return classes; }
+
+    public Shape input() { return architecture.input(); }
+
+    /** Index of the first dropout layer, or -1 when the network has none (MC = standard). */
+    public int firstDropout() { return firstDropout; }
+
+    public boolean hasDropout() { return firstDropout >= 0; }
+
+    public long parameterCount() {
+        long n = 0;
+        for (ParamSpec p : params) n += p.elements();
+        return n;
+    }
+
+    /** Multiply-adds of one forward pass of one image from layer {@code from} (inclusive) on. */
+    public long multiplyAdds(int from) {
+        long n = 0;
+        for (Stage s : stages.subList(from, stages.size())) {
+            if (s.layer() instanceof Layer.Conv2d c) n += s.out().elements() * s.in().channels() * c.kernel() * c.kernel();
+            if (s.layer() instanceof Layer.Dense) n += s.out().elements() * s.in().elements();
+        }
+        return n;
+    }
+
+    /** One line per layer, Keras-summary style. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder(architecture.name()).append(": input ").append(input())
+                .append(" x").append(architecture.inputScale()).append('\n');
+        for (Stage s : stages) {
+            sb.append(String.format("  %-28s %-10s -> %s%n", s.describe(), s.in(), s.out()));
+        }
+        sb.append("  parameters: ").append(parameterCount()).append(", classes: ").append(classes);
+        return sb.toString();
+    }
+
+    @Override public String toString() { return architecture.name() + Arrays.toString(stages.stream().map(s -> s.layer().type()).toArray()); }
+}
