@@ -1,0 +1,47 @@
+package dev.mcdrop.cli;
+
+import dev.mcdrop.backend.Backend;
+import dev.mcdrop.backend.ReferenceBackend;
+import dev.mcdrop.cpu.CpuBackend;
+import dev.mcdrop.cuda.BackendUnavailableException;
+import dev.mcdrop.cuda.CudaBackend;
+import dev.mcdrop.cuda.CudaOptions;
+import java.io.PrintStream;
+
+/**
+ * Chooses the backend. {@code auto} tries CUDA and falls back to the CPU with one line on stderr
+ * saying why; {@code cuda} fails with that reason instead.
+ */
+final class Backends {
+    private Backends() {}
+
+    static Backend open(String kind, int threads, boolean tf32, String cublasPath, PrintStream log) {
+        int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        return switch (kind) {
+            case "cpu" -> new CpuBackend(t);
+            case "reference" -> new ReferenceBackend();
+            case "cuda" -> {
+                try {
+                    yield CudaBackend.open(cudaOptions(tf32, cublasPath));
+                } catch (BackendUnavailableException e) {
+                    throw new IllegalStateException("--backend cuda: " + e.getMessage());
+                }
+            }
+            case "auto" -> {
+                try {
+                    Backend b = CudaBackend.open(cudaOptions(tf32, cublasPath));
+                    log.println("mcdrop: backend cuda (" + b.describe() + ")");
+                    yield b;
+                } catch (BackendUnavailableException | LinkageError e) {
+                    log.println("mcdrop: backend cpu, " + t + " threads (CUDA unavailable: " + e.getMessage() + ")");
+                    yield new CpuBackend(t);
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown --backend '" + kind + "' (auto, cpu, cuda, reference)");
+        };
+    }
+
+    private static CudaOptions cudaOptions(boolean tf32, String cublasPath) {
+        return new CudaOptions(0, tf32, cublasPath, true);
+    }
+}

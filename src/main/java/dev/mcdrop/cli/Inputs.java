@@ -1,0 +1,51 @@
+package dev.mcdrop.cli;
+
+import dev.mcdrop.data.Idx;
+import dev.mcdrop.data.ImageFiles;
+import dev.mcdrop.data.LabeledImages;
+import dev.mcdrop.model.Shape;
+import dev.mcdrop.predict.ImageSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Turns a user's {@code --input} into images: an IDX image file (labels found beside it, or
+ * given), a PNG/JPEG file, or a directory of PNG/JPEG files.
+ */
+final class Inputs {
+    private Inputs() {}
+
+    static LabeledImages load(Path input, Path labels, Shape expected) throws IOException {
+        if (!Files.exists(input)) throw new java.nio.file.NoSuchFileException(input.toString());
+        String name = input.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (Files.isDirectory(input) || name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg")) {
+            return ImageFiles.load(input, expected.height(), expected.width(), true);
+        }
+        Path l = labels != null ? labels : siblingLabels(input);
+        return l != null ? Idx.read(input, l) : Idx.readImages(input);
+    }
+
+    /** "…t10k-images-idx3-ubyte(.gz)" → "…t10k-labels-idx1-ubyte(.gz)" if that file exists. */
+    static Path siblingLabels(Path images) {
+        String n = images.getFileName().toString();
+        String guess = n.replace("images", "labels").replace("idx3", "idx1");
+        if (guess.equals(n)) return null;
+        Path p = images.resolveSibling(guess);
+        return Files.exists(p) ? p : null;
+    }
+
+    static ImageSource source(LabeledImages images) {
+        Shape shape = new Shape(images.channels(), images.height(), images.width());
+        return new ImageSource() {
+            @Override public int count() { return images.count(); }
+
+            @Override public Shape imageShape() { return shape; }
+
+            @Override public void copyCnhw(int from, int count, float scale, float[] dst, int dstOffset) {
+                images.copyCnhw(from, count, scale, dst, dstOffset);
+            }
+        };
+    }
+}

@@ -1,0 +1,39 @@
+package dev.mcdrop.cli;
+
+import dev.mcdrop.model.Weights;
+import dev.mcdrop.predict.Evaluation;
+import dev.mcdrop.predict.McOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/** A Markdown card for a weights file: architecture, how it was trained (from its metadata), how it scores. */
+final class ModelCard {
+    private ModelCard() {}
+
+    static void write(Path card, Weights w, Path weightsFile, Path data, Evaluation e, McOptions o, String backend,
+                      double seconds) throws IOException {
+        Map<String, String> m = w.metadata();
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ").append(w.network().architecture().name()).append("\n\n");
+        sb.append("Weights: `").append(weightsFile.getFileName()).append("` (safetensors, architecture in `__metadata__`).\n\n");
+        sb.append("```\n").append(w.network().summary()).append("\n```\n\n");
+        sb.append("## Training\n\n| field | value |\n|---|---|\n");
+        for (var entry : m.entrySet()) {
+            if (entry.getKey().startsWith("train.")) {
+                sb.append("| ").append(entry.getKey().substring(6)).append(" | `").append(entry.getValue().replace("|", "\\|")).append("` |\n");
+            }
+        }
+        sb.append("\n## Evaluation\n\n");
+        sb.append(String.format(Locale.ROOT, "Data: `%s` (%d images). MC dropout: T = %d, seed %d. Backend: %s. Took %.1f s.%n%n",
+                data, e.images(), o.samples(), o.seed(), backend, seconds));
+        sb.append("| prediction | test error | errors | NLL |\n|---|---|---|---|\n");
+        sb.append(String.format(Locale.ROOT, "| standard dropout | %.2f%% | %d | %.4f |%n", e.standardErrorPercent(), e.standardErrors(), e.standardNll()));
+        sb.append(String.format(Locale.ROOT, "| MC dropout, T=%d | %.2f%% | %d | %.4f |%n", o.samples(), e.mcErrorPercent(), e.mcErrors(), e.mcNll()));
+        sb.append(String.format(Locale.ROOT, "%nCommand: `./mcdrop eval --model %s --data %s --samples %d --seed %d --model-card %s`%n",
+                weightsFile, data, o.samples(), o.seed(), card));
+        Files.writeString(card, sb.toString());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.mcdrop.cli;
+
+import dev.mcdrop.model.Architecture;
+import dev.mcdrop.model.ArchitectureJson;
+import dev.mcdrop.model.Presets;
+import dev.mcdrop.model.Weights;
+import dev.mcdrop.model.WeightsFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --model} (bundled name or .safetensors path) and {@code --arch} for plain PyTorch state_dicts. */
+final class ModelOptions {
+    @Option(names = "--model", defaultValue = "lenet-all",
+            description = "bundled model name (lenet-all, lenet-ip, lenet-none) or a .safetensors file. Default: ${DEFAULT-VALUE}")
+    String model;
+
+    @Option(names = "--arch", paramLabel = "PRESET|FILE.json",
+            description = "architecture for weights whose metadata has none (e.g. a PyTorch state_dict saved with safetensors)")
+    String arch;
+
+    Weights load() throws IOException {
+        Path file = Home.model(model);
+        return WeightsFile.load(file, arch == null ? null : architecture(arch));
+    }
+
+    static Architecture architecture(String presetOrFile) throws IOException {
+        return Presets.exists(presetOrFile) ? Presets.get(presetOrFile) : ArchitectureJson.read(Path.of(presetOrFile));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.mcdrop.cli;
+
+import dev.mcdrop.backend.Backend;
+import dev.mcdrop.data.LabeledImages;
+import dev.mcdrop.model.Shape;
+import dev.mcdrop.model.Weights;
+import dev.mcdrop.predict.ImagePrediction;
+import dev.mcdrop.predict.McOptions;
+import dev.mcdrop.predict.McPredictor;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mcdrop predict}: MC-dropout predictions with uncertainty, one record per image. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = {"Predict with MC dropout: mean class probabilities over T stochastic passes, predictive entropy,",
+                "mutual information (BALD), variation ratio and the std of the predicted class's probability,",
+                "beside the standard-dropout prediction. Defaults: bundled lenet-all, bundled 1,000 MNIST test images, T=100."})
+final class PredictCommand implements Callable<Integer> {
+    @Mixin ModelOptions model = new ModelOptions();
+    @Mixin BackendOptions backendOptions = new BackendOptions();
+    @Mixin RunOptions run = new RunOptions();
+
+    @Option(names = "--input", paramLabel = "PATH",
+            description = "IDX image file (.gz or raw; labels beside it are used if present), a PNG/JPEG file, or a directory of them. Default: bundled MNIST test slice")
+    Path input;
+
+    @Option(names = "--labels", paramLabel = "PATH", description = "IDX label file for --input")
+    Path labels;
+
+    @Option(names = "--format", defaultValue = "jsonl", description = "jsonl or csv. Default: ${DEFAULT-VALUE}")
+    String format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "write here instead of stdout")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals("jsonl") && !format.equals("csv")) {
+            throw new IllegalArgumentException("unknown --format '" + format + "' (jsonl, csv)");
+        }
+        Weights weights = model.load();
+        Shape shape = weights.network().input();
+        LabeledImages images = Inputs.load(input != null ? input : Home.bundledMnistImages(),
+                input != null ? labels : Home.bundledMnistLabels(), shape);
+        McOptions options = run.options();
+        try (Backend backend = backendOptions.open();
+             McPredictor predictor = new McPredictor(backend, weights, options)) {
+            Progress progress = new Progress("predict", images.count());
+            long start = System.nanoTime();
+            ImagePrediction[] ps = predictor.predict(Inputs.source(images), progress::update);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            progress.done();
+            try (PrintWriter w = out == null
+                    ? new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false)
+                    : new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
+                PredictionWriter.write(format, w, images, ps);
+            }
+            Summary.print(System.err, weights, backend, options, predictor, images, ps, seconds);
+        }
+        return 0;
+    }
+}

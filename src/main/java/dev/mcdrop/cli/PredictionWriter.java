@@ -1,0 +1,70 @@
+package dev.mcdrop.cli;
+
+import dev.mcdrop.data.LabeledImages;
+import dev.mcdrop.predict.ImagePrediction;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** Writes predictions as JSON Lines (one object per image) or CSV (one row per image). */
+final class PredictionWriter {
+    private PredictionWriter() {}
+
+    static void write(String format, PrintWriter out, LabeledImages images, ImagePrediction[] predictions) {
+        switch (format) {
+            case "jsonl" -> jsonl(out, images, predictions);
+            case "csv" -> csv(out, images, predictions);
+            default -> throw new IllegalArgumentException("unknown --format '" + format + "' (jsonl, csv)");
+        }
+        out.flush();
+    }
+
+    private static void jsonl(PrintWriter out, LabeledImages images, ImagePrediction[] ps) {
+        for (int i = 0; i < ps.length; i++) {
+            ImagePrediction p = ps[i];
+            StringBuilder sb = new StringBuilder(256);
+            sb.append("{\"index\":").append(i);
+            if (images.hasLabels()) sb.append(",\"label\":").append(images.label(i));
+            sb.append(",\"predicted\":").append(p.predicted());
+            sb.append(",\"probability\":").append(f(p.meanProbs()[p.predicted()]));
+            sb.append(",\"entropy\":").append(f(p.entropy()));
+            sb.append(",\"mutual_information\":").append(f(p.mutualInformation()));
+            sb.append(",\"variation_ratio\":").append(f(p.variationRatio()));
+            sb.append(",\"std\":").append(f(p.predictedStd()));
+            sb.append(",\"probs\":");
+            array(sb, p.meanProbs());
+            sb.append(",\"standard_predicted\":").append(p.standardPredicted());
+            sb.append(",\"standard_probs\":");
+            array(sb, p.standardProbs());
+            sb.append('}');
+            out.println(sb);
+        }
+    }
+
+    private static void csv(PrintWriter out, LabeledImages images, ImagePrediction[] ps) {
+        int k = ps.length == 0 ? 0 : ps[0].meanProbs().length;
+        StringBuilder h = new StringBuilder("index,label,predicted,probability,entropy,mutual_information,variation_ratio,std,standard_predicted");
+        for (int c = 0; c < k; c++) h.append(",p").append(c);
+        for (int c = 0; c < k; c++) h.append(",standard_p").append(c);
+        out.println(h);
+        for (int i = 0; i < ps.length; i++) {
+            ImagePrediction p = ps[i];
+            StringBuilder sb = new StringBuilder(256);
+            sb.append(i).append(',').append(images.hasLabels() ? Integer.toString(images.label(i)) : "")
+                    .append(',').append(p.predicted()).append(',').append(f(p.meanProbs()[p.predicted()]))
+                    .append(',').append(f(p.entropy())).append(',').append(f(p.mutualInformation()))
+                    .append(',').append(f(p.variationRatio())).append(',').append(f(p.predictedStd()))
+                    .append(',').append(p.standardPredicted());
+            for (float v : p.meanProbs()) sb.append(',').append(f(v));
+            for (float v : p.standardProbs()) sb.append(',').append(f(v));
+            out.println(sb);
+        }
+    }
+
+    private static void array(StringBuilder sb, float[] v) {
+        sb.append('[');
+        for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ",").append(f(v[i]));
+        sb.append(']');
+    }
+
+    private static String f(double v) { return String.format(Locale.ROOT, "%.6g", v); }
+}

@@ -1,0 +1,97 @@
+package dev.mcdrop.model;
+
+import dev.mcdrop.io.SafeTensorsFile;
+import dev.mcdrop.io.SafeTensorsWriter;
+import dev.mcdrop.io.WeightsFormatException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * {@link Weights} ⇄ safetensors. The architecture travels in the file's
+ * {@code __metadata__["architecture"]} as JSON, so a file describes its own network; a plain
+ * PyTorch {@code state_dict} file (no architecture) loads when the caller supplies one. The file
+ * is memory-mapped; every tensor's presence, shape and finiteness is checked.
+ */
+public final class WeightsFile {
+    public static final String ARCHITECTURE_KEY = "architecture";
+
+    private WeightsFile() {}
+
+    /** Loads a file that carries its architecture in its metadata. */
+    public static Weights load(Path file) throws IOException {
+        return load(file, null);
+    }
+
+    /**
+     * Loads {@code file}; {@code architecture} overrides (or supplies, for a plain PyTorch
+     * state_dict) the one in the metadata. Every tensor's presence, shape and finiteness is
+     * checked; extra tensors are an error too.
+     */
+    public static Weights load(Path file, Architecture architecture) throws IOException {
+        try (SafeTensorsFile st = SafeTensorsFile.open(file)) {
+            Map<String, String> meta = st.metadata();
+            if (architecture == null) {
+                String json = meta.get(ARCHITECTURE_KEY);
+                if (json == null) {
+                    throw new WeightsFormatException(file + ": no '" + ARCHITECTURE_KEY
+                            + "' in __metadata__; give the architecture (--arch FILE.json or a preset name)");
+                }
+                try {
+                    architecture = ArchitectureJson.parse(json, file + " __metadata__." + ARCHITECTURE_KEY);
+                } catch (ArchitectureException e) {
+                    throw new WeightsFormatException(e.getMessage());
+                }
+            }
+            Network network;
+            try {
+                network = architecture.compile();
+            } catch (ArchitectureException e) {
+                throw new WeightsFormatException(file + ": " + e.getMessage());
+            }
+            TreeSet<String> extra = new TreeSet<>(st.names());
+            Map<String, float[]> tensors = new LinkedHashMap<>();
+            for (ParamSpec p : network.params()) {
+                String name = p.tensorName();
+                if (!st.names().contains(name)) {
+                    throw new WeightsFormatException(file + ": tensor '" + name + "' is missing (architecture '"
+                            + architecture.name() + "' needs " + network.params().stream().map(ParamSpec::tensorName).toList() + ")");
+                }
+                extra.remove(name);
+                st.requireShape(name, p.longShape());
+                float[] data = st.readFloats(name);
+                for (int i = 0; i < data.length; i++) {
+                    if (!Float.isFinite(data[i])) {
+                        throw new WeightsFormatException(file + ": tensor '" + name + "': element " + i + " is " + data[i]);
+                    }
+                }
+                tensors.put(name, data);
+            }
+            if (!extra.isEmpty()) {
+                throw new WeightsFormatException(file + ": tensor(s) " + extra + " are not used by architecture '"
+                        + architecture.name() + "'");
+            }
+            Map<String, String> kept = new LinkedHashMap<>(meta);
+            kept.put(ARCHITECTURE_KEY, ArchitectureJson.toJson(architecture));
+            return new Weights(network, tensors, kept);
+        }
+    }
+
+    /** Writes the weights with the architecture and {@code extraMetadata} in {@code __metadata__}. */
+    public static void save(Weights weights, Path file, Map<String, String> extraMetadata) throws IOException {
+        Network network = weights.network();
+        Map<String, String> meta = new LinkedHashMap<>(weights.metadata());
+        meta.putAll(extraMetadata);
+        meta.put(ARCHITECTURE_KEY, ArchitectureJson.toJson(network.architecture()));
+        meta.put("format", "mcdrop");
+        List<SafeTensorsWriter.NamedTensor> list = new ArrayList<>();
+        for (ParamSpec p : network.params()) {
+            list.add(new SafeTensorsWriter.NamedTensor(p.tensorName(), p.shape(), weights.tensor(p.tensorName())));
+        }
+        SafeTensorsWriter.write(file, meta, list);
+    }
+}

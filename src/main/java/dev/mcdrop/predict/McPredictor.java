@@ -1,0 +1,198 @@
+package dev.mcdrop.predict;
+
+import dev.mcdrop.backend.Backend;
+import dev.mcdrop.backend.Buffer;
+import dev.mcdrop.backend.MaskSpec;
+import dev.mcdrop.backend.McAccumulators;
+import dev.mcdrop.backend.Pairs;
+import dev.mcdrop.model.Layer;
+import dev.mcdrop.model.Shape;
+import dev.mcdrop.model.Weights;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * MC-dropout prediction: for each batch of B images, the deterministic prefix runs once per
+ * image, then the T·B (sample, image) pairs run as one enlarged batch, in chunks of S columns
+ * sized from the memory budget, and are reduced on the backend into per-image accumulators. The
+ * standard-dropout answer (dropout as identity) comes from the same buffers with T = 1, p = 0.
+ *
+ * <p>All buffers are allocated once, here; {@link #predict} allocates nothing on the backend.
+ */
+public final class McPredictor implements AutoCloseable {
+    private final Backend backend;
+    private final CompiledNetwork net;
+    private final McOptions options;
+    private final Shape input;
+    private final float inputScale;
+    private final int classes;
+    private final int batch;         // B
+    private final int chunkColumns;  // S
+    private final long workspaceBytes;
+
+    // prefixA/B[maxPrefixActivation × B], prefixCols[maxPrefixScratch × B]
+    private final Buffer prefixA, prefixB, prefixCols;
+    // sampleA/B[maxSampledActivation × S], sampleCols[maxSampledScratch × S]
+    private final Buffer sampleA, sampleB, sampleCols;
+    // acc, standardAcc[B][3K+1]
+    private final Buffer acc, standardAcc;
+    private final float[] hostInput, hostAcc, hostStandardAcc;
+
+    public McPredictor(Backend backend, Weights weights, McOptions options) {
+        this.backend = backend;
+        this.options = options;
+        this.input = weights.network().input();
+        this.inputScale = weights.network().architecture().inputScale();
+        this.classes = weights.network().classes();
+        this.batch = options.batchImages();
+        this.net = new CompiledNetwork(backend, weights);
+        try {
+            long prefixAct = CompiledNetwork.maxActivation(net.prefix, input);
+            long prefixScratch = CompiledNetwork.maxScratch(net.prefix);
+            long sampledAct = net.expand == null ? 0 : CompiledNetwork.maxActivation(net.sampled, net.expand.out());
+            long sampledScratch = CompiledNetwork.maxScratch(net.sampled);
+            long width = McAccumulators.width(classes);
+            long fixedBytes = 4L * batch * (2 * prefixAct + prefixScratch + 2 * width);
+            long perColumnBytes = 4L * (2 * sampledAct + sampledScratch);
+            long budget = options.memoryBytes() > 0 ? options.memoryBytes() : backend.suggestedWorkspaceBytes();
+            long pairs = (long) options.samples() * batch;
+            if (net.expand == null) {
+                chunkColumns = 0;
+            } else {
+                long fit = (budget - fixedBytes) / perColumnBytes;
+                if (fit < 1) {
+                    throw new IllegalArgumentException(String.format(
+                            "memory budget %.1f MB is too small for a batch of %d images: the once-per-image layers need %.1f MB and each sample %.1f KB; use a smaller --batch or a larger --memory",
+                            budget / 1e6, batch, fixedBytes / 1e6, perColumnBytes / 1e3));
+                }
+                chunkColumns = (int) Math.min(Math.min(fit, pairs), Integer.MAX_VALUE / Math.max(1, sampledScratch + sampledAct));
+            }
+            workspaceBytes = fixedBytes + perColumnBytes * chunkColumns;
+            prefixA = backend.allocate(prefixAct * batch);
+            prefixB = backend.allocate(prefixAct * batch);
+            prefixCols = backend.allocate(Math.max(1, prefixScratch * batch));
+            sampleA = backend.allocate(Math.max(1, sampledAct * chunkColumns));
+            sampleB = backend.allocate(Math.max(1, sampledAct * chunkColumns));
+            sampleCols = backend.allocate(Math.max(1, sampledScratch * chunkColumns));
+            acc = backend.allocate(width * batch);
+            standardAcc = backend.allocate(width * batch);
+            hostInput = new float[Math.toIntExact(input.elements() * batch)];
+            hostAcc = new float[Math.toIntExact(width * batch)];
+            hostStandardAcc = new float[hostAcc.length];
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
+    /** S: columns per chunk of the enlarged batch (0 when the network has no dropout). */
+    public int chunkColumns() { return chunkColumns; }
+
+    public int batchImages() { return batch; }
+
+    public long workspaceBytes() { return workspaceBytes; }
+
+    public McOptions options() { return options; }
+
+    /** Predicts every image of {@code source}; {@code progress} receives the count done after each batch. */
+    public ImagePrediction[] predict(ImageSource source, IntConsumer progress) {
+        if (!source.imageShape().equals(input)) {
+            throw new IllegalArgumentException("images are " + source.imageShape() + " but the network expects " + input);
+        }
+        ImagePrediction[] out = new ImagePrediction[source.count()];
+        for (int from = 0; from < source.count(); from += batch) {
+            int b = Math.min(batch, source.count() - from);
+            source.copyCnhw(from, b, inputScale, hostInput, 0);
+            predictBatch(b, from, out, from);
+            if (progress != null) progress.accept(from + b);
+        }
+        return out;
+    }
+
+    /** Runs one batch whose CNHW pixels are in {@code hostInput[0 .. C·b·H·W)}. */
+    private void predictBatch(int b, long imageBase, ImagePrediction[] out, int outOffset) {
+        int width = McAccumulators.width(classes);
+        int perImage = Math.toIntExact(input.elements());
+        // The input is [C][b][H][W]: upload it densely for b columns.
+        backend.upload(hostInput, 0, prefixA, 0, perImage * b);
+        Buffer prefixOut = run(net.prefix, prefixA, prefixB, prefixCols, b, null, false);
+        backend.zero(acc, 0, (long) width * b);
+        backend.zero(standardAcc, 0, (long) width * b);
+        if (net.expand == null) {
+            Pairs images = Pairs.images(b, imageBase);
+            backend.mcAccumulate(prefixOut, 0, classes, b, images, acc);
+            backend.mcAccumulate(prefixOut, 0, classes, b, images, standardAcc);
+        } else {
+            runSamples(prefixOut, b, imageBase, options.samples(), true, acc);
+            runSamples(prefixOut, b, imageBase, 1, false, standardAcc);
+        }
+        backend.download(acc, 0, hostAcc, 0, width * b);
+        backend.download(standardAcc, 0, hostStandardAcc, 0, width * b);
+        int samples = net.expand == null ? 1 : options.samples();
+        for (int i = 0; i < b; i++) {
+            out[outOffset + i] = McSummary.summarize(hostAcc, i * width, classes, samples, hostStandardAcc, i * width);
+        }
+    }
+
+    /** All T·b pairs through expand + sampled steps, chunk by chunk, reduced into {@code into}. */
+    private void runSamples(Buffer prefixOut, int b, long imageBase, int samples, boolean stochastic, Buffer into) {
+        long total = (long) samples * b;
+        Shape e = net.expand.out();
+        for (long first = 0; first < total; first += chunkColumns) {
+            int columns = (int) Math.min(chunkColumns, total - first);
+            Pairs pairs = new Pairs(first, b, imageBase);
+            float p = stochastic ? net.expand.drop().p() : 0f;
+            MaskSpec mask = new MaskSpec(options.seed(), net.expand.dropLayer(), p, net.expand.drop().perChannel(), pairs);
+            backend.expandDropout(prefixOut, 0, sampleA, 0, e.channels(), columns, e.plane(), mask);
+            Buffer logits = run(net.sampled, sampleA, sampleB, sampleCols, columns, pairs, stochastic);
+            backend.mcAccumulate(logits, 0, classes, columns, pairs, into);
+        }
+    }
+
+    /** Runs {@code steps} on {@code columns} columns starting in {@code cur}; returns the buffer holding the result. */
+    private Buffer run(List<Step> steps, Buffer cur, Buffer other, Buffer cols, int columns, Pairs pairs, boolean stochastic) {
+        for (Step step : steps) {
+            switch (step) {
+                case Step.Conv c -> {
+                    var g = c.geometry();
+                    int plane = g.outPlane();
+                    backend.im2col(cur, 0, g, columns, cols, 0);                      // cols[K][N·P]
+                    backend.gemm(false, false, g.outChannels(), columns * plane, g.patchSize(),
+                            c.weight(), 0, cols, 0, 0f, other, 0);                       // out[Cout][N·P]
+                    backend.biasActivation(other, 0, c.bias(), g.outChannels(), columns, plane, c.act(),
+                            mask(c.drop(), c.dropLayer(), pairs, stochastic));
+                }
+                case Step.Dense d -> {
+                    int in = d.in().channels(), outUnits = d.out().channels();
+                    backend.gemm(false, false, outUnits, columns, in, d.weight(), 0, cur, 0, 0f, other, 0); // out[D][N]
+                    backend.biasActivation(other, 0, d.bias(), outUnits, columns, 1, d.act(),
+                            mask(d.drop(), d.dropLayer(), pairs, stochastic));
+                }
+                case Step.Pool p -> backend.pool(cur, 0, p.geometry(), p.in().channels() * columns, other, 0);
+                case Step.Flatten f -> {
+                    if (!f.inPlace()) backend.flatten(cur, 0, f.in().channels(), columns, f.in().plane(), other, 0);
+                }
+                case Step.Pointwise w -> backend.biasActivation(cur, 0, net.zeroBias, w.in().channels(), columns,
+                        w.in().plane(), w.act(), mask(w.drop(), w.dropLayer(), pairs, stochastic));
+                case Step.Expand x -> throw new IllegalStateException("expand inside a step list");
+            }
+            if (!step.inPlace()) {
+                Buffer t = cur;
+                cur = other;
+                other = t;
+            }
+        }
+        return cur;
+    }
+
+    private MaskSpec mask(Layer.Dropout drop, int layer, Pairs pairs, boolean stochastic) {
+        if (drop == null || !stochastic) return null;
+        return new MaskSpec(options.seed(), layer, drop.p(), drop.perChannel(), pairs);
+    }
+
+    @Override
+    public void close() {
+        for (Buffer b : new Buffer[]{prefixA, prefixB, prefixCols, sampleA, sampleB, sampleCols, acc, standardAcc}) b.close();
+        net.close();
+    }
+}
