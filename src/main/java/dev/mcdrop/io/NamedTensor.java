@@ -10,10 +10,13 @@ public record NamedTensor(String name, int[] shape, float[] data) {
 
     /** Number of elements the shape implies, or -1 if a dimension is negative or it overflows. */
     long shapeProduct() {
-        long n = 1;
         for (int d : shape) {
             if (d < 0) return -1;
-            n *= d; // at most 2^31 per factor; checked below before it can overflow
+            if (d == 0) return 0;
+        }
+        long n = 1;
+        for (int d : shape) {
+            n *= d; // both factors < 2^31, so no long overflow; all d >= 1, so n only grows
             if (n > Integer.MAX_VALUE) return -1;
         }
         return n;
