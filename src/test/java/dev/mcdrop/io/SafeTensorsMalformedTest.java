@@ -105,7 +105,8 @@ class SafeTensorsMalformedTest {
     }
 
     @Test void trailingGarbageAfterObject() throws IOException {
-        assertRejected(file("{} {}", zeros(0)), "not valid JSON");
+        assertRejected(file("{} {}", zeros(0)), "content after the JSON object");
+        assertRejected(file("{} x", zeros(0)), "not valid JSON");
     }
 
     @Test void namesBeyondJacksonLimitAreRejected() throws IOException {
@@ -113,7 +114,8 @@ class SafeTensorsMalformedTest {
     }
 
     @Test void deeplyNestedJsonDoesNotOverflowTheStack() throws IOException {
-        assertRejected(file("{\"w\":" + "[".repeat(200_000), zeros(0)), "not valid JSON");
+        // inside an unknown (skipped) field, so only the parser's nesting limit can stop it
+        assertRejected(file("{\"w\":{\"extra\":" + "[".repeat(200_000), zeros(0)), "not valid JSON", "nesting");
     }
 
     @Test void duplicateTensorKey() throws IOException {
@@ -223,6 +225,23 @@ class SafeTensorsMalformedTest {
         String m = assertRejected(file("{\"" + name.replace("\n", "\\n") + "\":7}", zeros(0)), "tensor 'xxx");
         assertTrue(m.length() < 1000, "message length " + m.length());
         assertTrue(!m.contains("\n"));
+    }
+
+    @Test void tooManyHeaderEntries() throws IOException {
+        StringBuilder sb = new StringBuilder("{\"__metadata__\":{");
+        for (int i = 0; i <= SafeTensorsHeader.MAX_ENTRIES; i++) sb.append(i == 0 ? "" : ",").append('"').append(i).append("\":\"\"");
+        assertRejected(file(sb.append("}}").toString(), zeros(0)), "more than 1000000 entries");
+    }
+
+    @Test void tooManyDimensions() throws IOException {
+        String shape = "[" + "1,".repeat(SafeTensorsHeader.MAX_RANK) + "1]";
+        assertRejected(oneTensor("F32", shape, "[0,4]", 4), "tensor 'w'", "shape has more than 1024 entries");
+    }
+
+    @Test void unknownFieldsInTensorEntryAreIgnored() throws IOException {
+        Path p = RawSafeTensors.write(dir, "ok.safetensors", file(json(
+                "{'w':{'extra':{'deep':[1,{'x':null}]},'dtype':'F32','shape':[1],'data_offsets':[0,4]}}"), zeros(4)));
+        RawSafeTensors.openAndReadAll(p);
     }
 
     @Test void fileStaysUsableAfterFailedOpenElsewhere() throws IOException {
