@@ -17,7 +17,10 @@ import java.util.Set;
  * A safetensors weights file, memory-mapped read-only and validated on {@link #open} before any
  * value is trusted (see {@link SafeTensorsHeader}). Tensors are then read straight from the
  * mapping, converting F16/BF16/F64 to float. The mapping lives in a shared arena, so any thread
- * may read; {@link #close()} unmaps it, after which reads throw {@link IllegalStateException}.
+ * may read; {@link #close()} unmaps it, after which reads (and segments already handed out)
+ * throw {@link IllegalStateException}. Truncating the file while it is open makes reads fail with
+ * a WeightsFormatException (the JVM's mapped-memory fault is translated); replacing it atomically,
+ * as {@link SafeTensorsWriter} does, is safe: the open mapping keeps the old contents.
  *
  * <p>Layout: 8-byte little-endian header length N, N bytes of UTF-8 JSON, then the data section
  * that the header's data_offsets index into.
@@ -139,6 +142,12 @@ public final class SafeTensorsFile implements AutoCloseable {
         return out;
     }
 
+    /** The JVM reports a fault in a mapping (file truncated by someone else) as InternalError. */
+    private WeightsFormatException mappingFault(String name, InternalError e) {
+        return WeightsFormatException.of(path, "tensor " + WeightsFormatException.quote(name)
+                + ": cannot read mapped data (was the file truncated while open?)", e);
+    }
+
     /**
      * Reads all values of {@code name} into {@code dst[dstOffset ..]}.
      *
@@ -163,20 +172,28 @@ public final class SafeTensorsFile implements AutoCloseable {
         TensorInfo t = info(name);
         MemorySegment s = data.asSlice(t.dataBegin(), t.byteLength());
         long n = t.elementCount();
-        for (long i = 0; i < n; i++) {
-            if (!Float.isFinite(element(t.dtype(), s, i))) return false;
+        try {
+            for (long i = 0; i < n; i++) {
+                if (!Float.isFinite(element(t.dtype(), s, i))) return false;
+            }
+        } catch (InternalError e) {
+            throw mappingFault(name, e);
         }
         return true;
     }
 
-    private void copyFloats(TensorInfo t, float[] dst, int dstOffset) {
+    private void copyFloats(TensorInfo t, float[] dst, int dstOffset) throws WeightsFormatException {
         MemorySegment s = data.asSlice(t.dataBegin(), t.byteLength());
         int n = (int) t.elementCount();
-        if (t.dtype() == DType.F32) {
-            MemorySegment.copy(s, F32_LE, 0, dst, dstOffset, n);
-            return;
+        try {
+            if (t.dtype() == DType.F32) {
+                MemorySegment.copy(s, F32_LE, 0, dst, dstOffset, n);
+                return;
+            }
+            for (int i = 0; i < n; i++) dst[dstOffset + i] = element(t.dtype(), s, i);
+        } catch (InternalError e) {
+            throw mappingFault(t.name(), e);
         }
-        for (int i = 0; i < n; i++) dst[dstOffset + i] = element(t.dtype(), s, i);
     }
 
     /** Element {@code i} of a tensor segment, converted to float. */

@@ -52,7 +52,9 @@ record SafeTensorsHeader(Map<String, String> metadata, Map<String, TensorInfo> t
         } catch (WeightsFormatException e) {
             throw e;
         } catch (JacksonException e) {
-            throw WeightsFormatException.of(file, "header is not valid JSON: " + cut(e.getOriginalMessage()), e);
+            var at = e.getLocation();
+            String where = at == null ? "" : " (at header line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw WeightsFormatException.of(file, "header is not valid JSON: " + cut(e.getOriginalMessage()) + where, e);
         } catch (IOException | RuntimeException e) { // a parser limit reported otherwise: still the file's fault
             throw WeightsFormatException.of(file, "header is not valid JSON: " + cut(String.valueOf(e)), e);
         }

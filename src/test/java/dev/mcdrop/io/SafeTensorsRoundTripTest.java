@@ -156,6 +156,31 @@ class SafeTensorsRoundTripTest {
     }
 
     @Test
+    void fileTruncatedWhileOpenGivesFormatException() throws IOException {
+        Path p = dir.resolve("m.safetensors");
+        SafeTensorsWriter.write(p, null, tensors());
+        try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+            WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> f.readFloats("big"));
+            assertTrue(e.getMessage().contains("tensor 'big'"), e.getMessage());
+            assertThrows(WeightsFormatException.class, () -> f.allFinite("big"));
+        }
+    }
+
+    @Test
+    void rewritingAnOpenFileLeavesTheOpenMappingIntact() throws IOException {
+        Path p = dir.resolve("m.safetensors");
+        SafeTensorsWriter.write(p, null, tensors());
+        try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+            SafeTensorsWriter.write(p, null, List.of(new NamedTensor("x", new int[] {1}, new float[] {7f})));
+            assertArrayEquals(new float[] {2.5f}, f.readFloats("scale"));
+        }
+    }
+
+    @Test
     void writerRejectsBadInput() {
         Path p = dir.resolve("bad.safetensors");
         assertThrows(IllegalArgumentException.class, () -> SafeTensorsWriter.write(p, null, List.of(
