@@ -66,6 +66,8 @@ class ImageFilesTest {
         // 3 → 2: output 0 = (0·1 + 90·½)/1.5 = 30, output 1 = (90·½ + 180·1)/1.5 = 150.
         byte[] out = ImageFiles.resizeArea(new byte[] {0, 90, (byte) 180}, 1, 3, 1, 2);
         assertArrayEquals(new byte[] {30, (byte) 150}, out);
+        // Means round half up: (0 + 1)/2 → 1, (10 + 13)/2 = 11.5 → 12, (10 + 12)/2 → 11.
+        assertArrayEquals(new byte[] {1, 12, 11}, ImageFiles.resizeArea(new byte[] {0, 1, 10, 13, 10, 12}, 1, 6, 1, 3));
         // Upscale 1 → 3 repeats; identity keeps every byte.
         assertArrayEquals(new byte[] {7, 7, 7}, ImageFiles.resizeArea(new byte[] {7}, 1, 1, 1, 3));
         byte[] id = {1, 2, 3, 4, 5, 6};
