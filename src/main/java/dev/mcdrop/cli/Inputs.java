@@ -8,6 +8,7 @@ import dev.mcdrop.predict.ImageSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,7 +22,8 @@ final class Inputs {
         if (!Files.exists(input)) throw new java.nio.file.NoSuchFileException(input.toString());
         String name = input.getFileName().toString().toLowerCase(Locale.ROOT);
         if (Files.isDirectory(input) || name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg")) {
-            return ImageFiles.load(input, expected.height(), expected.width(), true);
+            ImageFiles.Options options = new ImageFiles.Options(expected.height(), expected.width(), true);
+            return Files.isDirectory(input) ? ImageFiles.loadDirectory(input, options) : ImageFiles.load(List.of(input), options);
         }
         Path l = labels != null ? labels : siblingLabels(input);
         return l != null ? Idx.read(input, l) : Idx.readImages(input);

@@ -1,6 +1,7 @@
 package dev.mcdrop.model;
 
 import dev.mcdrop.io.SafeTensorsFile;
+import dev.mcdrop.io.NamedTensor;
 import dev.mcdrop.io.SafeTensorsWriter;
 import dev.mcdrop.io.WeightsFormatException;
 import java.io.IOException;
@@ -88,9 +89,9 @@ public final class WeightsFile {
         meta.putAll(extraMetadata);
         meta.put(ARCHITECTURE_KEY, ArchitectureJson.toJson(network.architecture()));
         meta.put("format", "mcdrop");
-        List<SafeTensorsWriter.NamedTensor> list = new ArrayList<>();
+        List<NamedTensor> list = new ArrayList<>();
         for (ParamSpec p : network.params()) {
-            list.add(new SafeTensorsWriter.NamedTensor(p.tensorName(), p.shape(), weights.tensor(p.tensorName())));
+            list.add(new NamedTensor(p.tensorName(), p.shape(), weights.tensor(p.tensorName())));
         }
         SafeTensorsWriter.write(file, meta, list);
     }
