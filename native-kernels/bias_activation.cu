@@ -26,21 +26,6 @@ extern "C" __global__ void bias_act(float* x, const float* bias, int channels, l
     }
 }
 
-// Mask word of element key (element or channel) with a one-block cache per thread.
-struct MaskCache {
-    u64 group;
-    u32 words[4];
-};
-
-__device__ __forceinline__ u32 cached_word(MaskCache& mc, u64 key, u64 seed, u64 sample, u64 image, u32 layer) {
-    u64 g = key >> 2;
-    if (g != mc.group) {
-        mask_words(seed, sample, image, layer, g, mc.words);
-        mc.group = g;
-    }
-    return mc.words[key & 3];
-}
-
 // x: [channels][columns][plane] in place. Thread t -> column n = t / groups, group g = t % groups,
 // groups = ceil(channels*plane / 4): a warp writes 128 nearly contiguous floats.
 extern "C" __global__ void bias_act_dropout(float* x, const float* bias, int channels, long long columns,
@@ -63,7 +48,7 @@ extern "C" __global__ void bias_act_dropout(float* x, const float* bias, int cha
             u64 c = e / (u64)plane, i = e % (u64)plane;
             u64 idx = (c * (u64)columns + n) * (u64)plane + i;
             float v = apply_act(x[idx] + bias[c], relu);
-            u32 w = cached_word(mc, perChannel ? c : e, seed, sample, image, layer);
+            u32 w = cached_word(&mc, perChannel ? c : e, seed, sample, image, layer);
             x[idx] = mask_keep(w, threshold) ? v * scale : 0.f;
         }
     }
@@ -90,7 +75,7 @@ extern "C" __global__ void expand_dropout(const float* src, float* dst, int chan
             if (e >= elements) break;
             u64 c = e / (u64)plane, i = e % (u64)plane;
             float v = src[(c * batchImages + b) * (u64)plane + i];
-            u32 w = cached_word(mc, perChannel ? c : e, seed, sample, image, layer);
+            u32 w = cached_word(&mc, perChannel ? c : e, seed, sample, image, layer);
             dst[(c * (u64)columns + n) * (u64)plane + i] = mask_keep(w, threshold) ? v * scale : 0.f;
         }
     }

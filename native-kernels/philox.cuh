@@ -49,6 +49,22 @@ MCDROP_HD void mask_words(u64 seed, u64 sample, u64 image, u32 layer, u64 group,
 // Keep iff the word (unsigned) >= threshold = floor(p * 2^32).
 MCDROP_HD int mask_keep(u32 word, u32 threshold) { return word >= threshold; }
 
+// Mask word of element key (the element index, or the channel for per-channel dropout) with a
+// one-block cache per thread: 4 consecutive keys share one Philox block. Start with group = ~0.
+typedef struct {
+    u64 group;
+    u32 words[4];
+} MaskCache;
+
+MCDROP_HD u32 cached_word(MaskCache* mc, u64 key, u64 seed, u64 sample, u64 image, u32 layer) {
+    u64 g = key >> 2;
+    if (g != mc->group) {
+        mask_words(seed, sample, image, layer, g, mc->words);
+        mc->group = g;
+    }
+    return mc->words[key & 3];
+}
+
 // (sample, image) of column n of a chunk: pair g = firstPair + n, sample = g / B, image = imageBase + g % B.
 MCDROP_HD void column_pair(u64 firstPair, u32 batchImages, u64 imageBase, u64 n, u64* sample, u64* image) {
     u64 g = firstPair + n;

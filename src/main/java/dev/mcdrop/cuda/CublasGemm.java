@@ -41,7 +41,7 @@ import java.util.List;
  * CUBLAS_TF32_TENSOR_OP_MATH (3).
  */
 final class CublasGemm implements AutoCloseable {
-    private static final int CUBLAS_OP_N = 0, CUBLAS_OP_T = 1;
+    static final int CUBLAS_OP_N = 0, CUBLAS_OP_T = 1;
     private static final int CUBLAS_DEFAULT_MATH = 0, CUBLAS_TF32_TENSOR_OP_MATH = 3;
 
     private final Arena arena;
@@ -177,17 +177,28 @@ final class CublasGemm implements AutoCloseable {
         scalars.setAtIndex(JAVA_FLOAT, 0, 1f);
         scalars.setAtIndex(JAVA_FLOAT, 1, beta);
         long alphaPtr = scalars.address(), betaPtr = alphaPtr + Float.BYTES;
-        int lda = Math.max(1, transA ? m : k);
-        int ldb = Math.max(1, transB ? k : n);
         int code;
         try {
-            code = (int) sgemm.invokeExact(handle, transB ? CUBLAS_OP_T : CUBLAS_OP_N, transA ? CUBLAS_OP_T : CUBLAS_OP_N,
-                    n, m, k, alphaPtr, b, ldb, a, lda, betaPtr, c, n);
+            code = (int) sgemm.invokeExact(handle, opFirst(transB), opSecond(transA), n, m, k,
+                    alphaPtr, b, ldFirst(transB, n, k), a, ldSecond(transA, m, k), betaPtr, c, n);
         } catch (Throwable t) {
             throw new CudaOpException("cuBLAS sgemm: " + t, t);
         }
         if (code != 0) status(code, "sgemm m=" + m + " n=" + n + " k=" + k);
     }
+
+    // The column-major call for row-major C = op(A)·op(B): cublasSgemm(opFirst, opSecond, n, m, k,
+    // 1, B, ldFirst, A, ldSecond, beta, C, n). Package-private and static so a CPU test can run them
+    // through a column-major SGEMM emulator and compare with the row-major definition.
+    static int opFirst(boolean transB) { return transB ? CUBLAS_OP_T : CUBLAS_OP_N; }
+
+    static int opSecond(boolean transA) { return transA ? CUBLAS_OP_T : CUBLAS_OP_N; }
+
+    /** Leading dimension of B = length of its stored row-major rows (≥ 1 as cuBLAS requires). */
+    static int ldFirst(boolean transB, int n, int k) { return Math.max(1, transB ? k : n); }
+
+    /** Leading dimension of A = length of its stored row-major rows (≥ 1). */
+    static int ldSecond(boolean transA, int m, int k) { return Math.max(1, transA ? m : k); }
 
     /** "cuBLAS 13.0.2 (libcublas.so.13), TF32 off". */
     String describe() {
