@@ -1,0 +1,73 @@
+// philox.cuh — Philox4x32-10 and the dropout keep rule, bit-identical to
+// dev.mcdrop.rng.Philox4x32 / DropoutMask (Random123's definition).
+// Why: a mask bit is a pure function of (seed, sample, image, layer, element), so the GPU,
+// the CPU and any chunking draw the same mask. Host-compilable (gcc) for PhiloxCudaSourceTest:
+// define MCDROP_HOST_TEST before including to drop the CUDA qualifiers.
+// Rule: headers do not include other headers (the PTX staleness hash follows direct includes).
+#pragma once
+
+#ifdef MCDROP_HOST_TEST
+#include <stdint.h>
+#define MCDROP_HD static inline
+typedef uint32_t u32;
+typedef uint64_t u64;
+static inline u32 mcdrop_mulhi(u32 a, u32 b) { return (u32)(((u64)a * (u64)b) >> 32); }
+#else
+#define MCDROP_HD __device__ __forceinline__
+typedef unsigned int u32;
+typedef unsigned long long u64;
+#define mcdrop_mulhi(a, b) __umulhi((a), (b))
+#endif
+
+#define PHILOX_M0 0xD2511F53u
+#define PHILOX_M1 0xCD9E8D57u
+#define PHILOX_W0 0x9E3779B9u
+#define PHILOX_W1 0xBB67AE85u
+
+// One Philox4x32-10 block: counter (c0..c3), key (k0, k1) -> out[0..3].
+MCDROP_HD void philox4x32_10(u32 c0, u32 c1, u32 c2, u32 c3, u32 k0, u32 k1, u32 out[4]) {
+#ifndef MCDROP_HOST_TEST
+#pragma unroll
+#endif
+    for (int round = 0; round < 10; round++) {
+        if (round > 0) { k0 += PHILOX_W0; k1 += PHILOX_W1; }
+        u32 hi0 = mcdrop_mulhi(PHILOX_M0, c0), lo0 = PHILOX_M0 * c0;
+        u32 hi1 = mcdrop_mulhi(PHILOX_M1, c2), lo1 = PHILOX_M1 * c2;
+        u32 n0 = hi1 ^ c1 ^ k0;
+        u32 n2 = hi0 ^ c3 ^ k1;
+        c0 = n0; c1 = lo1; c2 = n2; c3 = lo0;
+    }
+    out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
+}
+
+// The 4 mask words of element group g = element>>2 for one (image, sample, layer):
+// counter = (g, image, sample, layer) truncated to 32 bits as Java's (int) casts do.
+MCDROP_HD void mask_words(u64 seed, u64 sample, u64 image, u32 layer, u64 group, u32 out[4]) {
+    philox4x32_10((u32)group, (u32)image, (u32)sample, layer, (u32)seed, (u32)(seed >> 32), out);
+}
+
+// Keep iff the word (unsigned) >= threshold = floor(p * 2^32).
+MCDROP_HD int mask_keep(u32 word, u32 threshold) { return word >= threshold; }
+
+// Mask word of element key (the element index, or the channel for per-channel dropout) with a
+// one-block cache per thread: 4 consecutive keys share one Philox block. Start with group = ~0.
+typedef struct {
+    u64 group;
+    u32 words[4];
+} MaskCache;
+
+MCDROP_HD u32 cached_word(MaskCache* mc, u64 key, u64 seed, u64 sample, u64 image, u32 layer) {
+    u64 g = key >> 2;
+    if (g != mc->group) {
+        mask_words(seed, sample, image, layer, g, mc->words);
+        mc->group = g;
+    }
+    return mc->words[key & 3];
+}
+
+// (sample, image) of column n of a chunk: pair g = firstPair + n, sample = g / B, image = imageBase + g % B.
+MCDROP_HD void column_pair(u64 firstPair, u32 batchImages, u64 imageBase, u64 n, u64* sample, u64* image) {
+    u64 g = firstPair + n;
+    *sample = g / batchImages;
+    *image = imageBase + g % batchImages;
+}

@@ -1,0 +1,93 @@
+package dev.mcdrop.cpu;
+
+import dev.mcdrop.backend.ConvGeometry;
+import dev.mcdrop.backend.PoolGeometry;
+
+import java.util.Arrays;
+
+/** im2col, pooling and flatten on CNHW float arrays, split over rows/planes between workers. */
+final class ConvOps {
+    private final WorkerPool pool;
+
+    ConvOps(WorkerPool pool) { this.pool = pool; }
+
+    /**
+     * in[Cin][columns][H][W] → cols[Cin·kh·kw][columns·OH·OW]. Work item = (patch row, column):
+     * one image's OH×OW block of one row; stride-1 rows are copied with System.arraycopy.
+     */
+    void im2col(float[] in, int inOffset, ConvGeometry g, int columns, float[] cols, int colsOffset) {
+        int oh = g.outHeight(), ow = g.outWidth(), rows = g.patchSize();
+        Ranges.forEach(pool, rows * columns, (long) oh * ow, (from, to, worker) -> {
+            for (int item = from; item < to; item++) {
+                int row = item / columns, n = item % columns;
+                int kx = row % g.kernelWidth(), ky = (row / g.kernelWidth()) % g.kernelHeight();
+                int ci = row / (g.kernelWidth() * g.kernelHeight());
+                int plane = inOffset + (ci * columns + n) * g.inHeight() * g.inWidth();
+                int dst = colsOffset + row * columns * oh * ow + n * oh * ow;
+                im2colBlock(in, plane, g, ky, kx, oh, ow, cols, dst);
+            }
+        });
+    }
+
+    // cols[dst .. dst+OH·OW) = one kernel offset (ky, kx) of the input plane at in[plane].
+    private static void im2colBlock(float[] in, int plane, ConvGeometry g, int ky, int kx,
+                                    int oh, int ow, float[] cols, int dst) {
+        int s = g.stride(), pad = g.padding(), h = g.inHeight(), w = g.inWidth();
+        // Valid ox: 0 <= ox·s − pad + kx < w.
+        int oxFirst = Math.max(0, ceilDiv(pad - kx, s));
+        int oxEnd = Math.max(oxFirst, Math.min(ow, ceilDiv(w + pad - kx, s)));
+        for (int oy = 0; oy < oh; oy++, dst += ow) {
+            int y = oy * s - pad + ky;
+            if (y < 0 || y >= h || oxFirst >= oxEnd) {
+                Arrays.fill(cols, dst, dst + ow, 0f);
+                continue;
+            }
+            if (oxFirst > 0) Arrays.fill(cols, dst, dst + oxFirst, 0f);
+            if (oxEnd < ow) Arrays.fill(cols, dst + oxEnd, dst + ow, 0f);
+            int src = plane + y * w - pad + kx;
+            if (s == 1) {
+                System.arraycopy(in, src + oxFirst, cols, dst + oxFirst, oxEnd - oxFirst);
+            } else {
+                for (int ox = oxFirst; ox < oxEnd; ox++) cols[dst + ox] = in[src + ox * s];
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) { return Math.floorDiv(a + b - 1, b); }
+
+    /** planes × [H][W] → planes × [OH][OW], max or average over each window. */
+    void pool(float[] in, int inOffset, PoolGeometry g, int planes, float[] out, int outOffset) {
+        int oh = g.outHeight(), ow = g.outWidth(), kk = g.kernel(), s = g.stride(), w = g.width();
+        boolean max = g.kind() == PoolGeometry.PoolKind.MAX;
+        float area = (float) kk * kk;
+        Ranges.forEach(pool, planes, (long) oh * ow * kk * kk, (from, to, worker) -> {
+            for (int p = from; p < to; p++) {
+                int src = inOffset + p * g.height() * w, dst = outOffset + p * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int corner = src + oy * s * w + ox * s;
+                        float acc = max ? Float.NEGATIVE_INFINITY : 0f;
+                        for (int ky = 0; ky < kk; ky++) {
+                            int at = corner + ky * w;
+                            for (int kx = 0; kx < kk; kx++) acc = max ? Math.max(acc, in[at + kx]) : acc + in[at + kx];
+                        }
+                        out[dst + oy * ow + ox] = max ? acc : acc / area;
+                    }
+                }
+            }
+        });
+    }
+
+    /** in[C][columns][plane] → out[C·plane][columns] (PyTorch flatten order, features × columns). */
+    void flatten(float[] in, int inOffset, int channels, int columns, int plane, float[] out, int outOffset) {
+        Ranges.forEach(pool, channels, (long) columns * plane, (from, to, worker) -> {
+            for (int c = from; c < to; c++) {
+                for (int n = 0; n < columns; n++) {
+                    int src = inOffset + (c * columns + n) * plane;
+                    int dst = outOffset + c * plane * columns + n;
+                    for (int i = 0; i < plane; i++) out[dst + i * columns] = in[src + i];
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,114 @@
+package dev.mcdrop.cpu;
+
+import dev.mcdrop.backend.Activation;
+import dev.mcdrop.backend.Backend;
+import dev.mcdrop.backend.Buffer;
+import dev.mcdrop.backend.ConvGeometry;
+import dev.mcdrop.backend.MaskSpec;
+import dev.mcdrop.backend.Pairs;
+import dev.mcdrop.backend.PoolGeometry;
+
+import java.util.Arrays;
+
+/**
+ * The multi-threaded float32 CPU backend: buffers are plain float[] ({@link CpuBuffer}), GEMM is
+ * the packed, vectorised {@link Sgemm}, and the other ops are split over a fixed
+ * {@link WorkerPool} by rows, planes or images — never in a way that changes a result bit, so
+ * outputs do not depend on the thread count. Ops run synchronously on the calling thread plus
+ * the pool; one op at a time.
+ */
+public final class CpuBackend implements Backend {
+    private final WorkerPool pool;
+    private final Sgemm sgemm;
+    private final ConvOps conv;
+    private final DropoutOps dropout;
+    private final McOps mc;
+
+    /** One worker per available processor. */
+    public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
+
+    public CpuBackend(int threads) {
+        pool = new WorkerPool(threads);
+        sgemm = new Sgemm(pool);
+        conv = new ConvOps(pool);
+        dropout = new DropoutOps(pool);
+        mc = new McOps(pool);
+    }
+
+    public int threads() { return pool.size(); }
+
+    private static float[] f(Buffer b) { return ((CpuBuffer) b).array(); }
+
+    private static int i(long offset) { return Math.toIntExact(offset); }
+
+    @Override public String name() { return "cpu"; }
+
+    @Override
+    public String describe() {
+        return "cpu (float32, " + pool.size() + " threads, " + SgemmKernel.SPECIES + ", sgemm tile "
+                + SgemmKernel.MR + "x" + SgemmKernel.NR + ")";
+    }
+
+    @Override public CpuBuffer allocate(long elements) { return new CpuBuffer(elements); }
+
+    @Override
+    public void upload(float[] src, int srcOffset, Buffer dst, long dstOffset, int count) {
+        System.arraycopy(src, srcOffset, f(dst), i(dstOffset), count);
+    }
+
+    @Override
+    public void download(Buffer src, long srcOffset, float[] dst, int dstOffset, int count) {
+        System.arraycopy(f(src), i(srcOffset), dst, dstOffset, count);
+    }
+
+    @Override
+    public void zero(Buffer buffer, long offset, long count) {
+        Arrays.fill(f(buffer), i(offset), i(offset + count), 0f);
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     Buffer a, long aOffset, Buffer b, long bOffset, float beta, Buffer c, long cOffset) {
+        sgemm.gemm(transA, transB, m, n, k, f(a), i(aOffset), f(b), i(bOffset), beta, f(c), i(cOffset));
+    }
+
+    @Override
+    public void im2col(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer cols, long colsOffset) {
+        conv.im2col(f(in), i(inOffset), g, columns, f(cols), i(colsOffset));
+    }
+
+    @Override
+    public void biasActivation(Buffer x, long xOffset, Buffer bias, int channels, int columns, int plane,
+                               Activation act, MaskSpec mask) {
+        dropout.biasActivation(f(x), i(xOffset), f(bias), 0, channels, columns, plane, act, mask);
+    }
+
+    @Override
+    public void expandDropout(Buffer src, long srcOffset, Buffer dst, long dstOffset,
+                              int channels, int columns, int plane, MaskSpec mask) {
+        dropout.expandDropout(f(src), i(srcOffset), f(dst), i(dstOffset), channels, columns, plane, mask);
+    }
+
+    @Override
+    public void pool(Buffer in, long inOffset, PoolGeometry g, int planes, Buffer out, long outOffset) {
+        conv.pool(f(in), i(inOffset), g, planes, f(out), i(outOffset));
+    }
+
+    @Override
+    public void flatten(Buffer in, long inOffset, int channels, int columns, int plane, Buffer out, long outOffset) {
+        conv.flatten(f(in), i(inOffset), channels, columns, plane, f(out), i(outOffset));
+    }
+
+    @Override
+    public void softmax(Buffer in, long inOffset, int classes, int columns, Buffer out, long outOffset) {
+        mc.softmax(f(in), i(inOffset), classes, columns, f(out), i(outOffset));
+    }
+
+    @Override
+    public void mcAccumulate(Buffer logits, long logitsOffset, int classes, int columns, Pairs pairs, Buffer acc) {
+        mc.mcAccumulate(f(logits), i(logitsOffset), classes, columns, pairs, f(acc), 0);
+    }
+
+    @Override
+    public void close() { pool.close(); }
+}

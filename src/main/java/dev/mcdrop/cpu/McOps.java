@@ -1,0 +1,78 @@
+package dev.mcdrop.cpu;
+
+import dev.mcdrop.backend.McAccumulators;
+import dev.mcdrop.backend.Pairs;
+
+/**
+ * Column-wise softmax and the MC reduction. Each column's softmax is computed in float64 (max
+ * subtracted) and rounded once. mcAccumulate gives each worker a range of accumulator rows
+ * (images), and each row receives its columns in increasing column order, so the float sums are
+ * the same for any thread count and any chunking of the pairs.
+ */
+final class McOps {
+    private final WorkerPool pool;
+    private final double[][] probabilities; // per worker, [classes], grow-only
+
+    McOps(WorkerPool pool) {
+        this.pool = pool;
+        probabilities = new double[pool.size()][0];
+    }
+
+    private double[] probabilities(int worker, int classes) {
+        if (probabilities[worker].length < classes) probabilities[worker] = new double[classes];
+        return probabilities[worker];
+    }
+
+    /** out[k][n] = softmax over k of in[·][n]. */
+    void softmax(float[] in, int inOffset, int classes, int columns, float[] out, int outOffset) {
+        Ranges.forEach(pool, columns, 16L * classes, (from, to, worker) -> {
+            double[] p = probabilities(worker, classes);
+            for (int n = from; n < to; n++) {
+                column(in, inOffset + n, classes, columns, p);
+                for (int k = 0; k < classes; k++) out[outOffset + k * columns + n] = (float) p[k];
+            }
+        });
+    }
+
+    /** Adds p, p², the argmax vote and the entropy of every column into its image's accumulator row. */
+    void mcAccumulate(float[] logits, int offset, int classes, int columns, Pairs pairs, float[] acc, int accOffset) {
+        int images = pairs.batchImages();
+        int width = McAccumulators.width(classes);
+        int sum = McAccumulators.sumOffset(classes), squares = McAccumulators.sumSquaresOffset(classes);
+        int votes = McAccumulators.votesOffset(classes), entropyAt = McAccumulators.entropyOffset(classes);
+        int firstImage = pairs.batchIndexOf(0);
+        long perImage = 24L * classes * Math.max(1, columns / images);
+        Ranges.forEach(pool, images, perImage, (from, to, worker) -> {
+            double[] p = probabilities(worker, classes);
+            for (int b = from; b < to; b++) {
+                int row = accOffset + b * width;
+                // First column of image b: n ≡ b − firstImage (mod B), then every B-th column.
+                for (int n = Math.floorMod(b - firstImage, images); n < columns; n += images) {
+                    column(logits, offset + n, classes, columns, p);
+                    int best = 0;
+                    double entropy = 0;
+                    for (int k = 0; k < classes; k++) {
+                        acc[row + sum + k] += (float) p[k];
+                        acc[row + squares + k] += (float) (p[k] * p[k]);
+                        if (p[k] > p[best]) best = k;
+                        if (p[k] > 0) entropy -= p[k] * Math.log(p[k]);
+                    }
+                    acc[row + votes + best] += 1f;
+                    acc[row + entropyAt] += (float) entropy;
+                }
+            }
+        });
+    }
+
+    // p[k] = softmax of x[at + k·stride], k < classes, in float64.
+    private static void column(float[] x, int at, int classes, int stride, double[] p) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < classes; k++) max = Math.max(max, x[at + k * stride]);
+        double total = 0;
+        for (int k = 0; k < classes; k++) {
+            p[k] = Math.exp(x[at + k * stride] - max);
+            total += p[k];
+        }
+        for (int k = 0; k < classes; k++) p[k] /= total;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.mcdrop.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * cuBLAS SGEMM through Java's FFM API (java.lang.foreign), the one place that knows cuBLAS.
+ *
+ * <h2>Why FFM and not JCublas</h2>
+ * JCublas 12.6 binds CUDA 12's libcublas only; FFM binds whichever cuBLAS is installed
+ * ({@code libcublas.so.13}, then {@code .so.12}, or an explicit path from
+ * {@link CudaOptions#cublasPath()} / {@code -Dmcdrop.cublas=...}) by its stable C ABI.
+ *
+ * <h2>Row-major on a column-major library</h2>
+ * Our matrices are row-major; cuBLAS is column-major. A row-major M[r×c] is, byte for byte, the
+ * column-major Mᵀ[c×r] with leading dimension c. So row-major C[m×n] = op(A)·op(B) is computed
+ * as the column-major Cᵀ[n×m] = op(B)ᵀ·op(A)ᵀ: call
+ * {@code cublasSgemm(opB, opA, n, m, k, 1, B, ldb, A, lda, beta, C, n)}, where (rows of the
+ * stored row-major matrix = leading dimension) ldb = transB ? k : n, lda = transA ? m : k, and
+ * opX = transX ? T : N.
+ *
+ * <h2>Pointers</h2>
+ * Handles, device pointers, the stream and the host alpha/beta are passed as 64-bit integers
+ * (JAVA_LONG), which on x86-64/aarch64 is exactly how a pointer argument is passed; this avoids a
+ * MemorySegment per call. alpha/beta live in one segment allocated at open (pointer mode host:
+ * cuBLAS reads them before the call returns).
+ *
+ * <h2>Precision</h2>
+ * Math mode CUBLAS_DEFAULT_MATH (0): strict FP32 (no TF32) unless {@code allowTf32}, which sets
+ * CUBLAS_TF32_TENSOR_OP_MATH (3).
+ */
+final class CublasGemm implements AutoCloseable {
+    static final int CUBLAS_OP_N = 0, CUBLAS_OP_T = 1;
+    private static final int CUBLAS_DEFAULT_MATH = 0, CUBLAS_TF32_TENSOR_OP_MATH = 3;
+
+    private final Arena arena;
+    private final String libraryName;
+    private final MethodHandle destroy, sgemm;
+    private final MemorySegment scalars; // [alpha, beta] floats
+    private final long handle;
+    private final int version;
+    private final boolean tf32;
+
+    private CublasGemm(Arena arena, String libraryName, MethodHandle destroy, MethodHandle sgemm,
+                       MemorySegment scalars, long handle, int version, boolean tf32) {
+        this.arena = arena;
+        this.libraryName = libraryName;
+        this.destroy = destroy;
+        this.sgemm = sgemm;
+        this.scalars = scalars;
+        this.handle = handle;
+        this.version = version;
+        this.tf32 = tf32;
+    }
+
+    /** Library names tried in order. */
+    static List<String> candidates(String explicitPath) {
+        List<String> names = new ArrayList<>();
+        if (explicitPath != null && !explicitPath.isBlank()) names.add(explicitPath);
+        String property = System.getProperty("mcdrop.cublas");
+        if (property != null && !property.isBlank() && !names.contains(property)) names.add(property);
+        names.add("libcublas.so.13");
+        names.add("libcublas.so.12");
+        return names;
+    }
+
+    /**
+     * Loads cuBLAS, creates a handle bound to {@code stream} (the calling thread's current
+     * context must be the backend's primary context). Throws with a one-line reason if no
+     * candidate loads or the handle cannot be created.
+     */
+    static CublasGemm open(String explicitPath, boolean allowTf32, long stream) throws BackendUnavailableException {
+        Arena arena = Arena.ofShared();
+        List<String> tried = new ArrayList<>();
+        SymbolLookup lookup = null;
+        String loaded = null;
+        for (String name : candidates(explicitPath)) {
+            try {
+                lookup = SymbolLookup.libraryLookup(name, arena);
+                loaded = name;
+                break;
+            } catch (IllegalArgumentException | IllegalCallerException e) {
+                tried.add(name);
+            }
+        }
+        if (lookup == null) {
+            arena.close();
+            throw new BackendUnavailableException("cuBLAS not found (tried " + String.join(", ", tried) + ")");
+        }
+        try {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle create = bind(linker, lookup, "cublasCreate_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            MethodHandle destroy = bind(linker, lookup, "cublasDestroy_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+            MethodHandle setStream = bind(linker, lookup, "cublasSetStream_v2",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+            MethodHandle setMathMode = bind(linker, lookup, "cublasSetMathMode",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+            MethodHandle getVersion = bind(linker, lookup, "cublasGetVersion_v2",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
+            // cublasSgemm_v2(handle, transa, transb, m, n, k, *alpha, A, lda, B, ldb, *beta, C, ldc)
+            MethodHandle sgemm = bind(linker, lookup, "cublasSgemm_v2", FunctionDescriptor.of(JAVA_INT,
+                    JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                    JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+
+            MemorySegment handleOut = arena.allocate(ADDRESS);
+            status((int) create.invokeExact(handleOut), "cublasCreate");
+            long handle = handleOut.get(JAVA_LONG, 0);
+            try {
+                status((int) setStream.invokeExact(handle, stream), "cublasSetStream");
+                status((int) setMathMode.invokeExact(handle, allowTf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
+                        "cublasSetMathMode");
+                MemorySegment versionOut = arena.allocate(JAVA_INT);
+                status((int) getVersion.invokeExact(handle, versionOut), "cublasGetVersion");
+                MemorySegment scalars = arena.allocate(JAVA_FLOAT, 2);
+                return new CublasGemm(arena, loaded, destroy, sgemm, scalars, handle,
+                        versionOut.get(JAVA_INT, 0), allowTf32);
+            } catch (Throwable t) {
+                int ignored = (int) destroy.invokeExact(handle);
+                throw t;
+            }
+        } catch (BackendUnavailableException e) {
+            arena.close();
+            throw e;
+        } catch (CudaOpException e) {
+            arena.close();
+            throw new BackendUnavailableException("cuBLAS (" + loaded + ") unusable: " + e.getMessage(), e);
+        } catch (Throwable t) {
+            arena.close();
+            throw new BackendUnavailableException("cuBLAS (" + loaded + ") unusable: " + t, t);
+        }
+    }
+
+    private static MethodHandle bind(Linker linker, SymbolLookup lookup, String symbol, FunctionDescriptor fd)
+            throws BackendUnavailableException {
+        MemorySegment address = lookup.find(symbol)
+                .orElseThrow(() -> new BackendUnavailableException("cuBLAS lacks symbol " + symbol));
+        return linker.downcallHandle(address, fd);
+    }
+
+    private static void status(int code, String call) {
+        if (code != 0) throw new CudaOpException("cuBLAS " + call + ": " + statusName(code) + " (" + code + ")");
+    }
+
+    static String statusName(int code) {
+        return switch (code) {
+            case 0 -> "CUBLAS_STATUS_SUCCESS";
+            case 1 -> "CUBLAS_STATUS_NOT_INITIALIZED";
+            case 3 -> "CUBLAS_STATUS_ALLOC_FAILED";
+            case 7 -> "CUBLAS_STATUS_INVALID_VALUE";
+            case 8 -> "CUBLAS_STATUS_ARCH_MISMATCH";
+            case 11 -> "CUBLAS_STATUS_MAPPING_ERROR";
+            case 13 -> "CUBLAS_STATUS_EXECUTION_FAILED";
+            case 14 -> "CUBLAS_STATUS_INTERNAL_ERROR";
+            case 15 -> "CUBLAS_STATUS_NOT_SUPPORTED";
+            case 16 -> "CUBLAS_STATUS_LICENSE_ERROR";
+            default -> "CUBLAS_STATUS_" + code;
+        };
+    }
+
+    /**
+     * Row-major {@code C[m×n] = op(A)·op(B) + beta·C} on device addresses (see the class comment
+     * for the transposition). Asynchronous on the backend's stream.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, long a, long b, float beta, long c) {
+        if (m <= 0 || n <= 0) return;
+        scalars.setAtIndex(JAVA_FLOAT, 0, 1f);
+        scalars.setAtIndex(JAVA_FLOAT, 1, beta);
+        long alphaPtr = scalars.address(), betaPtr = alphaPtr + Float.BYTES;
+        int code;
+        try {
+            code = (int) sgemm.invokeExact(handle, opFirst(transB), opSecond(transA), n, m, k,
+                    alphaPtr, b, ldFirst(transB, n, k), a, ldSecond(transA, m, k), betaPtr, c, n);
+        } catch (Throwable t) {
+            throw new CudaOpException("cuBLAS sgemm: " + t, t);
+        }
+        if (code != 0) status(code, "sgemm m=" + m + " n=" + n + " k=" + k);
+    }
+
+    // The column-major call for row-major C = op(A)·op(B): cublasSgemm(opFirst, opSecond, n, m, k,
+    // 1, B, ldFirst, A, ldSecond, beta, C, n). Package-private and static so a CPU test can run them
+    // through a column-major SGEMM emulator and compare with the row-major definition.
+    static int opFirst(boolean transB) { return transB ? CUBLAS_OP_T : CUBLAS_OP_N; }
+
+    static int opSecond(boolean transA) { return transA ? CUBLAS_OP_T : CUBLAS_OP_N; }
+
+    /** Leading dimension of B = length of its stored row-major rows (≥ 1 as cuBLAS requires). */
+    static int ldFirst(boolean transB, int n, int k) { return Math.max(1, transB ? k : n); }
+
+    /** Leading dimension of A = length of its stored row-major rows (≥ 1). */
+    static int ldSecond(boolean transA, int m, int k) { return Math.max(1, transA ? m : k); }
+
+    /** "cuBLAS 13.0.2 (libcublas.so.13), TF32 off". */
+    String describe() {
+        return "cuBLAS " + version / 10000 + "." + (version % 10000) / 100 + "." + version % 100
+                + " (" + libraryName + "), TF32 " + (tf32 ? "on" : "off");
+    }
+
+    @Override
+    public void close() {
+        try {
+            int ignored = (int) destroy.invokeExact(handle);
+        } catch (Throwable ignored) {
+            // closing anyway
+        } finally {
+            arena.close();
+        }
+    }
+}

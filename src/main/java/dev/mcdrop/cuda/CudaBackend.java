@@ -1,0 +1,377 @@
+package dev.mcdrop.cuda;
+
+import static dev.mcdrop.cuda.Cuda.check;
+import static jcuda.driver.JCudaDriver.*;
+
+import dev.mcdrop.backend.Activation;
+import dev.mcdrop.backend.Backend;
+import dev.mcdrop.backend.Buffer;
+import dev.mcdrop.backend.ConvGeometry;
+import dev.mcdrop.backend.MaskSpec;
+import dev.mcdrop.backend.McAccumulators;
+import dev.mcdrop.backend.Pairs;
+import dev.mcdrop.backend.PoolGeometry;
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.util.Objects;
+import java.util.Optional;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream_flags;
+
+/**
+ * The GPU backend: every {@link Backend} op is one kernel launch (PTX from native-kernels/) or one
+ * cuBLAS SGEMM, issued asynchronously on one stream of the device's primary context (shared with
+ * cuBLAS). {@link #download} and {@link #synchronize} wait for the stream.
+ *
+ * <p>Open with {@link #open(CudaOptions)}; it throws {@link BackendUnavailableException} with a
+ * one-line reason when no usable GPU is there, so callers can fall back to the CPU. When cuBLAS
+ * is missing the backend still works with the built-in GEMM kernel and {@link #warning()} says
+ * so. Ops may be called from any thread, one thread at a time (the context is bound on demand).
+ */
+public final class CudaBackend implements Backend {
+    /** Share of the free device memory offered to a plan's activations. */
+    private static final double WORKSPACE_SHARE = 0.6;
+
+    private final CudaOptions options;
+    private final CUdevice device;
+    private final CUcontext context;
+    private final Cuda.Stream stream;
+    private final PtxModules modules;
+    private final String deviceName;
+    private final int ccMajor, ccMinor, driverVersion;
+    private final long totalMemory;
+    private final CublasGemm cublas;       // null: built-in GEMM
+    private final String gemmWarning;      // why cuBLAS is not used, or null
+    private final GemmKernel builtinGemm;
+    private final Im2colKernels layout;
+    private final BiasActivationKernels pointwise;
+    private final PoolKernels pooling;
+    private final SoftmaxKernel softmaxKernel;
+    private final McReduceKernel mcReduce;
+    private volatile Thread boundThread;
+    private volatile boolean closed;
+
+    private CudaBackend(CudaOptions options, CUdevice device, CUcontext context, String deviceName,
+                        int ccMajor, int ccMinor, int driverVersion, long totalMemory) throws BackendUnavailableException {
+        this.options = options;
+        this.device = device;
+        this.context = context;
+        this.deviceName = deviceName;
+        this.ccMajor = ccMajor;
+        this.ccMinor = ccMinor;
+        this.driverVersion = driverVersion;
+        this.totalMemory = totalMemory;
+        this.boundThread = Thread.currentThread();
+        this.stream = new Cuda.Stream();
+        this.modules = new PtxModules();
+        try {
+            // A blocking stream: also ordered against the legacy default stream (synchronous copies).
+            check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "create stream");
+            this.layout = new Im2colKernels(modules, stream);
+            this.pointwise = new BiasActivationKernels(modules, stream);
+            this.pooling = new PoolKernels(modules, stream);
+            this.softmaxKernel = new SoftmaxKernel(modules, stream);
+            this.mcReduce = new McReduceKernel(modules, stream);
+            this.builtinGemm = new GemmKernel(modules, stream);
+        } catch (CudaOpException e) {
+            modules.close();
+            throw new BackendUnavailableException("CUDA kernels unusable on " + deviceName + ": " + e.getMessage(), e);
+        }
+        CublasGemm blas = null;
+        String warning = null;
+        if (options.useCublas()) {
+            try {
+                blas = CublasGemm.open(options.cublasPath(), options.allowTf32(), stream.handle());
+            } catch (BackendUnavailableException e) {
+                warning = e.getMessage().startsWith("cuBLAS not found")
+                        ? "cuBLAS not found, using built-in GEMM kernel (" + e.getMessage() + ")"
+                        : e.getMessage() + "; using built-in GEMM kernel";
+            }
+        }
+        this.cublas = blas;
+        this.gemmWarning = warning;
+    }
+
+    /**
+     * Opens device {@code options.device()} (its primary context, made current on this thread).
+     *
+     * @throws BackendUnavailableException with a one-line reason: no driver, no device, driver too
+     *         old for the shipped PTX, GPU too old, kernels failing to load
+     */
+    public static CudaBackend open(CudaOptions options) throws BackendUnavailableException {
+        Objects.requireNonNull(options, "options");
+        if (!driverLibraryPresent()) {
+            throw new BackendUnavailableException("no NVIDIA driver (libcuda.so.1 not found)");
+        }
+        int init;
+        try {
+            setExceptionsEnabled(false); // every call is checked by Cuda.check, naming the op
+            init = cuInit(0);
+        } catch (LinkageError | RuntimeException e) {
+            throw new BackendUnavailableException("JCuda native library failed to load: " + e, e);
+        }
+        if (init == CUresult.CUDA_ERROR_NO_DEVICE) throw new BackendUnavailableException("no CUDA device");
+        if (init != CUresult.CUDA_SUCCESS) {
+            throw new BackendUnavailableException("CUDA driver initialisation failed: " + CUresult.stringFor(init));
+        }
+        int[] value = new int[1];
+        cuDriverGetVersion(value);
+        int driverVersion = value[0];
+        if (driverVersion < 13000) {
+            throw new BackendUnavailableException("NVIDIA driver supports CUDA " + versionString(driverVersion)
+                    + "; the shipped kernels (PTX ISA 9.0) need a CUDA 13 driver (R580 or newer)");
+        }
+        cuDeviceGetCount(value);
+        if (value[0] == 0) throw new BackendUnavailableException("no CUDA device");
+        if (options.device() >= value[0]) {
+            throw new BackendUnavailableException("no CUDA device " + options.device() + " (" + value[0] + " present)");
+        }
+        CUdevice device = new CUdevice();
+        CUcontext context = new CUcontext();
+        try {
+            check(cuDeviceGet(device, options.device()), "get device");
+            byte[] nameBytes = new byte[256];
+            check(cuDeviceGetName(nameBytes, nameBytes.length, device), "device name");
+            String name = new String(nameBytes, 0, zeroTerminated(nameBytes)).trim();
+            int[] major = new int[1], minor = new int[1];
+            check(cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device), "device attribute");
+            check(cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device), "device attribute");
+            if (major[0] * 10 + minor[0] < 75) {
+                throw new BackendUnavailableException("GPU " + name + " has compute capability " + major[0] + "." + minor[0]
+                        + "; mcdrop needs 7.5 or newer (Turing+)");
+            }
+            long[] total = new long[1];
+            check(cuDeviceTotalMem(total, device), "device memory");
+            check(cuDevicePrimaryCtxRetain(context, device), "retain primary context");
+            try {
+                check(cuCtxSetCurrent(context), "set context");
+                return new CudaBackend(options, device, context, name, major[0], minor[0], driverVersion, total[0]);
+            } catch (BackendUnavailableException | RuntimeException e) {
+                cuDevicePrimaryCtxRelease(device);
+                throw e;
+            }
+        } catch (CudaOpException e) {
+            throw new BackendUnavailableException("CUDA device " + options.device() + " unusable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks for the driver library without touching JCuda (whose native library links it). */
+    private static boolean driverLibraryPresent() {
+        try (Arena arena = Arena.ofConfined()) {
+            SymbolLookup.libraryLookup("libcuda.so.1", arena);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        } catch (IllegalCallerException e) {
+            return true; // native access disabled for FFM: let JCuda try
+        }
+    }
+
+    private static int zeroTerminated(byte[] b) {
+        for (int i = 0; i < b.length; i++) if (b[i] == 0) return i;
+        return b.length;
+    }
+
+    private static String versionString(int v) { return v / 1000 + "." + (v % 1000) / 10; }
+
+    /** Non-empty when a degraded mode is in use, e.g. "cuBLAS not found, using built-in GEMM kernel (...)". */
+    public Optional<String> warning() { return Optional.ofNullable(gemmWarning); }
+
+    /** True when GEMMs go to cuBLAS, false when to native-kernels/gemm.cu. */
+    public boolean usesCublas() { return cublas != null; }
+
+    public CudaOptions options() { return options; }
+
+    boolean isClosed() { return closed; }
+
+    /** Makes the primary context current on the calling thread if another thread used it last. */
+    void bindContext() {
+        Thread t = Thread.currentThread();
+        if (t != boundThread) {
+            check(cuCtxSetCurrent(context), "set context");
+            boundThread = t;
+        }
+    }
+
+    private void ready() {
+        if (closed) throw new IllegalStateException("CUDA backend is closed");
+        bindContext();
+    }
+
+    /** Device address of {@code buffer[offset]}, after checking ownership and that {@code count} elements fit. */
+    private long at(Buffer buffer, long offset, long count, String op) {
+        if (!(buffer instanceof CudaBuffer cb) || cb.owner != this) {
+            throw new IllegalArgumentException(op + ": buffer " + buffer + " does not belong to this CUDA backend");
+        }
+        if (offset < 0 || count < 0 || offset + count > cb.size()) {
+            throw new IndexOutOfBoundsException(op + ": range [" + offset + ", " + (offset + count)
+                    + ") outside buffer of " + cb.size() + " floats");
+        }
+        return cb.address(offset);
+    }
+
+    @Override public String name() { return "cuda"; }
+
+    @Override
+    public String describe() {
+        String gemm = cublas != null ? cublas.describe()
+                : "built-in GEMM" + (gemmWarning != null ? " (" + gemmWarning + ")" : " (cuBLAS disabled)");
+        return String.format("cuda: %s (device %d, compute %d.%d, %.1f GiB, driver CUDA %s), %s",
+                deviceName, options.device(), ccMajor, ccMinor, totalMemory / (double) (1L << 30),
+                versionString(driverVersion), gemm);
+    }
+
+    @Override
+    public Buffer allocate(long elements) {
+        if (elements < 0) throw new IllegalArgumentException("negative buffer size " + elements);
+        ready();
+        Cuda.DevicePtr pointer = new Cuda.DevicePtr();
+        if (elements > 0) {
+            int r = cuMemAlloc(pointer, elements * Float.BYTES);
+            if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+                throw new CudaOpException(String.format("cuda allocate: out of device memory allocating %.1f MB",
+                        elements * (double) Float.BYTES / 1e6));
+            }
+            check(r, "allocate " + elements + " floats");
+        }
+        return new CudaBuffer(this, pointer, elements);
+    }
+
+    @Override
+    public void upload(float[] src, int srcOffset, Buffer dst, long dstOffset, int count) {
+        Objects.checkFromIndexSize(srcOffset, count, src.length);
+        at(dst, dstOffset, count, "upload");
+        if (count == 0) return;
+        ready();
+        // Earlier kernels may still read dst: wait, then copy synchronously from the Java array.
+        check(cuStreamSynchronize(stream), "upload (wait for stream)");
+        CudaBuffer d = (CudaBuffer) dst;
+        check(cuMemcpyHtoD(d.pointer.withByteOffset(dstOffset * Float.BYTES),
+                Pointer.to(src).withByteOffset((long) srcOffset * Float.BYTES), (long) count * Float.BYTES), "upload");
+    }
+
+    @Override
+    public void download(Buffer src, long srcOffset, float[] dst, int dstOffset, int count) {
+        Objects.checkFromIndexSize(dstOffset, count, dst.length);
+        at(src, srcOffset, count, "download");
+        ready();
+        check(cuStreamSynchronize(stream), "download (wait for stream)");
+        if (count == 0) return;
+        CudaBuffer s = (CudaBuffer) src;
+        check(cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES),
+                s.pointer.withByteOffset(srcOffset * Float.BYTES), (long) count * Float.BYTES), "download");
+    }
+
+    @Override
+    public void zero(Buffer buffer, long offset, long count) {
+        at(buffer, offset, count, "zero");
+        if (count == 0) return;
+        ready();
+        CudaBuffer b = (CudaBuffer) buffer;
+        check(cuMemsetD32Async(b.pointer.withByteOffset(offset * Float.BYTES), 0, count, stream), "zero");
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     Buffer a, long aOffset, Buffer b, long bOffset, float beta, Buffer c, long cOffset) {
+        long pa = at(a, aOffset, (long) m * k, "gemm A");
+        long pb = at(b, bOffset, (long) k * n, "gemm B");
+        long pc = at(c, cOffset, (long) m * n, "gemm C");
+        ready();
+        if (cublas != null) cublas.gemm(transA, transB, m, n, k, pa, pb, beta, pc);
+        else builtinGemm.gemm(transA, transB, m, n, k, pa, pb, beta, pc);
+    }
+
+    @Override
+    public void im2col(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer cols, long colsOffset) {
+        long pin = at(in, inOffset, (long) g.inChannels() * columns * g.inPlane(), "im2col in");
+        long pcols = at(cols, colsOffset, (long) g.patchSize() * columns * g.outPlane(), "im2col cols");
+        ready();
+        layout.im2col(pin, g, columns, pcols);
+    }
+
+    @Override
+    public void biasActivation(Buffer x, long xOffset, Buffer bias, int channels, int columns, int plane,
+                               Activation act, MaskSpec mask) {
+        long px = at(x, xOffset, (long) channels * columns * plane, "biasActivation x");
+        long pbias = at(bias, 0, channels, "biasActivation bias");
+        ready();
+        pointwise.biasActivation(px, pbias, channels, columns, plane, act, mask);
+    }
+
+    @Override
+    public void expandDropout(Buffer src, long srcOffset, Buffer dst, long dstOffset,
+                              int channels, int columns, int plane, MaskSpec mask) {
+        long ps = at(src, srcOffset, (long) channels * mask.pairs().batchImages() * plane, "expandDropout src");
+        long pd = at(dst, dstOffset, (long) channels * columns * plane, "expandDropout dst");
+        ready();
+        pointwise.expandDropout(ps, pd, channels, columns, plane, mask);
+    }
+
+    @Override
+    public void pool(Buffer in, long inOffset, PoolGeometry g, int planes, Buffer out, long outOffset) {
+        long pin = at(in, inOffset, (long) planes * g.height() * g.width(), "pool in");
+        long pout = at(out, outOffset, (long) planes * g.outHeight() * g.outWidth(), "pool out");
+        ready();
+        pooling.pool(pin, g, planes, pout);
+    }
+
+    @Override
+    public void flatten(Buffer in, long inOffset, int channels, int columns, int plane, Buffer out, long outOffset) {
+        long total = (long) channels * columns * plane;
+        long pin = at(in, inOffset, total, "flatten in");
+        long pout = at(out, outOffset, total, "flatten out");
+        ready();
+        layout.flatten(pin, channels, columns, plane, pout);
+    }
+
+    @Override
+    public void softmax(Buffer in, long inOffset, int classes, int columns, Buffer out, long outOffset) {
+        long pin = at(in, inOffset, (long) classes * columns, "softmax in");
+        long pout = at(out, outOffset, (long) classes * columns, "softmax out");
+        ready();
+        softmaxKernel.softmax(pin, classes, columns, pout);
+    }
+
+    @Override
+    public void mcAccumulate(Buffer logits, long logitsOffset, int classes, int columns, Pairs pairs, Buffer acc) {
+        long pl = at(logits, logitsOffset, (long) classes * columns, "mcAccumulate logits");
+        long pacc = at(acc, 0, (long) pairs.batchImages() * McAccumulators.width(classes), "mcAccumulate acc");
+        ready();
+        mcReduce.accumulate(pl, classes, columns, pairs, pacc);
+    }
+
+    /** About 60% of the device memory free right now. */
+    @Override
+    public long suggestedWorkspaceBytes() {
+        ready();
+        long[] free = new long[1], total = new long[1];
+        check(cuMemGetInfo(free, total), "memory info");
+        return (long) (free[0] * WORKSPACE_SHARE);
+    }
+
+    @Override
+    public void synchronize() {
+        ready();
+        check(cuStreamSynchronize(stream), "synchronize");
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        bindContext();
+        try {
+            cuStreamSynchronize(stream);
+            if (cublas != null) cublas.close();
+            modules.close();
+            cuStreamDestroy(stream);
+        } finally {
+            closed = true;
+            cuDevicePrimaryCtxRelease(device);
+        }
+    }
+}

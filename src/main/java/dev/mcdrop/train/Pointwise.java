@@ -1,0 +1,80 @@
+package dev.mcdrop.train;
+
+import dev.mcdrop.rng.DropoutMask;
+import dev.mcdrop.rng.Philox4x32;
+
+/**
+ * The element-wise pieces of the layers: bias add and its gradient (row sums, in double, in a
+ * fixed order per row), ReLU, dropout (masks drawn from {@link DropoutMask}'s definition, stored
+ * as multipliers 0 or 1/(1−p)), and PyTorch-order flatten on CNHW tensors.
+ */
+final class Pointwise {
+    private Pointwise() {}
+
+    /** x[c][j] += bias[c] for a [rows][length] matrix. */
+    static void addBias(float[] x, float[] bias, int rows, int length) {
+        Parallel.forEach(rows, length, c -> {
+            float b = bias[c];
+            for (int j = c * length, end = j + length; j < end; j++) x[j] += b;
+        });
+    }
+
+    /** db[c] = Σ_j dy[c][j], summed in double left to right. */
+    static void rowSums(float[] dy, int rows, int length, float[] db) {
+        Parallel.forEach(rows, length, c -> {
+            double s = 0;
+            for (int j = c * length, end = j + length; j < end; j++) s += dy[j];
+            db[c] = (float) s;
+        });
+    }
+
+    static void reluForward(float[] x, int count, float[] y) {
+        for (int i = 0; i < count; i++) y[i] = x[i] > 0f ? x[i] : 0f;
+    }
+
+    /** dx = dy where the output was positive. */
+    static void reluBackward(float[] y, float[] dy, int count, float[] dx) {
+        for (int i = 0; i < count; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+    }
+
+    /**
+     * mult[c][n][q] = keep ? 1/(1−p) : 0 with keep = DropoutMask.keep(seed, sample, image n,
+     * layer, element c·P+q (or c when perChannel)). Draws whole Philox blocks (4 elements each).
+     * {@code words} is scratch: one int[4] per image (each image's task uses only its own).
+     */
+    static void dropoutMask(float[] mult, int channels, int n, int plane, long seed, long sample, int layer,
+                            float p, boolean perChannel, int[][] words) {
+        int threshold = DropoutMask.dropThreshold(p);
+        float scale = DropoutMask.keepScale(p);
+        int k0 = (int) seed, k1 = (int) (seed >>> 32), s = (int) sample;
+        int units = perChannel ? channels : channels * plane;
+        Parallel.forEach(n, units, img -> {
+            int[] word = words[img];
+            for (int e = 0; e < units; e++) {
+                if ((e & 3) == 0) Philox4x32.block(e >>> 2, img, s, layer, k0, k1, word);
+                float m = Integer.compareUnsigned(word[e & 3], threshold) >= 0 ? scale : 0f;
+                if (perChannel) java.util.Arrays.fill(mult, (e * n + img) * plane, (e * n + img + 1) * plane, m);
+                else mult[((e / plane) * n + img) * plane + e % plane] = m;
+            }
+        });
+    }
+
+    /** y = x · mult (also the backward: dx = dy · mult). */
+    static void multiply(float[] x, float[] mult, int count, float[] y) {
+        for (int i = 0; i < count; i++) y[i] = x[i] * mult[i];
+    }
+
+    /** out[c·P + q][n] = in[c][n][q]: PyTorch's flatten order as a [features][N] matrix. */
+    static void flatten(float[] in, int channels, int n, int plane, float[] out) {
+        for (int c = 0; c < channels; c++)
+            for (int img = 0; img < n; img++)
+                for (int q = 0; q < plane; q++) out[(c * plane + q) * n + img] = in[(c * n + img) * plane + q];
+    }
+
+    /** The inverse permutation: dx[c][n][q] = dy[c·P + q][n]. */
+    static void unflatten(float[] dy, int channels, int n, int plane, float[] dx) {
+        for (int c = 0; c < channels; c++)
+            for (int img = 0; img < n; img++)
+                for (int q = 0; q < plane; q++) dx[(c * n + img) * plane + q] = dy[(c * plane + q) * n + img];
+    }
+}

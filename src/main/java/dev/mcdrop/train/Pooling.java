@@ -1,0 +1,78 @@
+package dev.mcdrop.train;
+
+/**
+ * Max and average pooling (no padding, floor rounding) over the C·N planes of a CNHW tensor,
+ * forward and backward. Max pooling remembers, for every output, the flat index of the input
+ * it took (first maximum on ties, as Caffe); backward routes the gradient there. Each plane is
+ * independent, so planes run in parallel without changing a bit.
+ */
+final class Pooling {
+    private Pooling() {}
+
+    /** y[plane][OH][OW] = max over windows of x[plane][H][W]; argmax[j] = index into x. */
+    static void maxForward(float[] x, int planes, int h, int w, int k, int s, float[] y, int[] argmax) {
+        int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
+        Parallel.forEach(planes, (long) oh * ow * k * k, p -> {
+            int in = p * h * w, out = p * oh * ow;
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++) {
+                    int best = in + oy * s * w + ox * s;
+                    float m = x[best];
+                    for (int ky = 0; ky < k; ky++) {
+                        int r = in + (oy * s + ky) * w + ox * s;
+                        for (int kx = 0; kx < k; kx++) {
+                            if (x[r + kx] > m) {
+                                m = x[r + kx];
+                                best = r + kx;
+                            }
+                        }
+                    }
+                    y[out + oy * ow + ox] = m;
+                    argmax[out + oy * ow + ox] = best;
+                }
+        });
+    }
+
+    /** dx = 0, then dx[argmax[j]] += dy[j], plane by plane (windows may overlap when s &lt; k). */
+    static void maxBackward(float[] dy, int[] argmax, int planes, int h, int w, int k, int s, float[] dx) {
+        int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
+        Parallel.forEach(planes, (long) h * w, p -> {
+            java.util.Arrays.fill(dx, p * h * w, (p + 1) * h * w, 0f);
+            for (int j = p * oh * ow, end = j + oh * ow; j < end; j++) dx[argmax[j]] += dy[j];
+        });
+    }
+
+    static void avgForward(float[] x, int planes, int h, int w, int k, int s, float[] y) {
+        int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
+        float inv = 1f / (k * k);
+        Parallel.forEach(planes, (long) oh * ow * k * k, p -> {
+            int in = p * h * w, out = p * oh * ow;
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++) {
+                    float sum = 0f;
+                    for (int ky = 0; ky < k; ky++) {
+                        int r = in + (oy * s + ky) * w + ox * s;
+                        for (int kx = 0; kx < k; kx++) sum += x[r + kx];
+                    }
+                    y[out + oy * ow + ox] = sum * inv;
+                }
+        });
+    }
+
+    static void avgBackward(float[] dy, int planes, int h, int w, int k, int s, float[] dx) {
+        int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
+        float inv = 1f / (k * k);
+        Parallel.forEach(planes, (long) oh * ow * k * k, p -> {
+            int in = p * h * w, out = p * oh * ow;
+            java.util.Arrays.fill(dx, in, in + h * w, 0f);
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++) {
+                    float g = dy[out + oy * ow + ox] * inv;
+                    for (int ky = 0; ky < k; ky++) {
+                        int r = in + (oy * s + ky) * w + ox * s;
+                        for (int kx = 0; kx < k; kx++) dx[r + kx] += g;
+                    }
+                }
+        });
+    }
+}
