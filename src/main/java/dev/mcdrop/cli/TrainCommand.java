@@ -1,0 +1,111 @@
+package dev.mcdrop.cli;
+
+import dev.mcdrop.cpu.Sgemm;
+import dev.mcdrop.cpu.WorkerPool;
+import dev.mcdrop.data.Idx;
+import dev.mcdrop.data.LabeledImages;
+import dev.mcdrop.model.Architecture;
+import dev.mcdrop.model.Network;
+import dev.mcdrop.model.Weights;
+import dev.mcdrop.model.WeightsFile;
+import dev.mcdrop.train.LabeledTrainingSet;
+import dev.mcdrop.train.ProgressBar;
+import dev.mcdrop.train.TrainConfig;
+import dev.mcdrop.train.TrainResult;
+import dev.mcdrop.train.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mcdrop train}: the paper's Caffe solver on the CPU, checkpoints as safetensors with the recipe in the metadata. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a network with the paper's recipe: SGD, momentum 0.9, weight decay 5e-4,",
+                "lr 0.01·(1+1e-4·iter)^-0.75 (biases at twice the rate), batch 64, Xavier init, dropout on.",
+                "Seeded and reproducible. Writes safetensors with the architecture and the training record in its metadata."})
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--arch", defaultValue = "lenet-all", description = "preset name or architecture JSON file. Default: ${DEFAULT-VALUE}")
+    String arch;
+
+    @Option(names = "--iterations", defaultValue = "10000", description = "SGD steps. Default: ${DEFAULT-VALUE}")
+    int iterations;
+
+    @Option(names = "--batch", defaultValue = "64", description = "images per step. Default: ${DEFAULT-VALUE}")
+    int batch;
+
+    @Option(names = "--seed", defaultValue = "1", description = "init, data order and dropout seed. Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--subset", defaultValue = "1", description = "train on a random fraction of the training set (e.g. 0.25). Default: all")
+    double subset;
+
+    @Option(names = "--subset-seed", defaultValue = "0", description = "which random subset. Default: ${DEFAULT-VALUE}")
+    long subsetSeed;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "directory with train-images-idx3-ubyte(.gz) and train-labels-idx1-ubyte(.gz). Default: data/mnist")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "where to write the weights (.safetensors)")
+    Path out;
+
+    @Option(names = "--checkpoint-every", defaultValue = "0", description = "also write --out every N steps (0: only at the end)")
+    int checkpointEvery;
+
+    @Option(names = "--init", paramLabel = "FILE", description = "start from these weights instead of Xavier init")
+    Path init;
+
+    @Option(names = "--threads", defaultValue = "0", description = "CPU threads; 0 = all cores")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        Architecture architecture = ModelOptions.architecture(arch);
+        Network network = architecture.compile();
+        Path dir = data != null ? data : Home.resolve("data/mnist");
+        LabeledImages train = Idx.read(find(dir, "train-images-idx3-ubyte"), find(dir, "train-labels-idx1-ubyte"));
+        TrainConfig config = TrainConfig.paper(iterations, seed).withBatchSize(batch).withSubset(subset, subsetSeed)
+                .withCheckpointEvery(checkpointEvery);
+        int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        System.err.printf(Locale.ROOT, "mcdrop: training %s (%d parameters) on %s (%d images%s), %d iterations of %d, seed %d, %d threads%n",
+                architecture.name(), network.parameterCount(), dir, train.count(),
+                subset < 1 ? String.format(Locale.ROOT, ", subset %.4g with seed %d", subset, subsetSeed) : "",
+                iterations, batch, seed, t);
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("train.command", "mcdrop train --arch " + arch + " --iterations " + iterations + " --batch " + batch
+                + " --seed " + seed + (subset < 1 ? " --subset " + subset + " --subset-seed " + subsetSeed : ""));
+        meta.put("train.recipe", "SGD momentum 0.9, weight decay 5e-4, lr 0.01*(1+1e-4*iter)^-0.75, bias lr x2, batch " + batch + ", Xavier");
+        meta.put("train.seed", Long.toString(seed));
+        meta.put("train.data", dir + " (" + train.count() + " images)");
+        meta.put("train.subset", subset < 1 ? subset + " (seed " + subsetSeed + ")" : "1");
+        meta.put("train.machine", BenchCommand.cpuName() + ", " + t + " threads");
+        try (WorkerPool pool = new WorkerPool(t)) {
+            Sgemm sgemm = new Sgemm(pool);
+            Trainer trainer = new Trainer(network, config, sgemm::gemm);
+            Map<String, float[]> start = init == null ? null : WeightsFile.load(init, architecture).tensors();
+            long begin = System.nanoTime();
+            TrainResult result = trainer.train(new LabeledTrainingSet(train), start, (iteration, params) -> {
+                Map<String, String> m = new LinkedHashMap<>(meta);
+                m.put("train.iterations", Integer.toString(iteration));
+                m.put("train.wall_seconds", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - begin) / 1e9));
+                m.put("train.date", Instant.now().toString());
+                WeightsFile.save(new Weights(network, params, Map.of()), out, m);
+            }, ProgressBar.stderr(100));
+            System.err.printf(Locale.ROOT, "mcdrop: wrote %s after %d iterations in %s (final loss %.4f)%n", out,
+                    result.iterations(), Progress.time(result.wallSeconds()), result.finalLoss());
+        }
+        return 0;
+    }
+
+    private static Path find(Path dir, String name) throws java.io.IOException {
+        for (String candidate : new String[]{name, name + ".gz"}) {
+            Path p = dir.resolve(candidate);
+            if (Files.exists(p)) return p;
+        }
+        throw new java.io.FileNotFoundException(dir.resolve(name) + "(.gz) not found; run scripts/fetch-mnist.sh or give --data DIR");
+    }
+}
