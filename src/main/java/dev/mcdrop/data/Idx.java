@@ -165,7 +165,8 @@ public final class Idx {
                 throw new DataFormatException(file + ": header says " + claim + " (" + payload + " bytes) but a gzip"
                         + " file of " + fileSize + " bytes cannot decompress to more than " + fileSize * MAX_DEFLATE_RATIO);
             }
-            byte[] data = readExactly(in, (int) payload, file, claim, expectedDims);
+            // A raw file's size was just checked, so allocate at once; a gzip stream grows its buffer as data arrives.
+            byte[] data = readExactly(in, (int) payload, gzip ? 1 << 20 : (int) payload, file, claim, expectedDims);
             if (in.read() != -1) {
                 throw new DataFormatException(file + ": header says " + claim + " (" + payload
                         + " bytes) but more data follows " + dataWord(expectedDims));
@@ -177,8 +178,9 @@ public final class Idx {
     }
 
     /** Reads {@code n} bytes, growing the buffer as data arrives so a lying header cannot make us allocate. */
-    private static byte[] readExactly(InputStream in, int n, Path file, String claim, int dims) throws IOException {
-        byte[] buf = new byte[Math.min(n, 1 << 20)];
+    private static byte[] readExactly(InputStream in, int n, int initialCapacity, Path file, String claim, int dims)
+            throws IOException {
+        byte[] buf = new byte[Math.min(n, initialCapacity)];
         int filled = 0;
         while (filled < n) {
             if (filled == buf.length) {

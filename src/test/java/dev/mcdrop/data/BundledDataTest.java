@@ -85,6 +85,21 @@ class BundledDataTest {
     }
 
     @Test
+    void fullDataSetsLoadWhenPresent() throws IOException {
+        DataPaths full = DataPaths.defaults();
+        assumeTrue(Files.isDirectory(full.mnistDir()) && Files.isDirectory(full.fashionMnistDir()), "full data not fetched");
+        assertEquals(60_000, full.mnist(true).count());
+        LabeledImages fashionTest = full.fashionMnist(false);
+        assertEquals(10_000, fashionTest.count());
+        LabeledImages slice = paths.fashionMnistTestSlice();
+        for (int i = 0; i < slice.count(); i++) {
+            assertArrayEquals(fashionTest.imageBytes(i), slice.imageBytes(i), "Fashion-MNIST image " + i);
+            assertEquals(fashionTest.label(i), slice.label(i));
+        }
+        assertEquals(60_000, full.fashionMnist(true).count());
+    }
+
+    @Test
     void missingFullDataNamesTheFetchScript(@TempDir Path empty) {
         DataPaths nowhere = new DataPaths(empty, empty);
         NoSuchFileException mnist = assertThrows(NoSuchFileException.class, () -> nowhere.mnist(true));

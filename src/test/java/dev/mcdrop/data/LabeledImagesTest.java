@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Storage, views and, above all, the CNHW layout that copyCnhw hands to the engine. */
 class LabeledImagesTest {
 
-    /** 4 images of 3×2×3 where pixel value encodes (n, c, y, x) as n·100 + c·10 + y·3 + x... kept < 256. */
+    /** 4 images of 3×2×3 whose pixel (n, c, y, x) holds {@link #value}, distinct for every position. */
     private static LabeledImages encoded() {
         int n = 4, c = 3, h = 2, w = 3;
         byte[] pixels = new byte[n * c * h * w];
