@@ -123,6 +123,20 @@ public final class SafeTensorsFile implements AutoCloseable {
         return t;
     }
 
+    /** The shape of {@code name} as ints, for array-indexed code; rejects dimensions beyond int. */
+    public int[] intShape(String name) throws WeightsFormatException {
+        long[] shape = info(name).shape();
+        int[] out = new int[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] > Integer.MAX_VALUE) {
+                throw WeightsFormatException.ofTensor(path, name,
+                        "shape " + Arrays.toString(shape) + ": dimension " + i + " exceeds int range");
+            }
+            out[i] = (int) shape[i];
+        }
+        return out;
+    }
+
     /** The raw little-endian bytes of {@code name}: a read-only slice of the mapping. */
     public MemorySegment segment(String name) throws WeightsFormatException {
         TensorInfo t = info(name);

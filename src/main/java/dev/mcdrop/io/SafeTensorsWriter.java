@@ -9,7 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,6 +33,7 @@ public final class SafeTensorsWriter {
 
     private static final JsonMapper JSON = new JsonMapper();
     private static final int CHUNK_FLOATS = 1 << 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private SafeTensorsWriter() {}
 
@@ -43,11 +46,20 @@ public final class SafeTensorsWriter {
     public static void write(Path path, Map<String, String> metadata, List<NamedTensor> tensors)
             throws IOException {
         byte[] header = headerBytes(metadata, tensors);
-        Path dir = path.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
+        Path tmp = null;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            FileChannel opened = null;
+            // Not Files.createTempFile: that forces mode 0600; CREATE_NEW honours the umask.
+            while (opened == null) {
+                tmp = path.toAbsolutePath().resolveSibling(
+                        "." + path.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+                try {
+                    opened = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                } catch (FileAlreadyExistsException e) {
+                    tmp = null; // someone else's; pick another name
+                }
+            }
+            try (FileChannel ch = opened) {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
                 len.putLong(header.length).flip();
                 writeFully(ch, len);
@@ -58,7 +70,13 @@ public final class SafeTensorsWriter {
             }
             moveIntoPlace(tmp, path);
         } catch (IOException | RuntimeException | Error e) {
-            Files.deleteIfExists(tmp);
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
     }

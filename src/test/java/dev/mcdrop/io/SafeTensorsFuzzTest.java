@@ -64,7 +64,8 @@ class SafeTensorsFuzzTest {
 
     private void fuzz(byte[] valid, String label) throws IOException {
         RawSafeTensors.openAndReadAll(RawSafeTensors.write(dir, "valid.safetensors", valid));
-        Random random = new Random(SEED ^ label.hashCode());
+        long seed = SEED ^ label.hashCode();
+        Random random = new Random(seed);
         int headerEnd = 8 + (int) ByteBuffer.wrap(valid).order(ByteOrder.LITTLE_ENDIAN).getLong();
         int accepted = 0, rejected = 0;
         for (int v = 0; v < VARIANTS_PER_FILE; v++) {
@@ -77,7 +78,7 @@ class SafeTensorsFuzzTest {
                 assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
                 rejected++;
             } catch (Throwable t) {
-                fail(label + " variant " + v + " (seed " + SEED + ") threw " + t + " for bytes "
+                fail(label + " variant " + v + " (seed " + seed + ") threw " + t + " for bytes "
                         + new String(bytes, 0, Math.min(bytes.length, 400), StandardCharsets.ISO_8859_1), t);
             }
         }

@@ -244,6 +244,15 @@ class SafeTensorsMalformedTest {
         RawSafeTensors.openAndReadAll(p);
     }
 
+    @Test void intShapeRejectsDimensionsBeyondInt() throws IOException {
+        Path p = RawSafeTensors.write(dir, "wide.safetensors", oneTensor("F32", "[3000000000,0]", "[0,0]", 0));
+        try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+            assertEquals(0, f.readFloats("w").length);
+            WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> f.intShape("w"));
+            assertTrue(e.getMessage().startsWith(p + ": tensor 'w': "), e.getMessage());
+        }
+    }
+
     @Test void fileStaysUsableAfterFailedOpenElsewhere() throws IOException {
         Path bad = RawSafeTensors.write(dir, "bad.safetensors", oneTensor("F32", "[3]", "[0,8]", 8));
         assertRejected(bad);

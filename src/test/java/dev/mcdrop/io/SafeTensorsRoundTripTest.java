@@ -119,6 +119,8 @@ class SafeTensorsRoundTripTest {
             assertThrows(IllegalArgumentException.class, () -> f.readFloats("conv1.bias", dst, -1));
 
             assertEquals(4, f.requireShape("conv1.weight", 2, 1, 3, 3).rank());
+            assertArrayEquals(new int[] {2, 1, 3, 3}, f.intShape("conv1.weight"));
+            assertArrayEquals(new int[] {}, f.intShape("scale"));
             WeightsFormatException e = assertThrows(WeightsFormatException.class,
                     () -> f.requireShape("conv1.weight", 2, 3, 3));
             assertEquals(p + ": tensor 'conv1.weight': shape [2, 1, 3, 3], expected [2, 3, 3]", e.getMessage());
@@ -177,6 +179,16 @@ class SafeTensorsRoundTripTest {
         try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
             SafeTensorsWriter.write(p, null, List.of(new NamedTensor("x", new int[] {1}, new float[] {7f})));
             assertArrayEquals(new float[] {2.5f}, f.readFloats("scale"));
+        }
+    }
+
+    @Test
+    void writtenFileHonoursUmaskNotTempFileMode() throws IOException {
+        Path p = dir.resolve("m.safetensors");
+        SafeTensorsWriter.write(p, null, tensors());
+        Path plain = Files.createFile(dir.resolve("plain"));
+        if (Files.getFileStore(p).supportsFileAttributeView("posix")) {
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(p));
         }
     }
 
