@@ -43,6 +43,15 @@ class TrainingBehaviourTest {
         assertTrue(r.finalLoss() < 0.2, "running loss " + r.finalLoss());
     }
 
+    @Test
+    void divergenceStopsTheRun() {
+        Network net = barsNet();
+        Trainer t = new Trainer(net, TrainConfig.paper(50, 1).withBatchSize(8).withBaseLr(1e12), NaiveGemm.INSTANCE);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> t.train(TestNets.bars(64, 3), null, null, null));
+        assertTrue(e.getMessage().contains("diverged"), e.getMessage());
+    }
+
     /** A net big enough that the parallel loops really fork (work above Parallel.MIN_WORK). */
     private static Network parallelNet() {
         return new Architecture("par", new Shape(2, 16, 16), 1f / 256f, List.of(
