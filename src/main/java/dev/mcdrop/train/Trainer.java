@@ -146,7 +146,6 @@ public final class Trainer {
                 SplitMix64.derive(cfg.seed(), ORDER_STREAM));
         int batch = cfg.batchSize(), total = cfg.iterations();
         double[] window = new double[LOSS_WINDOW];
-        double windowSum = 0;
         long start = System.nanoTime();
         for (int it = 0; it < total; it++) {
             order.batch(it, batch, batchIndices);
@@ -160,7 +159,6 @@ public final class Trainer {
             double rate = cfg.learningRate(it);
             update(rate);
 
-            windowSum += loss - window[it % LOSS_WINDOW];
             window[it % LOSS_WINDOW] = loss;
             int done = it + 1;
             double elapsed = (System.nanoTime() - start) * 1e-9;
