@@ -30,11 +30,12 @@ final class Im2col {
                                 java.util.Arrays.fill(cols, d, d + ow, 0f);
                                 continue;
                             }
-                            int srcRow = src + iy * w;
-                            for (int ox = 0; ox < ow; ox++) {
-                                int ix = ox * s - pad + kx;
-                                cols[d + ox] = ix >= 0 && ix < w ? x[srcRow + ix] : 0f;
-                            }
+                            int srcRow = src + iy * w - pad + kx;       // + ox·s = x[ci][img][iy][ix]
+                            int lo = oxLo(kx, s, pad), hi = oxHi(kx, s, pad, w, ow);
+                            for (int ox = 0; ox < lo; ox++) cols[d + ox] = 0f;
+                            if (s == 1) System.arraycopy(x, srcRow + lo, cols, d + lo, Math.max(0, hi - lo));
+                            else for (int ox = lo; ox < hi; ox++) cols[d + ox] = x[srcRow + ox * s];
+                            for (int ox = Math.max(lo, hi); ox < ow; ox++) cols[d + ox] = 0f;
                         }
                     }
                 }
@@ -57,14 +58,23 @@ final class Im2col {
                         for (int oy = 0; oy < oh; oy++) {
                             int iy = oy * s - pad + ky;
                             if (iy < 0 || iy >= h) continue;
-                            int dstRow = dst + iy * w, srcRow = src + oy * ow;
-                            for (int ox = 0; ox < ow; ox++) {
-                                int ix = ox * s - pad + kx;
-                                if (ix >= 0 && ix < w) dx[dstRow + ix] += dCols[srcRow + ox];
-                            }
+                            int dstRow = dst + iy * w - pad + kx, srcRow = src + oy * ow;
+                            int hi = oxHi(kx, s, pad, w, ow);
+                            for (int ox = oxLo(kx, s, pad); ox < hi; ox++) dx[dstRow + ox * s] += dCols[srcRow + ox];
                         }
                     }
                 }
         });
+    }
+
+    /** First ox with ix = ox·s − pad + kx ≥ 0. */
+    private static int oxLo(int kx, int s, int pad) {
+        return kx >= pad ? 0 : (pad - kx + s - 1) / s;
+    }
+
+    /** One past the last ox with ix &lt; w (at most ow). */
+    private static int oxHi(int kx, int s, int pad, int w, int ow) {
+        int last = w - 1 + pad - kx; // ox·s ≤ last
+        return last < 0 ? 0 : Math.min(ow, last / s + 1);
     }
 }

@@ -6,7 +6,9 @@ import java.util.stream.IntStream;
 /**
  * Runs independent loop bodies on the common fork-join pool when there is enough work. Every
  * caller partitions its OUTPUT (item i writes only its own elements, in a fixed order), so the
- * result is bit-identical whatever the thread count — no parallel reductions anywhere.
+ * result is bit-identical whatever the thread count — no parallel reductions anywhere. Runs in
+ * the caller's fork-join pool when called from one (so tests can vary the thread count), else
+ * the common pool (size it with -Djava.util.concurrent.ForkJoinPool.common.parallelism).
  */
 final class Parallel {
     /** Below this many element operations a loop stays on the calling thread. */
@@ -15,8 +17,7 @@ final class Parallel {
     private Parallel() {}
 
     static void forEach(int items, long workPerItem, IntConsumer body) {
-        if (items > 1 && (long) items * workPerItem >= MIN_WORK
-                && java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() > 1) {
+        if (items > 1 && (long) items * workPerItem >= MIN_WORK) {
             IntStream.range(0, items).parallel().forEach(body);
         } else {
             for (int i = 0; i < items; i++) body.accept(i);

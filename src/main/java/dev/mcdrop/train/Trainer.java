@@ -50,7 +50,6 @@ public final class Trainer {
     private final ConvGeometry[] geometry; // conv
     private final int[][] argmax;          // maxpool: [C][N][OH][OW] indices into the input
     private final float[][] mult;          // dropout: multipliers 0 or 1/(1−p), [C][N][H][W]
-    private final int[][] philoxWords;     // dropout scratch, [N][4]
     private final float[][] w, b, dw, db, hw, hb; // params, gradients, momentum history
 
     public Trainer(Network network, TrainConfig config, GemmKernel gemm) {
@@ -74,7 +73,6 @@ public final class Trainer {
         db = new float[s][];
         hw = new float[s][];
         hb = new float[s][];
-        philoxWords = new int[batch][4];
         int first = -1;
         for (Network.Stage st : stages) {
             int i = st.index();
@@ -148,17 +146,19 @@ public final class Trainer {
                 SplitMix64.derive(cfg.seed(), ORDER_STREAM));
         int batch = cfg.batchSize(), total = cfg.iterations();
         double[] window = new double[LOSS_WINDOW];
-        double windowSum = 0;
         long start = System.nanoTime();
         for (int it = 0; it < total; it++) {
             order.batch(it, batch, batchIndices);
             loadBatch(data, batchIndices, batch);
             double loss = forward(batch, it, true);
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("training diverged: loss " + loss + " at iteration " + it
+                        + " (learning rate " + cfg.learningRate(it) + ")");
+            }
             backward(batch);
             double rate = cfg.learningRate(it);
             update(rate);
 
-            windowSum += loss - window[it % LOSS_WINDOW];
             window[it % LOSS_WINDOW] = loss;
             int done = it + 1;
             double elapsed = (System.nanoTime() - start) * 1e-9;
@@ -312,7 +312,7 @@ public final class Trainer {
         int count = count(in, n);
         if (on && d.p() > 0f) {
             Pointwise.dropoutMask(mult[i], in.channels(), n, in.plane(), maskSeed(), sample, i, d.p(),
-                    d.perChannel(), philoxWords);                   // mult[C][N][H][W]
+                    d.perChannel());                                // mult[C][N][H][W]
         } else {
             java.util.Arrays.fill(mult[i], 0, count, 1f);
         }
