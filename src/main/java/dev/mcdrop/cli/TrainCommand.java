@@ -53,7 +53,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "where to write the weights (.safetensors)")
     Path out;
 
-    @Option(names = "--checkpoint-every", defaultValue = "0", description = "also write --out every N steps (0: only at the end)")
+    @Option(names = "--checkpoint-every", defaultValue = "0",
+            description = "also write FILE-stem.iterN.safetensors every N steps beside --out (0: only the final --out)")
     int checkpointEvery;
 
     @Option(names = "--init", paramLabel = "FILE", description = "start from these weights instead of Xavier init")
@@ -93,12 +94,20 @@ final class TrainCommand implements Callable<Integer> {
                 m.put("train.iterations", Integer.toString(iteration));
                 m.put("train.wall_seconds", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - begin) / 1e9));
                 m.put("train.date", Instant.now().toString());
-                WeightsFile.save(new Weights(network, params, Map.of()), out, m);
+                Path target = iteration == iterations ? out : checkpointPath(out, iteration);
+                WeightsFile.save(new Weights(network, params, Map.of()), target, m);
             }, ProgressBar.stderr(100));
             System.err.printf(Locale.ROOT, "mcdrop: wrote %s after %d iterations in %s (final loss %.4f)%n", out,
                     result.iterations(), Progress.time(result.wallSeconds()), result.finalLoss());
         }
         return 0;
+    }
+
+    /** models/x.safetensors → models/x.iter2500.safetensors */
+    static Path checkpointPath(Path out, int iteration) {
+        String name = out.getFileName().toString();
+        String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
+        return out.resolveSibling(stem + ".iter" + iteration + ".safetensors");
     }
 
     private static Path find(Path dir, String name) throws java.io.IOException {
