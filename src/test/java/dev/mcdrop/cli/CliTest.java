@@ -1,0 +1,158 @@
+package dev.mcdrop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcdrop.data.Idx;
+import dev.mcdrop.data.LabeledImages;
+import dev.mcdrop.model.WeightsFile;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI end to end on the bundled model and data, in-process, as a script would use it. */
+class CliTest {
+    @TempDir Path dir;
+
+    record Run(int exit, String out, String err) {}
+
+    static synchronized Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void predictWritesOneJsonLinePerBundledImage() throws Exception {
+        Path out = dir.resolve("p.jsonl");
+        Run r = run("predict", "--samples", "10", "--backend", "cpu", "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(1000, lines.size());
+        ObjectMapper json = new ObjectMapper();
+        int correct = 0;
+        for (String line : lines) {
+            JsonNode n = json.readTree(line);
+            double sum = 0;
+            for (JsonNode p : n.get("probs")) sum += p.asDouble();
+            assertEquals(1.0, sum, 1e-3);
+            assertTrue(n.get("mutual_information").asDouble() >= 0);
+            assertTrue(n.get("entropy").asDouble() >= n.get("mutual_information").asDouble() - 1e-6);
+            if (n.get("predicted").asInt() == n.get("label").asInt()) correct++;
+        }
+        assertTrue(correct >= 970, "bundled lenet-all got only " + correct + "/1000 right");
+        assertTrue(r.err().contains("test error MC"), r.err());
+    }
+
+    @Test
+    void predictCsvAndImageFiles() throws Exception {
+        Run r = run("predict", "--samples", "20", "--backend", "cpu", "--format", "csv", "--input", "test-data/images");
+        assertEquals(0, r.exit(), r.err());
+        String[] rows = r.out().strip().split("\n");
+        assertEquals(3, rows.length, r.out());
+        assertTrue(rows[0].startsWith("index,label,predicted"), rows[0]);
+        // sorted file names: digit-2-inverted.png, digit-7.png
+        assertEquals("2", rows[1].split(",")[2], rows[1]);
+        assertEquals("7", rows[2].split(",")[2], rows[2]);
+    }
+
+    @Test
+    void sameSeedSameOutputWhateverBatchAndMemory() {
+        Run a = run("predict", "--samples", "8", "--backend", "cpu", "--input", "test-data/fashion-mnist/t10k-images-first200-idx3-ubyte.gz");
+        Run b = run("predict", "--samples", "8", "--backend", "cpu", "--batch", "37", "--memory", "3", "--threads", "1",
+                "--input", "test-data/fashion-mnist/t10k-images-first200-idx3-ubyte.gz");
+        Run c = run("predict", "--samples", "8", "--seed", "7", "--backend", "cpu", "--input", "test-data/fashion-mnist/t10k-images-first200-idx3-ubyte.gz");
+        assertEquals(0, a.exit(), a.err());
+        assertEquals(0, b.exit(), b.err());
+        assertEquals(a.out(), b.out());
+        assertNotEquals(a.out(), c.out());
+    }
+
+    @Test
+    void evalJson() throws Exception {
+        Run r = run("eval", "--samples", "10", "--backend", "cpu", "--json", "--data", "test-data/mnist/t10k-images-first1000-idx3-ubyte.gz");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode n = new ObjectMapper().readTree(r.out());
+        assertEquals(1000, n.get("images").asInt());
+        assertTrue(n.get("mc_error_percent").asDouble() < 3.0, r.out());
+        assertTrue(n.get("mc_nll").asDouble() > 0, r.out());
+    }
+
+    @Test
+    void benchReportsThroughput() {
+        Run r = run("bench", "--samples", "4", "--batch", "50", "--repeat", "1", "--warmup", "0", "--backend", "cpu");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("stochastic image-passes/s"), r.out());
+    }
+
+    @Test
+    void infoShowsPresetParameters() {
+        Run r = run("info", "--preset", "keras-cnn");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("121930"), r.out());
+    }
+
+    @Test
+    void trainWritesALoadableCheckpoint() throws Exception {
+        LabeledImages slice = Idx.read(Path.of("test-data/mnist/t10k-images-first1000-idx3-ubyte.gz"),
+                Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, 256);
+        Idx.write(dir.resolve("train-images-idx3-ubyte"), dir.resolve("train-labels-idx1-ubyte"), slice, false);
+        Path out = dir.resolve("tiny.safetensors");
+        Run r = run("train", "--arch", "lenet-ip", "--iterations", "4", "--batch", "16", "--data", dir.toString(),
+                "--checkpoint-every", "2", "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("4", WeightsFile.load(out).metadata().get("train.iterations"));
+        assertEquals("2", WeightsFile.load(dir.resolve("tiny.iter2.safetensors")).metadata().get("train.iterations"));
+    }
+
+    @Test
+    void errorsAreOneLineAndNonZero() throws Exception {
+        Run missing = run("predict", "--model", "no/such.safetensors");
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("no/such.safetensors"), missing.err());
+
+        Path corrupt = dir.resolve("corrupt.safetensors");
+        Files.write(corrupt, new byte[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
+        Run bad = run("predict", "--model", corrupt.toString());
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().startsWith("mcdrop: ") && bad.err().contains("corrupt.safetensors"), bad.err());
+
+        Run zero = run("predict", "--samples", "0");
+        assertNotEquals(0, zero.exit());
+        assertTrue(zero.err().contains("samples"), zero.err());
+
+        Run format = run("predict", "--format", "xml");
+        assertNotEquals(0, format.exit());
+        assertTrue(format.err().contains("xml"), format.err());
+
+        Run usage = run("predict", "--no-such-option");
+        assertEquals(2, usage.exit());
+    }
+
+    @Test
+    void cudaBackendWithoutGpuFailsClearly() {
+        Run r = run("predict", "--backend", "cuda", "--samples", "2");
+        if (r.exit() == 0) return; // a machine with a working GPU
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("mcdrop: --backend cuda: "), r.err());
+        Run auto = run("predict", "--backend", "auto", "--samples", "2", "--input", "test-data/images/digit-7.png");
+        assertEquals(0, auto.exit(), auto.err());
+        assertTrue(auto.err().contains("mcdrop: backend cpu"), auto.err());
+    }
+}
