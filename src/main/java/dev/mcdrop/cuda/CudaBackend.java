@@ -220,7 +220,7 @@ public final class CudaBackend implements Backend {
     public String describe() {
         String gemm = cublas != null ? cublas.describe()
                 : "built-in GEMM" + (gemmWarning != null ? " (" + gemmWarning + ")" : " (cuBLAS disabled)");
-        return String.format("cuda: %s (device %d, compute %d.%d, %.1f GiB, driver CUDA %s), %s",
+        return String.format(java.util.Locale.ROOT, "cuda: %s (device %d, compute %d.%d, %.1f GiB, driver CUDA %s), %s",
                 deviceName, options.device(), ccMajor, ccMinor, totalMemory / (double) (1L << 30),
                 versionString(driverVersion), gemm);
     }
@@ -233,7 +233,7 @@ public final class CudaBackend implements Backend {
         if (elements > 0) {
             int r = cuMemAlloc(pointer, elements * Float.BYTES);
             if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
-                throw new CudaOpException(String.format("cuda allocate: out of device memory allocating %.1f MB",
+                throw new CudaOpException(String.format(java.util.Locale.ROOT, "cuda allocate: out of device memory allocating %.1f MB",
                         elements * (double) Float.BYTES / 1e6));
             }
             check(r, "allocate " + elements + " floats");
