@@ -42,10 +42,12 @@ extern "C" __global__ void bias_act_dropout(float* x, const float* bias, int cha
         column_pair(firstPair, batchImages, imageBase, n, &sample, &image);
         MaskCache mc;
         mc.group = ~0ull;
-        for (int j = 0; j < 4; j++) {
+        u64 c = (4 * g) / (u64)plane, i = (4 * g) % (u64)plane;  // one division per thread
+#pragma unroll
+        for (int j = 0; j < 4; j++, i++) {
             u64 e = 4 * g + j;
             if (e >= elements) break;
-            u64 c = e / (u64)plane, i = e % (u64)plane;
+            if (i == (u64)plane) { i = 0; c++; }
             u64 idx = (c * (u64)columns + n) * (u64)plane + i;
             float v = apply_act(x[idx] + bias[c], relu);
             u32 w = cached_word(&mc, perChannel ? c : e, seed, sample, image, layer);
@@ -70,10 +72,12 @@ extern "C" __global__ void expand_dropout(const float* src, float* dst, int chan
         u64 b = (firstPair + n) % batchImages;
         MaskCache mc;
         mc.group = ~0ull;
-        for (int j = 0; j < 4; j++) {
+        u64 c = (4 * g) / (u64)plane, i = (4 * g) % (u64)plane;
+#pragma unroll
+        for (int j = 0; j < 4; j++, i++) {
             u64 e = 4 * g + j;
             if (e >= elements) break;
-            u64 c = e / (u64)plane, i = e % (u64)plane;
+            if (i == (u64)plane) { i = 0; c++; }
             float v = src[(c * batchImages + b) * (u64)plane + i];
             u32 w = cached_word(&mc, perChannel ? c : e, seed, sample, image, layer);
             dst[(c * (u64)columns + n) * (u64)plane + i] = mask_keep(w, threshold) ? v * scale : 0.f;

@@ -62,7 +62,9 @@ MCDROP_HD u32 cached_word(MaskCache* mc, u64 key, u64 seed, u64 sample, u64 imag
         mask_words(seed, sample, image, layer, g, mc->words);
         mc->group = g;
     }
-    return mc->words[key & 3];
+    // Selects instead of words[key & 3]: a dynamic index would put the array in local memory.
+    u32 j = (u32)(key & 3);
+    return j == 0 ? mc->words[0] : j == 1 ? mc->words[1] : j == 2 ? mc->words[2] : mc->words[3];
 }
 
 // (sample, image) of column n of a chunk: pair g = firstPair + n, sample = g / B, image = imageBase + g % B.
