@@ -41,7 +41,7 @@ extern "C" __global__ void bias_act_dropout(float* x, const float* bias, int cha
         u64 sample, image;
         column_pair(firstPair, batchImages, imageBase, n, &sample, &image);
         MaskCache mc;
-        mc.group = ~0ull;
+        mask_cache_init(&mc);
         u64 c = (4 * g) / (u64)plane, i = (4 * g) % (u64)plane;  // one division per thread
 #pragma unroll
         for (int j = 0; j < 4; j++, i++) {
@@ -71,7 +71,7 @@ extern "C" __global__ void expand_dropout(const float* src, float* dst, int chan
         column_pair(firstPair, batchImages, imageBase, n, &sample, &image);
         u64 b = (firstPair + n) % batchImages;
         MaskCache mc;
-        mc.group = ~0ull;
+        mask_cache_init(&mc);
         u64 c = (4 * g) / (u64)plane, i = (4 * g) % (u64)plane;
 #pragma unroll
         for (int j = 0; j < 4; j++, i++) {

@@ -50,11 +50,17 @@ MCDROP_HD void mask_words(u64 seed, u64 sample, u64 image, u32 layer, u64 group,
 MCDROP_HD int mask_keep(u32 word, u32 threshold) { return word >= threshold; }
 
 // Mask word of element key (the element index, or the channel for per-channel dropout) with a
-// one-block cache per thread: 4 consecutive keys share one Philox block. Start with group = ~0.
+// one-block cache per thread: 4 consecutive keys share one Philox block. Start with mask_cache_init.
 typedef struct {
     u64 group;
     u32 words[4];
 } MaskCache;
+
+// Empty cache: no group matches ~0 (keys >> 2 < 2^62); words zeroed only to keep compilers quiet.
+MCDROP_HD void mask_cache_init(MaskCache* mc) {
+    mc->group = ~0ull;
+    mc->words[0] = mc->words[1] = mc->words[2] = mc->words[3] = 0;
+}
 
 MCDROP_HD u32 cached_word(MaskCache* mc, u64 key, u64 seed, u64 sample, u64 image, u32 layer) {
     u64 g = key >> 2;

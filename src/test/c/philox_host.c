@@ -17,7 +17,7 @@ int main(void) {
         u64 sample, image;
         column_pair(firstPair, batchImages, imageBase, column, &sample, &image);
         MaskCache mc;
-        mc.group = ~0ull;
+        mask_cache_init(&mc);
         for (int j = 0; j < 4; j++) { /* 4 consecutive keys through one cache, like a kernel thread */
             u32 w = cached_word(&mc, key + j, seed, sample, image, layer);
             printf("%u %d%c", w, mask_keep(w, threshold), j == 3 ? '\n' : ' ');
