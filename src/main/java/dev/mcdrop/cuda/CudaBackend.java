@@ -71,12 +71,14 @@ public final class CudaBackend implements Backend {
         try {
             // A blocking stream: also ordered against the legacy default stream (synchronous copies).
             check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "create stream");
-            this.layout = new Im2colKernels(modules, stream);
-            this.pointwise = new BiasActivationKernels(modules, stream);
-            this.pooling = new PoolKernels(modules, stream);
-            this.softmaxKernel = new SoftmaxKernel(modules, stream);
-            this.mcReduce = new McReduceKernel(modules, stream);
-            this.builtinGemm = new GemmKernel(modules, stream);
+            DriverLauncher launcher = new DriverLauncher(modules, stream);
+            launcher.loadAll();
+            this.layout = new Im2colKernels(launcher);
+            this.pointwise = new BiasActivationKernels(launcher);
+            this.pooling = new PoolKernels(launcher);
+            this.softmaxKernel = new SoftmaxKernel(launcher);
+            this.mcReduce = new McReduceKernel(launcher);
+            this.builtinGemm = new GemmKernel(launcher);
         } catch (CudaOpException e) {
             modules.close();
             throw new BackendUnavailableException("CUDA kernels unusable on " + deviceName + ": " + e.getMessage(), e);
