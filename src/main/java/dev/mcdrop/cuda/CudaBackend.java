@@ -121,14 +121,17 @@ public final class CudaBackend implements Backend {
             throw new BackendUnavailableException("CUDA driver initialisation failed: " + CUresult.stringFor(init));
         }
         int[] value = new int[1];
-        cuDriverGetVersion(value);
+        int r = cuDriverGetVersion(value);
+        if (r != CUresult.CUDA_SUCCESS) {
+            throw new BackendUnavailableException("CUDA driver version query failed: " + CUresult.stringFor(r));
+        }
         int driverVersion = value[0];
         if (driverVersion < 13000) {
             throw new BackendUnavailableException("NVIDIA driver supports CUDA " + versionString(driverVersion)
                     + "; the shipped kernels (PTX ISA 9.0) need a CUDA 13 driver (R580 or newer)");
         }
-        cuDeviceGetCount(value);
-        if (value[0] == 0) throw new BackendUnavailableException("no CUDA device");
+        r = cuDeviceGetCount(value);
+        if (r != CUresult.CUDA_SUCCESS || value[0] == 0) throw new BackendUnavailableException("no CUDA device");
         if (options.device() >= value[0]) {
             throw new BackendUnavailableException("no CUDA device " + options.device() + " (" + value[0] + " present)");
         }
