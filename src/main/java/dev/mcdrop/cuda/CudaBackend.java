@@ -224,7 +224,7 @@ public final class CudaBackend implements Backend {
     @Override
     public String describe() {
         String gemm = cublas != null ? cublas.describe()
-                : "built-in GEMM" + (gemmWarning != null ? " (" + gemmWarning + ")" : " (cuBLAS disabled)");
+                : "built-in GEMM, strict FP32 (TF32 off)" + (gemmWarning != null ? "; " + gemmWarning : "; cuBLAS disabled");
         return String.format(java.util.Locale.ROOT, "cuda: %s (device %d, compute %d.%d, %.1f GiB, driver CUDA %s), %s",
                 deviceName, options.device(), ccMajor, ccMinor, totalMemory / (double) (1L << 30),
                 versionString(driverVersion), gemm);
