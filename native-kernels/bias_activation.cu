@@ -14,16 +14,24 @@ __device__ __forceinline__ float apply_act(float v, int relu) {
     return relu ? (v <= 0.f ? 0.f : v) : v;
 }
 
-// x: [channels][columns][plane], bias: [channels]. No dropout.
-extern "C" __global__ void bias_act(float* x, const float* bias, int channels, long long columns,
-                                    long long plane, int relu) {
-    long long total = (long long)channels * columns * plane;
-    long long perChannel = columns * plane;
-    for (long long idx = blockIdx.x * (long long)blockDim.x + threadIdx.x; idx < total;
-         idx += (long long)gridDim.x * blockDim.x) {
-        int c = (int)(idx / perChannel);
+// x: [channels][columns][plane], bias: [channels]. No dropout. Index math in unsigned 32-bit when
+// it fits (64-bit division is slow on GPUs), else 64-bit; the branch is uniform over the grid.
+template <typename I>
+__device__ __forceinline__ void bias_act_body(float* x, const float* bias, int channels, I perChannel, int relu) {
+    I total = (I)channels * perChannel;
+    for (I idx = blockIdx.x * (I)blockDim.x + threadIdx.x; idx < total; idx += (I)gridDim.x * blockDim.x) {
+        I c = idx / perChannel;
         x[idx] = apply_act(x[idx] + bias[c], relu);
     }
+}
+
+extern "C" __global__ void bias_act(float* x, const float* bias, int channels, long long columns,
+                                    long long plane, int relu) {
+    long long perChannel = columns * plane;
+    if ((long long)channels * perChannel < 0x80000000LL)
+        bias_act_body<unsigned int>(x, bias, channels, (unsigned int)perChannel, relu);
+    else
+        bias_act_body<long long>(x, bias, channels, perChannel, relu);
 }
 
 // x: [channels][columns][plane] in place. Thread t -> column n = t / groups, group g = t % groups,
