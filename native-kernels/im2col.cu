@@ -3,9 +3,9 @@
 //            chunk's convolution is one GEMM  out[Cout][N*OH*OW] = W[Cout][K] * cols.
 //   flatten: in[C][N][plane] -> out[C*plane][N] (PyTorch's flatten order, features x columns).
 // One thread per output element (grid-stride), writes coalesced.
+#include "index.cuh"
 
-// Index arithmetic in I: unsigned 32-bit when every index fits (the usual case; 64-bit integer division is a
-// slow multi-instruction sequence on GPUs), else 64-bit. The choice is uniform over the grid.
+// Index arithmetic in I: unsigned 32-bit when every index fits, else 64-bit (index.cuh).
 template <typename I>
 __device__ __forceinline__ void im2col_body(const float* in, float* cols, int cin, int h, int w, int kh, int kw,
                                             int stride, int pad, int oh, int ow, I columns) {
@@ -33,7 +33,7 @@ extern "C" __global__ void im2col(const float* in, float* cols, int cin, int h, 
     long long outTotal = (long long)cin * kh * kw * columns * oh * ow;
     long long inTotal = (long long)cin * columns * h * w;
     // unsigned 32-bit: indices < 2^31 and a grid stride < 2^31 cannot wrap.
-    if (outTotal < 0x80000000LL && inTotal < 0x80000000LL)
+    if (MCDROP_FITS32(outTotal) && MCDROP_FITS32(inTotal))
         im2col_body<unsigned int>(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, (unsigned int)columns);
     else
         im2col_body<long long>(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns);
@@ -51,7 +51,7 @@ __device__ __forceinline__ void flatten_body(const float* in, float* out, int ch
 
 // out[(c*plane + i)*columns + n] = in[(c*columns + n)*plane + i]; indexed by output.
 extern "C" __global__ void flatten(const float* in, float* out, int channels, long long columns, long long plane) {
-    if ((long long)channels * columns * plane < 0x80000000LL)
+    if (MCDROP_FITS32((long long)channels * columns * plane))
         flatten_body<unsigned int>(in, out, channels, (unsigned int)columns, (unsigned int)plane);
     else
         flatten_body<long long>(in, out, channels, columns, plane);

@@ -74,8 +74,20 @@ MCDROP_HD u32 cached_word(MaskCache* mc, u64 key, u64 seed, u64 sample, u64 imag
 }
 
 // (sample, image) of column n of a chunk: pair g = firstPair + n, sample = g / B, image = imageBase + g % B.
-MCDROP_HD void column_pair(u64 firstPair, u32 batchImages, u64 imageBase, u64 n, u64* sample, u64* image) {
-    u64 g = firstPair + n;
-    *sample = g / batchImages;
-    *image = imageBase + g % batchImages;
+// Split so kernels do the 64-bit division once per thread: firstPair = s0·B + r0 (r0 < B < 2^31),
+// then for n < 2^31, r0 + n < 2^32 and g / B = s0 + (r0 + n) / B in 32-bit arithmetic.
+// *b receives the column's image index within the batch (g % B).
+MCDROP_HD void column_pair_split(u64 s0, u32 r0, u32 batchImages, u64 imageBase, u32 n,
+                                 u64* sample, u64* image, u32* b) {
+    u32 rn = r0 + n;
+    u32 q = rn / batchImages;
+    *b = rn - q * batchImages;
+    *sample = s0 + q;
+    *image = imageBase + *b;
+}
+
+MCDROP_HD void column_pair(u64 firstPair, u32 batchImages, u64 imageBase, u32 n, u64* sample, u64* image) {
+    u32 b;
+    column_pair_split(firstPair / batchImages, (u32)(firstPair % batchImages), batchImages, imageBase, n,
+                      sample, image, &b);
 }

@@ -3,7 +3,9 @@
 // Max starts at -inf and uses fmaxf; average sums the window in row-major order and divides by
 // kernel^2 (as a float), like the CPU's scalar loop.
 
-// Index math in unsigned 32-bit when it fits (64-bit division is slow on GPUs), else 64-bit.
+#include "index.cuh"
+
+// Index math in unsigned 32-bit when it fits, else 64-bit (index.cuh).
 template <typename I, bool MAX>
 __device__ __forceinline__ void pool_body(const float* in, float* out, I planes, int h, int w,
                                           int kernel, int stride, int oh, int ow) {
@@ -24,7 +26,7 @@ __device__ __forceinline__ void pool_body(const float* in, float* out, I planes,
 
 extern "C" __global__ void max_pool(const float* in, float* out, long long planes, int h, int w,
                                     int kernel, int stride, int oh, int ow) {
-    if (planes * h * w < 0x80000000LL)
+    if (MCDROP_FITS32(planes * h * w))
         pool_body<unsigned int, true>(in, out, (unsigned int)planes, h, w, kernel, stride, oh, ow);
     else
         pool_body<long long, true>(in, out, planes, h, w, kernel, stride, oh, ow);
@@ -32,7 +34,7 @@ extern "C" __global__ void max_pool(const float* in, float* out, long long plane
 
 extern "C" __global__ void avg_pool(const float* in, float* out, long long planes, int h, int w,
                                     int kernel, int stride, int oh, int ow) {
-    if (planes * h * w < 0x80000000LL)
+    if (MCDROP_FITS32(planes * h * w))
         pool_body<unsigned int, false>(in, out, (unsigned int)planes, h, w, kernel, stride, oh, ow);
     else
         pool_body<long long, false>(in, out, planes, h, w, kernel, stride, oh, ow);

@@ -1,5 +1,5 @@
 /* cuda_host_shim.h — just enough of CUDA C for g++ to compile the native-kernels sources for the host,
- * so KernelEmulationTest can run the real kernel sources on the CPU: every CUDA thread of a block
+ * so KernelEmulation32Test/64Test can run the real kernel sources on the CPU: every CUDA thread of a block
  * is a std::thread (threadIdx is thread_local), __shared__ arrays are statics shared by the
  * block's threads, __syncthreads() is a std::barrier; blocks run one after another.
  * Not a performance model, and races between threads are not detected reliably. */

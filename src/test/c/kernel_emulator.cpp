@@ -1,5 +1,5 @@
 /* kernel_emulator.cpp — runs one kernel of native-kernels/ on the CPU (see cuda_host_shim.h) for
- * KernelEmulationTest. Protocol on stdin (whitespace separated):
+ * KernelEmulation32Test/64Test. Protocol on stdin (whitespace separated):
  *   <op/kernel> <gridX> <gridY> <blockX> <blockY>
  *   <nBuffers>   then per buffer: <count> <count float bit patterns as int32>
  *   <nArgs>      then per argument: p <buffer> <elementOffset> | i <int> | l <int64> | f <float bits>

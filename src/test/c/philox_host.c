@@ -10,9 +10,10 @@
 #include "philox.cuh"
 
 int main(void) {
-    unsigned long long seed, firstPair, imageBase, column, key;
+    unsigned long long seed, firstPair, imageBase, key;
+    unsigned int column;
     unsigned int batchImages, layer, threshold;
-    while (scanf("%llu %llu %u %llu %u %llu %llu %u", &seed, &firstPair, &batchImages, &imageBase, &layer,
+    while (scanf("%llu %llu %u %llu %u %u %llu %u", &seed, &firstPair, &batchImages, &imageBase, &layer,
                  &column, &key, &threshold) == 8) {
         u64 sample, image;
         column_pair(firstPair, batchImages, imageBase, column, &sample, &image);

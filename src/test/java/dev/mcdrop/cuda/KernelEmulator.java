@@ -26,12 +26,13 @@ final class KernelEmulator implements KernelLauncher {
 
     private KernelEmulator(Path executable) { this.executable = executable; }
 
-    /** Compiles the emulator into {@code dir}; null (with the reason in {@code why[0]}) if g++ is unusable. */
-    static KernelEmulator build(Path dir, String[] why) throws InterruptedException {
-        Path exe = dir.resolve("kernel_emulator");
+    /** Compiles the emulator into {@code dir} (forceIndex64: the kernels' 64-bit index paths); null (with the reason in {@code why[0]}) if g++ is unusable. */
+    static KernelEmulator build(Path dir, boolean forceIndex64, String[] why) throws InterruptedException {
+        Path exe = dir.resolve(forceIndex64 ? "kernel_emulator64" : "kernel_emulator");
         try {
             Process cc = new ProcessBuilder("g++", "-std=c++20", "-O1", "-pthread", "-ffp-contract=off", "-Wall",
-                    "-Wno-unknown-pragmas", "-Inative-kernels", "-Isrc/test/c", "src/test/c/kernel_emulator.cpp",
+                    "-Wno-unknown-pragmas", forceIndex64 ? "-DMCDROP_FORCE_INDEX64" : "-DMCDROP_DEFAULT_INDEX",
+                    "-Inative-kernels", "-Isrc/test/c", "src/test/c/kernel_emulator.cpp",
                     "-o", exe.toString()).redirectErrorStream(true).start();
             String out = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!cc.waitFor(120, TimeUnit.SECONDS) || cc.exitValue() != 0) {

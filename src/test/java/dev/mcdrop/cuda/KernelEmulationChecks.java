@@ -20,30 +20,36 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The kernels' logic without a GPU: the Java launchers (argument blocks, grid sizes) drive the
  * real native-kernels sources compiled for the CPU by g++ ({@link KernelEmulator}), and every
  * result is compared with {@link ReferenceBackend}; masks bit for bit. What this cannot show
  * (PTX/driver behaviour, real parallel races, speed) is left to CudaBackendTest on a GPU.
- * Skipped when g++ is missing.
+ * Run twice: {@link KernelEmulation32Test} (the usual 32-bit index paths) and
+ * {@link KernelEmulation64Test} (the 64-bit paths taken by huge launches). Skipped when g++ is missing.
  */
-class KernelEmulationTest {
-    private static Path dir;
-    private static KernelEmulator emu;
-    private static String unavailable;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class KernelEmulationChecks {
+    private Path dir;
+    private KernelEmulator emu;
+    private String unavailable;
     private final ReferenceBackend ref = new ReferenceBackend();
 
+    /** True: run the kernels' 64-bit index paths (built with MCDROP_FORCE_INDEX64). */
+    abstract boolean index64();
+
     @BeforeAll
-    static void build() throws Exception {
+    void build() throws Exception {
         dir = Files.createTempDirectory("mcdrop-kemu");
         String[] why = new String[1];
-        emu = KernelEmulator.build(dir, why);
+        emu = KernelEmulator.build(dir, index64(), why);
         unavailable = why[0];
     }
 
     @AfterAll
-    static void clean() throws Exception {
+    void clean() throws Exception {
         if (dir != null) {
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) Files.deleteIfExists(p);
