@@ -165,6 +165,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Checks for the driver library without touching JCuda (whose native library links it). */
+    @SuppressWarnings("restricted")
     private static boolean driverLibraryPresent() {
         try (Arena arena = Arena.ofConfined()) {
             SymbolLookup.libraryLookup("libcuda.so.1", arena);

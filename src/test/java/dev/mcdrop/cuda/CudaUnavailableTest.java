@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class CudaUnavailableTest {
 
+    @SuppressWarnings("restricted")
     private static boolean driverPresent() {
         try (Arena arena = Arena.ofConfined()) {
             SymbolLookup.libraryLookup("libcuda.so.1", arena);
