@@ -89,9 +89,10 @@ public final class CudaBackend implements Backend {
             try {
                 blas = CublasGemm.open(options.cublasPath(), options.allowTf32(), stream.handle());
             } catch (BackendUnavailableException e) {
-                warning = e.getMessage().startsWith("cuBLAS not found")
-                        ? "cuBLAS not found, using built-in GEMM kernel (" + e.getMessage() + ")"
-                        : e.getMessage() + "; using built-in GEMM kernel";
+                String why = e.getMessage();
+                warning = why.startsWith("cuBLAS not found")
+                        ? "cuBLAS not found, using built-in GEMM kernel" + why.substring("cuBLAS not found".length())
+                        : why + "; using built-in GEMM kernel";
             }
         }
         this.cublas = blas;
