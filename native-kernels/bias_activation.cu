@@ -56,7 +56,7 @@ __device__ __forceinline__ void dropout_body(const float* src, float* x, const f
         MaskCache mc;
         mask_cache_init(&mc);
         I c = (4 * g) / plane, i = (4 * g) - c * plane;
-#pragma unroll
+#pragma unroll 1  // one inlined Philox per kernel (cached_word selects, so no local memory)
         for (int j = 0; j < 4; j++, i++) {
             I e = 4 * g + j;
             if (e >= elements) break;
