@@ -7,6 +7,7 @@
 // yields 4 words = 4 consecutive elements e = c*plane + i of one image, so a masked thread owns
 // one (column n, element group g = e>>2) and computes one block (two at most per-channel, where the
 // key is the channel c instead of e). act: 0 = identity, 1 = ReLU (Java's Math.max(x, 0f)).
+#include "index.cuh"
 #include "philox.cuh"
 
 __device__ __forceinline__ float apply_act(float v, int relu) {
@@ -14,44 +15,80 @@ __device__ __forceinline__ float apply_act(float v, int relu) {
     return relu ? (v <= 0.f ? 0.f : v) : v;
 }
 
-// x: [channels][columns][plane], bias: [channels]. No dropout.
-extern "C" __global__ void bias_act(float* x, const float* bias, int channels, long long columns,
-                                    long long plane, int relu) {
-    long long total = (long long)channels * columns * plane;
-    long long perChannel = columns * plane;
-    for (long long idx = blockIdx.x * (long long)blockDim.x + threadIdx.x; idx < total;
-         idx += (long long)gridDim.x * blockDim.x) {
-        int c = (int)(idx / perChannel);
+// x: [channels][columns][plane], bias: [channels]. No dropout. Index math in unsigned 32-bit when
+// it fits, else 64-bit (index.cuh).
+template <typename I>
+__device__ __forceinline__ void bias_act_body(float* x, const float* bias, int channels, I perChannel, int relu) {
+    I total = (I)channels * perChannel;
+    for (I idx = blockIdx.x * (I)blockDim.x + threadIdx.x; idx < total; idx += (I)gridDim.x * blockDim.x) {
+        I c = idx / perChannel;
         x[idx] = apply_act(x[idx] + bias[c], relu);
     }
 }
 
-// x: [channels][columns][plane] in place. Thread t -> column n = t / groups, group g = t % groups,
-// groups = ceil(channels*plane / 4): a warp writes 128 nearly contiguous floats.
+extern "C" __global__ void bias_act(float* x, const float* bias, int channels, long long columns,
+                                    long long plane, int relu) {
+    long long perChannel = columns * plane;
+    if (MCDROP_FITS32((long long)channels * perChannel))
+        bias_act_body<unsigned int>(x, bias, channels, (unsigned int)perChannel, relu);
+    else
+        bias_act_body<long long>(x, bias, channels, perChannel, relu);
+}
+
+// One masked thread: column n, element group g (4 consecutive elements e = c*plane + i of one
+// image, one Philox block). EXPAND: read src[c][b(n)][i] instead of act(x + bias[c]) in place.
+// Index math in I (unsigned 32-bit when it fits, else 64-bit); columns < 2^31 always (int in Java).
+template <typename I, bool EXPAND>
+__device__ __forceinline__ void dropout_body(const float* src, float* x, const float* bias, int channels,
+                                             I columns, I plane, int relu, u64 seed, u32 layer, u32 threshold,
+                                             float scale, int perChannel, u64 firstPair, u32 batchImages,
+                                             u64 imageBase) {
+    I elements = (I)channels * plane;
+    I groups = (elements + 3) >> 2;
+    I total = groups * columns;
+    u64 s0 = firstPair / batchImages;          // once per thread, not per element
+    u32 r0 = (u32)(firstPair % batchImages);
+    for (I t = blockIdx.x * (I)blockDim.x + threadIdx.x; t < total; t += (I)gridDim.x * blockDim.x) {
+        I n = t / groups, g = t - n * groups;
+        u64 sample, image;
+        u32 b;
+        column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
+        MaskCache mc;
+        mask_cache_init(&mc);
+        I c = (4 * g) / plane, i = (4 * g) - c * plane;
+#pragma unroll 1  // one inlined Philox per kernel (cached_word selects, so no local memory)
+        for (int j = 0; j < 4; j++, i++) {
+            I e = 4 * g + j;
+            if (e >= elements) break;
+            if (i == plane) { i = 0; c++; }
+            I idx = (c * columns + n) * plane + i;
+            float v = EXPAND ? src[(c * (I)batchImages + b) * plane + i] : apply_act(x[idx] + bias[c], relu);
+            u32 w = cached_word(&mc, perChannel ? (u64)c : (u64)e, seed, sample, image, layer);
+            x[idx] = mask_keep(w, threshold) ? v * scale : 0.f;
+        }
+    }
+}
+
+// True when all indices of a [channels][n][plane] tensor (n = max(columns, batchImages)) fit in 31 bits.
+__device__ __forceinline__ bool fits32(int channels, long long columns, long long plane, unsigned int batchImages) {
+    long long n = columns > (long long)batchImages ? columns : (long long)batchImages;
+    return MCDROP_FITS32((long long)channels * n * plane + 4);
+}
+
+// x: [channels][columns][plane] in place: x = keep ? act(x + bias[c]) * scale : 0.
+// Thread t -> column n = t / groups, group g = t % groups, groups = ceil(channels*plane / 4):
+// a warp writes 128 nearly contiguous floats.
 extern "C" __global__ void bias_act_dropout(float* x, const float* bias, int channels, long long columns,
                                             long long plane, int relu, unsigned long long seed,
                                             unsigned int layer, unsigned int threshold, float scale,
                                             int perChannel, unsigned long long firstPair,
                                             unsigned int batchImages, unsigned long long imageBase) {
-    u64 elements = (u64)channels * (u64)plane;
-    u64 groups = (elements + 3) >> 2;
-    u64 total = groups * (u64)columns;
-    for (u64 t = blockIdx.x * (u64)blockDim.x + threadIdx.x; t < total; t += (u64)gridDim.x * blockDim.x) {
-        u64 n = t / groups, g = t % groups;
-        u64 sample, image;
-        column_pair(firstPair, batchImages, imageBase, n, &sample, &image);
-        MaskCache mc;
-        mc.group = ~0ull;
-        for (int j = 0; j < 4; j++) {
-            u64 e = 4 * g + j;
-            if (e >= elements) break;
-            u64 c = e / (u64)plane, i = e % (u64)plane;
-            u64 idx = (c * (u64)columns + n) * (u64)plane + i;
-            float v = apply_act(x[idx] + bias[c], relu);
-            u32 w = cached_word(&mc, perChannel ? c : e, seed, sample, image, layer);
-            x[idx] = mask_keep(w, threshold) ? v * scale : 0.f;
-        }
-    }
+    if (fits32(channels, columns, plane, batchImages))
+        dropout_body<unsigned int, false>(nullptr, x, bias, channels, (unsigned int)columns, (unsigned int)plane, relu,
+                                          seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase);
+    else
+        dropout_body<long long, false>(nullptr, x, bias, channels, columns, plane, relu,
+                                       seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase);
 }
 
 // src: [channels][batchImages][plane], dst: [channels][columns][plane], b(n) = (firstPair+n) % B.
@@ -60,23 +97,10 @@ extern "C" __global__ void expand_dropout(const float* src, float* dst, int chan
                                           unsigned int threshold, float scale, int perChannel,
                                           unsigned long long firstPair, unsigned int batchImages,
                                           unsigned long long imageBase) {
-    u64 elements = (u64)channels * (u64)plane;
-    u64 groups = (elements + 3) >> 2;
-    u64 total = groups * (u64)columns;
-    for (u64 t = blockIdx.x * (u64)blockDim.x + threadIdx.x; t < total; t += (u64)gridDim.x * blockDim.x) {
-        u64 n = t / groups, g = t % groups;
-        u64 sample, image;
-        column_pair(firstPair, batchImages, imageBase, n, &sample, &image);
-        u64 b = (firstPair + n) % batchImages;
-        MaskCache mc;
-        mc.group = ~0ull;
-        for (int j = 0; j < 4; j++) {
-            u64 e = 4 * g + j;
-            if (e >= elements) break;
-            u64 c = e / (u64)plane, i = e % (u64)plane;
-            float v = src[(c * batchImages + b) * (u64)plane + i];
-            u32 w = cached_word(&mc, perChannel ? c : e, seed, sample, image, layer);
-            dst[(c * (u64)columns + n) * (u64)plane + i] = mask_keep(w, threshold) ? v * scale : 0.f;
-        }
-    }
+    if (fits32(channels, columns, plane, batchImages))
+        dropout_body<unsigned int, true>(src, dst, nullptr, channels, (unsigned int)columns, (unsigned int)plane, 0,
+                                         seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase);
+    else
+        dropout_body<long long, true>(src, dst, nullptr, channels, columns, plane, 0,
+                                      seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase);
 }

@@ -3,20 +3,23 @@
 //            chunk's convolution is one GEMM  out[Cout][N*OH*OW] = W[Cout][K] * cols.
 //   flatten: in[C][N][plane] -> out[C*plane][N] (PyTorch's flatten order, features x columns).
 // One thread per output element (grid-stride), writes coalesced.
+#include "index.cuh"
 
-extern "C" __global__ void im2col(const float* in, float* cols, int cin, int h, int w, int kh, int kw,
-                                  int stride, int pad, int oh, int ow, long long columns) {
-    long long rowLength = columns * oh * ow;
-    long long total = (long long)cin * kh * kw * rowLength;
-    for (long long idx = blockIdx.x * (long long)blockDim.x + threadIdx.x; idx < total;
-         idx += (long long)gridDim.x * blockDim.x) {
-        long long row = idx / rowLength, col = idx % rowLength;
+// Index arithmetic in I: unsigned 32-bit when every index fits, else 64-bit (index.cuh).
+template <typename I>
+__device__ __forceinline__ void im2col_body(const float* in, float* cols, int cin, int h, int w, int kh, int kw,
+                                            int stride, int pad, int oh, int ow, I columns) {
+    I rowLength = columns * oh * ow;
+    I total = (I)cin * kh * kw * rowLength;
+    for (I idx = blockIdx.x * (I)blockDim.x + threadIdx.x; idx < total; idx += (I)gridDim.x * blockDim.x) {
+        I row = idx / rowLength, col = idx - row * rowLength;
         int kx = (int)(row % kw);
         int ky = (int)((row / kw) % kh);
-        int ci = (int)(row / ((long long)kw * kh));
-        int ox = (int)(col % ow);
-        int oy = (int)((col / ow) % oh);
-        long long n = col / ((long long)ow * oh);
+        int ci = (int)(row / ((I)kw * kh));
+        I pos = col / ow;
+        int ox = (int)(col - pos * ow);
+        int oy = (int)(pos % oh);
+        I n = pos / oh;
         int y = oy * stride - pad + ky;
         int x = ox * stride - pad + kx;
         float v = 0.f;
@@ -25,13 +28,31 @@ extern "C" __global__ void im2col(const float* in, float* cols, int cin, int h, 
     }
 }
 
-// out[(c*plane + i)*columns + n] = in[(c*columns + n)*plane + i]; indexed by output.
-extern "C" __global__ void flatten(const float* in, float* out, int channels, long long columns, long long plane) {
-    long long total = (long long)channels * columns * plane;
-    for (long long idx = blockIdx.x * (long long)blockDim.x + threadIdx.x; idx < total;
-         idx += (long long)gridDim.x * blockDim.x) {
-        long long feature = idx / columns, n = idx % columns;
-        long long c = feature / plane, i = feature % plane;
+extern "C" __global__ void im2col(const float* in, float* cols, int cin, int h, int w, int kh, int kw,
+                                  int stride, int pad, int oh, int ow, long long columns) {
+    long long outTotal = (long long)cin * kh * kw * columns * oh * ow;
+    long long inTotal = (long long)cin * columns * h * w;
+    // unsigned 32-bit: indices < 2^31 and a grid stride < 2^31 cannot wrap.
+    if (MCDROP_FITS32(outTotal) && MCDROP_FITS32(inTotal))
+        im2col_body<unsigned int>(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, (unsigned int)columns);
+    else
+        im2col_body<long long>(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns);
+}
+
+template <typename I>
+__device__ __forceinline__ void flatten_body(const float* in, float* out, int channels, I columns, I plane) {
+    I total = (I)channels * columns * plane;
+    for (I idx = blockIdx.x * (I)blockDim.x + threadIdx.x; idx < total; idx += (I)gridDim.x * blockDim.x) {
+        I feature = idx / columns, n = idx - feature * columns;
+        I c = feature / plane, i = feature - c * plane;
         out[idx] = in[(c * columns + n) * plane + i];
     }
+}
+
+// out[(c*plane + i)*columns + n] = in[(c*columns + n)*plane + i]; indexed by output.
+extern "C" __global__ void flatten(const float* in, float* out, int channels, long long columns, long long plane) {
+    if (MCDROP_FITS32((long long)channels * columns * plane))
+        flatten_body<unsigned int>(in, out, channels, (unsigned int)columns, (unsigned int)plane);
+    else
+        flatten_body<long long>(in, out, channels, columns, plane);
 }

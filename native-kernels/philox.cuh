@@ -50,11 +50,17 @@ MCDROP_HD void mask_words(u64 seed, u64 sample, u64 image, u32 layer, u64 group,
 MCDROP_HD int mask_keep(u32 word, u32 threshold) { return word >= threshold; }
 
 // Mask word of element key (the element index, or the channel for per-channel dropout) with a
-// one-block cache per thread: 4 consecutive keys share one Philox block. Start with group = ~0.
+// one-block cache per thread: 4 consecutive keys share one Philox block. Start with mask_cache_init.
 typedef struct {
     u64 group;
     u32 words[4];
 } MaskCache;
+
+// Empty cache: no group matches ~0 (keys >> 2 < 2^62); words zeroed only to keep compilers quiet.
+MCDROP_HD void mask_cache_init(MaskCache* mc) {
+    mc->group = ~0ull;
+    mc->words[0] = mc->words[1] = mc->words[2] = mc->words[3] = 0;
+}
 
 MCDROP_HD u32 cached_word(MaskCache* mc, u64 key, u64 seed, u64 sample, u64 image, u32 layer) {
     u64 g = key >> 2;
@@ -62,12 +68,26 @@ MCDROP_HD u32 cached_word(MaskCache* mc, u64 key, u64 seed, u64 sample, u64 imag
         mask_words(seed, sample, image, layer, g, mc->words);
         mc->group = g;
     }
-    return mc->words[key & 3];
+    // Selects instead of words[key & 3]: a dynamic index would put the array in local memory.
+    u32 j = (u32)(key & 3);
+    return j == 0 ? mc->words[0] : j == 1 ? mc->words[1] : j == 2 ? mc->words[2] : mc->words[3];
 }
 
 // (sample, image) of column n of a chunk: pair g = firstPair + n, sample = g / B, image = imageBase + g % B.
-MCDROP_HD void column_pair(u64 firstPair, u32 batchImages, u64 imageBase, u64 n, u64* sample, u64* image) {
-    u64 g = firstPair + n;
-    *sample = g / batchImages;
-    *image = imageBase + g % batchImages;
+// Split so kernels do the 64-bit division once per thread: firstPair = s0·B + r0 (r0 < B < 2^31),
+// then for n < 2^31, r0 + n < 2^32 and g / B = s0 + (r0 + n) / B in 32-bit arithmetic.
+// *b receives the column's image index within the batch (g % B).
+MCDROP_HD void column_pair_split(u64 s0, u32 r0, u32 batchImages, u64 imageBase, u32 n,
+                                 u64* sample, u64* image, u32* b) {
+    u32 rn = r0 + n;
+    u32 q = rn / batchImages;
+    *b = rn - q * batchImages;
+    *sample = s0 + q;
+    *image = imageBase + *b;
+}
+
+MCDROP_HD void column_pair(u64 firstPair, u32 batchImages, u64 imageBase, u32 n, u64* sample, u64* image) {
+    u32 b;
+    column_pair_split(firstPair / batchImages, (u32)(firstPair % batchImages), batchImages, imageBase, n,
+                      sample, image, &b);
 }

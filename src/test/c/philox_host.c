@@ -10,14 +10,15 @@
 #include "philox.cuh"
 
 int main(void) {
-    unsigned long long seed, firstPair, imageBase, column, key;
+    unsigned long long seed, firstPair, imageBase, key;
+    unsigned int column;
     unsigned int batchImages, layer, threshold;
-    while (scanf("%llu %llu %u %llu %u %llu %llu %u", &seed, &firstPair, &batchImages, &imageBase, &layer,
+    while (scanf("%llu %llu %u %llu %u %u %llu %u", &seed, &firstPair, &batchImages, &imageBase, &layer,
                  &column, &key, &threshold) == 8) {
         u64 sample, image;
         column_pair(firstPair, batchImages, imageBase, column, &sample, &image);
         MaskCache mc;
-        mc.group = ~0ull;
+        mask_cache_init(&mc);
         for (int j = 0; j < 4; j++) { /* 4 consecutive keys through one cache, like a kernel thread */
             u32 w = cached_word(&mc, key + j, seed, sample, image, layer);
             printf("%u %d%c", w, mask_keep(w, threshold), j == 3 ? '\n' : ' ');

@@ -3,8 +3,6 @@ package dev.mcdrop.cuda;
 import dev.mcdrop.backend.Activation;
 import dev.mcdrop.backend.MaskSpec;
 import dev.mcdrop.backend.Pairs;
-import jcuda.driver.CUfunction;
-import jcuda.driver.CUstream;
 
 /**
  * Launchers for native-kernels/bias_activation.cu: bias + activation, optionally fused with an MC
@@ -13,8 +11,7 @@ import jcuda.driver.CUstream;
  * flag, and the pair range of the columns.
  */
 final class BiasActivationKernels {
-    private final CUfunction biasAct, biasActDropout, expand;
-    private final CUstream stream;
+    private final KernelLauncher launcher;
     // bias_act(x, bias, channels, columns, plane, relu)
     private final KernelArgs plainArgs = KernelSignatures.args("bias_activation/bias_act");
     // bias_act_dropout(x, bias, channels, columns, plane, relu, seed, layer, threshold, scale,
@@ -24,31 +21,26 @@ final class BiasActivationKernels {
     //                firstPair, batchImages, imageBase)
     private final KernelArgs expandArgs = KernelSignatures.args("bias_activation/expand_dropout");
 
-    BiasActivationKernels(PtxModules modules, CUstream stream) {
-        this.biasAct = modules.function("bias_activation", "bias_act");
-        this.biasActDropout = modules.function("bias_activation", "bias_act_dropout");
-        this.expand = modules.function("bias_activation", "expand_dropout");
-        this.stream = stream;
-    }
+    BiasActivationKernels(KernelLauncher launcher) { this.launcher = launcher; }
 
     /** x[channels][columns][plane] = mask(act(x + bias[c])) in place. */
     void biasActivation(long x, long bias, int channels, int columns, int plane, Activation act, MaskSpec mask) {
         int relu = act == Activation.RELU ? 1 : 0;
         if (mask == null) {
             plainArgs.set(0, x).set(1, bias).set(2, channels).set(3, (long) columns).set(4, (long) plane).set(5, relu);
-            Launch.linear(biasAct, (long) channels * columns * plane, stream, plainArgs, "biasActivation");
+            launcher.linear("bias_activation/bias_act", (long) channels * columns * plane, plainArgs, "biasActivation");
             return;
         }
         dropoutArgs.set(0, x).set(1, bias).set(2, channels).set(3, (long) columns).set(4, (long) plane).set(5, relu);
         setMask(dropoutArgs, 6, mask);
-        Launch.linear(biasActDropout, groups(channels, plane) * columns, stream, dropoutArgs, "biasActivation+dropout");
+        launcher.linear("bias_activation/bias_act_dropout", groups(channels, plane) * columns, dropoutArgs, "biasActivation+dropout");
     }
 
     /** dst[c][n][i] = keep ? src[c][b(n)][i]·scale : 0. */
     void expandDropout(long src, long dst, int channels, int columns, int plane, MaskSpec mask) {
         expandArgs.set(0, src).set(1, dst).set(2, channels).set(3, (long) columns).set(4, (long) plane);
         setMask(expandArgs, 5, mask);
-        Launch.linear(expand, groups(channels, plane) * columns, stream, expandArgs, "expandDropout");
+        launcher.linear("bias_activation/expand_dropout", groups(channels, plane) * columns, expandArgs, "expandDropout");
     }
 
     /** One thread per 4 consecutive elements of an image (one Philox block). */

@@ -80,6 +80,7 @@ final class CublasGemm implements AutoCloseable {
      * context must be the backend's primary context). Throws with a one-line reason if no
      * candidate loads or the handle cannot be created.
      */
+    @SuppressWarnings("restricted") // FFM: the launcher passes --enable-native-access=ALL-UNNAMED
     static CublasGemm open(String explicitPath, boolean allowTf32, long stream) throws BackendUnavailableException {
         Arena arena = Arena.ofShared();
         List<String> tried = new ArrayList<>();
@@ -141,6 +142,7 @@ final class CublasGemm implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("restricted")
     private static MethodHandle bind(Linker linker, SymbolLookup lookup, String symbol, FunctionDescriptor fd)
             throws BackendUnavailableException {
         MemorySegment address = lookup.find(symbol)

@@ -71,12 +71,14 @@ public final class CudaBackend implements Backend {
         try {
             // A blocking stream: also ordered against the legacy default stream (synchronous copies).
             check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "create stream");
-            this.layout = new Im2colKernels(modules, stream);
-            this.pointwise = new BiasActivationKernels(modules, stream);
-            this.pooling = new PoolKernels(modules, stream);
-            this.softmaxKernel = new SoftmaxKernel(modules, stream);
-            this.mcReduce = new McReduceKernel(modules, stream);
-            this.builtinGemm = new GemmKernel(modules, stream);
+            DriverLauncher launcher = new DriverLauncher(modules, stream);
+            launcher.loadAll();
+            this.layout = new Im2colKernels(launcher);
+            this.pointwise = new BiasActivationKernels(launcher);
+            this.pooling = new PoolKernels(launcher);
+            this.softmaxKernel = new SoftmaxKernel(launcher);
+            this.mcReduce = new McReduceKernel(launcher);
+            this.builtinGemm = new GemmKernel(launcher);
         } catch (CudaOpException e) {
             modules.close();
             throw new BackendUnavailableException("CUDA kernels unusable on " + deviceName + ": " + e.getMessage(), e);
@@ -87,9 +89,10 @@ public final class CudaBackend implements Backend {
             try {
                 blas = CublasGemm.open(options.cublasPath(), options.allowTf32(), stream.handle());
             } catch (BackendUnavailableException e) {
-                warning = e.getMessage().startsWith("cuBLAS not found")
-                        ? "cuBLAS not found, using built-in GEMM kernel (" + e.getMessage() + ")"
-                        : e.getMessage() + "; using built-in GEMM kernel";
+                String why = e.getMessage();
+                warning = why.startsWith("cuBLAS not found")
+                        ? "cuBLAS not found, using built-in GEMM kernel" + why.substring("cuBLAS not found".length())
+                        : why + "; using built-in GEMM kernel";
             }
         }
         this.cublas = blas;
@@ -119,14 +122,17 @@ public final class CudaBackend implements Backend {
             throw new BackendUnavailableException("CUDA driver initialisation failed: " + CUresult.stringFor(init));
         }
         int[] value = new int[1];
-        cuDriverGetVersion(value);
+        int r = cuDriverGetVersion(value);
+        if (r != CUresult.CUDA_SUCCESS) {
+            throw new BackendUnavailableException("CUDA driver version query failed: " + CUresult.stringFor(r));
+        }
         int driverVersion = value[0];
         if (driverVersion < 13000) {
             throw new BackendUnavailableException("NVIDIA driver supports CUDA " + versionString(driverVersion)
                     + "; the shipped kernels (PTX ISA 9.0) need a CUDA 13 driver (R580 or newer)");
         }
-        cuDeviceGetCount(value);
-        if (value[0] == 0) throw new BackendUnavailableException("no CUDA device");
+        r = cuDeviceGetCount(value);
+        if (r != CUresult.CUDA_SUCCESS || value[0] == 0) throw new BackendUnavailableException("no CUDA device");
         if (options.device() >= value[0]) {
             throw new BackendUnavailableException("no CUDA device " + options.device() + " (" + value[0] + " present)");
         }
@@ -160,6 +166,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Checks for the driver library without touching JCuda (whose native library links it). */
+    @SuppressWarnings("restricted")
     private static boolean driverLibraryPresent() {
         try (Arena arena = Arena.ofConfined()) {
             SymbolLookup.libraryLookup("libcuda.so.1", arena);
@@ -219,8 +226,8 @@ public final class CudaBackend implements Backend {
     @Override
     public String describe() {
         String gemm = cublas != null ? cublas.describe()
-                : "built-in GEMM" + (gemmWarning != null ? " (" + gemmWarning + ")" : " (cuBLAS disabled)");
-        return String.format("cuda: %s (device %d, compute %d.%d, %.1f GiB, driver CUDA %s), %s",
+                : "built-in GEMM, strict FP32 (TF32 off)" + (gemmWarning != null ? "; " + gemmWarning : "; cuBLAS disabled");
+        return String.format(java.util.Locale.ROOT, "cuda: %s (device %d, compute %d.%d, %.1f GiB, driver CUDA %s), %s",
                 deviceName, options.device(), ccMajor, ccMinor, totalMemory / (double) (1L << 30),
                 versionString(driverVersion), gemm);
     }
@@ -233,7 +240,7 @@ public final class CudaBackend implements Backend {
         if (elements > 0) {
             int r = cuMemAlloc(pointer, elements * Float.BYTES);
             if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
-                throw new CudaOpException(String.format("cuda allocate: out of device memory allocating %.1f MB",
+                throw new CudaOpException(String.format(java.util.Locale.ROOT, "cuda allocate: out of device memory allocating %.1f MB",
                         elements * (double) Float.BYTES / 1e6));
             }
             check(r, "allocate " + elements + " floats");

@@ -11,9 +11,11 @@ import jcuda.Pointer;
  */
 final class KernelArgs {
     private final Object[] slots;
+    private final String types;
     final Pointer params;
 
     KernelArgs(String types) {
+        this.types = types;
         slots = new Object[types.length()];
         Pointer[] pointers = new Pointer[types.length()];
         for (int i = 0; i < types.length(); i++) {
@@ -32,4 +34,16 @@ final class KernelArgs {
     KernelArgs set(int index, int value) { ((int[]) slots[index])[0] = value; return this; }
 
     KernelArgs set(int index, float value) { ((float[]) slots[index])[0] = value; return this; }
+
+    /** The type letters, for emulators and diagnostics. */
+    String types() { return types; }
+
+    /** Current value of parameter {@code index} as raw bits (float: its int bits). */
+    long bits(int index) {
+        return switch (types.charAt(index)) {
+            case 'p', 'l' -> ((long[]) slots[index])[0];
+            case 'i' -> ((int[]) slots[index])[0];
+            default -> Float.floatToRawIntBits(((float[]) slots[index])[0]);
+        };
+    }
 }

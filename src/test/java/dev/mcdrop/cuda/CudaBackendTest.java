@@ -1,0 +1,293 @@
+package dev.mcdrop.cuda;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.mcdrop.backend.Activation;
+import dev.mcdrop.backend.Backend;
+import dev.mcdrop.backend.Buffer;
+import dev.mcdrop.backend.ConvGeometry;
+import dev.mcdrop.backend.MaskSpec;
+import dev.mcdrop.backend.McAccumulators;
+import dev.mcdrop.backend.Pairs;
+import dev.mcdrop.backend.PoolGeometry;
+import dev.mcdrop.backend.ReferenceBackend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every op of {@link CudaBackend} against {@link ReferenceBackend} (float64) on random shapes,
+ * offsets and masks; masks must be bit-identical (expandDropout of ones gives exactly 0 or
+ * scale where {@link MaskSpec#keep} says). Both GEMM engines are checked (cuBLAS when it loads,
+ * and the built-in kernel). Skipped, with the reason, where no usable NVIDIA GPU is present.
+ */
+class CudaBackendTest {
+    private static CudaBackend cuda;
+    private static final ReferenceBackend ref = new ReferenceBackend();
+    private final List<Buffer> open = new ArrayList<>();
+
+    private static String unavailable;
+
+    @BeforeAll
+    static void openGpu() {
+        try {
+            cuda = CudaBackend.open(CudaOptions.defaults());
+            System.out.println(cuda.describe());
+            cuda.warning().ifPresent(w -> System.out.println("warning: " + w));
+        } catch (BackendUnavailableException e) {
+            unavailable = e.getMessage();
+            System.out.println("CudaBackendTest skipped: CUDA backend unavailable: " + unavailable);
+        }
+    }
+
+    /** Per test (not in @BeforeAll) so that surefire reports each test as skipped, with the reason. */
+    @BeforeEach
+    void requireGpu() {
+        assumeTrue(cuda != null, "CUDA backend unavailable: " + unavailable);
+    }
+
+    @AfterAll
+    static void closeGpu() {
+        if (cuda != null) cuda.close();
+    }
+
+    // ---- helpers: the same data in a CUDA and a reference buffer ----
+
+    private record Pair(Buffer gpu, Buffer ref, int size) {}
+
+    private Pair pair(Backend gpuBackend, float[] data) {
+        Buffer g = gpuBackend.allocate(data.length), r = ref.allocate(data.length);
+        gpuBackend.upload(data, 0, g, 0, data.length);
+        ref.upload(data, 0, r, 0, data.length);
+        open.add(g);
+        return new Pair(g, r, data.length);
+    }
+
+    private Pair pair(float[] data) { return pair(cuda, data); }
+
+    private static float[] random(Random rnd, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) x[i] = rnd.nextFloat() * 2 - 1;
+        return x;
+    }
+
+    private static void assertClose(Backend gpuBackend, Pair p, double rtol, double atol, String what) {
+        float[] g = new float[p.size], r = new float[p.size];
+        gpuBackend.download(p.gpu, 0, g, 0, p.size);
+        ref.download(p.ref, 0, r, 0, p.size);
+        for (int i = 0; i < p.size; i++) {
+            double tol = atol + rtol * Math.abs(r[i]);
+            if (!(Math.abs(g[i] - r[i]) <= tol) && !(Float.isNaN(g[i]) && Float.isNaN(r[i]))) {
+                fail(what + ": element " + i + " gpu " + g[i] + " reference " + r[i]);
+            }
+        }
+    }
+
+    private void closeAll() {
+        open.forEach(Buffer::close);
+        open.clear();
+    }
+
+    // ---- ops ----
+
+    @Test
+    void gemmCublasOrDefault() { checkGemm(cuda); }
+
+    @Test
+    void gemmBuiltinKernel() throws BackendUnavailableException {
+        try (CudaBackend builtin = CudaBackend.open(CudaOptions.defaults().withCublas(false))) {
+            assertFalse(builtin.usesCublas());
+            assertTrue(builtin.describe().contains("built-in GEMM"), builtin.describe());
+            checkGemm(builtin);
+        }
+    }
+
+    private void checkGemm(Backend gpu) {
+        Random rnd = new Random(1);
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {64, 64, 64}, {65, 129, 17}, {10, 300, 200}, {200, 33, 1}, {128, 1000, 75}};
+        for (int[] s : shapes)
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                int m = s[0], n = s[1], k = s[2], off = rnd.nextInt(5);
+                float beta = t == 3 ? 0.5f : 0f;
+                Pair a = pair(gpu, random(rnd, off + m * k)), b = pair(gpu, random(rnd, off + k * n)),
+                        c = pair(gpu, random(rnd, off + m * n));
+                gpu.gemm(ta, tb, m, n, k, a.gpu, off, b.gpu, off, beta, c.gpu, off);
+                ref.gemm(ta, tb, m, n, k, a.ref, off, b.ref, off, beta, c.ref, off);
+                assertClose(gpu, c, 1e-5, 2e-6 * k, "gemm " + m + "x" + n + "x" + k + " tA=" + ta + " tB=" + tb);
+                closeAll();
+            }
+    }
+
+    @Test
+    void im2col() {
+        Random rnd = new Random(2);
+        for (int trial = 0; trial < 20; trial++) {
+            int k = 1 + rnd.nextInt(5);
+            ConvGeometry g = new ConvGeometry(1 + rnd.nextInt(4), k + rnd.nextInt(9), k + rnd.nextInt(9),
+                    1 + rnd.nextInt(4), k, 1 + rnd.nextInt(3) == 1 ? k : 1 + rnd.nextInt(k), 1 + rnd.nextInt(2), rnd.nextInt(3));
+            if (g.outHeight() <= 0 || g.outWidth() <= 0) continue;
+            int columns = 1 + rnd.nextInt(6), off = rnd.nextInt(4);
+            Pair in = pair(random(rnd, off + g.inChannels() * columns * g.inPlane()));
+            Pair cols = pair(random(rnd, off + g.patchSize() * columns * g.outPlane()));
+            cuda.im2col(in.gpu, off, g, columns, cols.gpu, off);
+            ref.im2col(in.ref, off, g, columns, cols.ref, off);
+            assertClose(cuda, cols, 0, 0, "im2col " + g + " columns " + columns);
+            closeAll();
+        }
+    }
+
+    private static MaskSpec randomMask(Random rnd, int batchImages, boolean perChannel) {
+        Pairs pairs = new Pairs(rnd.nextInt(50), batchImages, rnd.nextInt(1000));
+        return new MaskSpec(rnd.nextLong(), rnd.nextInt(8), 0.1f + 0.8f * rnd.nextFloat(), perChannel, pairs);
+    }
+
+    @Test
+    void biasActivationWithAndWithoutMask() {
+        Random rnd = new Random(3);
+        for (int trial = 0; trial < 24; trial++) {
+            int channels = 1 + rnd.nextInt(9), columns = 1 + rnd.nextInt(7), plane = 1 + rnd.nextInt(30);
+            Activation act = rnd.nextBoolean() ? Activation.RELU : Activation.IDENTITY;
+            MaskSpec mask = trial % 3 == 0 ? null : randomMask(rnd, 1 + rnd.nextInt(4), trial % 3 == 2);
+            int off = rnd.nextInt(4);
+            Pair x = pair(random(rnd, off + channels * columns * plane));
+            Pair bias = pair(random(rnd, channels));
+            cuda.biasActivation(x.gpu, off, bias.gpu, channels, columns, plane, act, mask);
+            ref.biasActivation(x.ref, off, bias.ref, channels, columns, plane, act, mask);
+            assertClose(cuda, x, 1e-6, 1e-7, "biasActivation " + act + " " + mask);
+            closeAll();
+        }
+    }
+
+    @Test
+    void expandDropoutMasksAreBitIdentical() {
+        Random rnd = new Random(4);
+        for (int trial = 0; trial < 24; trial++) {
+            int images = 1 + rnd.nextInt(5), channels = 1 + rnd.nextInt(9), plane = 1 + rnd.nextInt(50);
+            int columns = 1 + rnd.nextInt(3 * images + 2);
+            MaskSpec mask = randomMask(rnd, images, trial % 2 == 1);
+            float[] ones = new float[channels * images * plane];
+            java.util.Arrays.fill(ones, 1f);
+            Pair src = pair(ones);
+            Pair dst = pair(random(rnd, channels * columns * plane));
+            cuda.expandDropout(src.gpu, 0, dst.gpu, 0, channels, columns, plane, mask);
+            float[] got = new float[dst.size];
+            cuda.download(dst.gpu, 0, got, 0, got.length);
+            for (int c = 0; c < channels; c++)
+                for (int n = 0; n < columns; n++)
+                    for (int i = 0; i < plane; i++) {
+                        float expected = mask.keep(n, c, (long) c * plane + i) ? 1f * mask.scale() : 0f;
+                        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got[(c * columns + n) * plane + i]),
+                                "mask bit c=" + c + " n=" + n + " i=" + i + " " + mask);
+                    }
+            // and on random data, against the reference
+            Pair data = pair(random(rnd, channels * images * plane));
+            cuda.expandDropout(data.gpu, 0, dst.gpu, 0, channels, columns, plane, mask);
+            ref.expandDropout(data.ref, 0, dst.ref, 0, channels, columns, plane, mask);
+            assertClose(cuda, dst, 1e-6, 1e-7, "expandDropout " + mask);
+            closeAll();
+        }
+    }
+
+    @Test
+    void pooling() {
+        Random rnd = new Random(5);
+        for (int trial = 0; trial < 20; trial++) {
+            int kernel = 1 + rnd.nextInt(3);
+            PoolGeometry g = new PoolGeometry(trial % 2 == 0 ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
+                    kernel + rnd.nextInt(10), kernel + rnd.nextInt(10), kernel, 1 + rnd.nextInt(3));
+            int planes = 1 + rnd.nextInt(12), off = rnd.nextInt(3);
+            Pair in = pair(random(rnd, off + planes * g.height() * g.width()));
+            Pair out = pair(random(rnd, off + planes * g.outHeight() * g.outWidth()));
+            cuda.pool(in.gpu, off, g, planes, out.gpu, off);
+            ref.pool(in.ref, off, g, planes, out.ref, off);
+            assertClose(cuda, out, 1e-6, 1e-7, "pool " + g);
+            closeAll();
+        }
+    }
+
+    @Test
+    void flatten() {
+        Random rnd = new Random(6);
+        for (int trial = 0; trial < 10; trial++) {
+            int channels = 1 + rnd.nextInt(8), columns = 1 + rnd.nextInt(9), plane = 1 + rnd.nextInt(20), off = rnd.nextInt(3);
+            Pair in = pair(random(rnd, off + channels * columns * plane));
+            Pair out = pair(random(rnd, off + channels * columns * plane));
+            cuda.flatten(in.gpu, off, channels, columns, plane, out.gpu, off);
+            ref.flatten(in.ref, off, channels, columns, plane, out.ref, off);
+            assertClose(cuda, out, 0, 0, "flatten");
+            closeAll();
+        }
+    }
+
+    @Test
+    void softmax() {
+        Random rnd = new Random(7);
+        for (int trial = 0; trial < 10; trial++) {
+            int classes = 1 + rnd.nextInt(20), columns = 1 + rnd.nextInt(300), off = rnd.nextInt(3);
+            float[] logits = random(rnd, off + classes * columns);
+            for (int i = 0; i < logits.length; i++) logits[i] *= 30; // exercise max subtraction
+            Pair in = pair(logits);
+            Pair out = pair(new float[off + classes * columns]);
+            cuda.softmax(in.gpu, off, classes, columns, out.gpu, off);
+            ref.softmax(in.ref, off, classes, columns, out.ref, off);
+            assertClose(cuda, out, 1e-5, 1e-7, "softmax");
+            closeAll();
+        }
+    }
+
+    @Test
+    void mcAccumulateAcrossChunks() {
+        Random rnd = new Random(8);
+        for (int trial = 0; trial < 10; trial++) {
+            int classes = 2 + rnd.nextInt(10), images = 1 + rnd.nextInt(7), samples = 1 + rnd.nextInt(20);
+            int total = images * samples;
+            float[] logits = random(rnd, classes * total);
+            for (int i = 0; i < logits.length; i++) logits[i] *= 8;
+            if (trial == 0) java.util.Arrays.fill(logits, 0f); // ties: votes go to class 0
+            Pair acc = pair(new float[images * McAccumulators.width(classes)]);
+            int first = 0;
+            while (first < total) {
+                int columns = Math.min(total - first, 1 + rnd.nextInt(2 * images + 3));
+                float[] chunk = new float[classes * columns];
+                for (int k = 0; k < classes; k++)
+                    for (int n = 0; n < columns; n++) chunk[k * columns + n] = logits[k * total + first + n];
+                Pair l = pair(chunk);
+                Pairs pairs = new Pairs(first, images, 17);
+                cuda.mcAccumulate(l.gpu, 0, classes, columns, pairs, acc.gpu);
+                ref.mcAccumulate(l.ref, 0, classes, columns, pairs, acc.ref);
+                first += columns;
+            }
+            assertClose(cuda, acc, 1e-5, 1e-5, "mcAccumulate classes=" + classes + " images=" + images);
+            closeAll();
+        }
+    }
+
+    @Test
+    void zeroAndCopies() {
+        Random rnd = new Random(9);
+        Pair x = pair(random(rnd, 1000));
+        cuda.zero(x.gpu, 100, 300);
+        ref.zero(x.ref, 100, 300);
+        assertClose(cuda, x, 0, 0, "zero");
+        float[] part = new float[50];
+        cuda.download(x.gpu, 950, part, 0, 50);
+        float[] all = new float[1000];
+        ref.download(x.ref, 0, all, 0, 1000);
+        assertArrayEquals(java.util.Arrays.copyOfRange(all, 950, 1000), part);
+        closeAll();
+    }
+
+    @Test
+    void describeAndWorkspace() {
+        assertTrue(cuda.describe().startsWith("cuda: "), cuda.describe());
+        assertTrue(cuda.suggestedWorkspaceBytes() > 0);
+        assertThrows(IllegalArgumentException.class, () -> cuda.gemm(false, false, 1, 1, 1,
+                ref.allocate(1), 0, ref.allocate(1), 0, 0f, ref.allocate(1), 0));
+    }
+}

@@ -1,0 +1,229 @@
+package dev.mcdrop.cuda;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.mcdrop.backend.Activation;
+import dev.mcdrop.backend.Buffer;
+import dev.mcdrop.backend.ConvGeometry;
+import dev.mcdrop.backend.MaskSpec;
+import dev.mcdrop.backend.McAccumulators;
+import dev.mcdrop.backend.Pairs;
+import dev.mcdrop.backend.PoolGeometry;
+import dev.mcdrop.backend.ReferenceBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The kernels' logic without a GPU: the Java launchers (argument blocks, grid sizes) drive the
+ * real native-kernels sources compiled for the CPU by g++ ({@link KernelEmulator}), and every
+ * result is compared with {@link ReferenceBackend}; masks bit for bit. What this cannot show
+ * (PTX/driver behaviour, real parallel races, speed) is left to CudaBackendTest on a GPU.
+ * Run twice: {@link KernelEmulation32Test} (the usual 32-bit index paths) and
+ * {@link KernelEmulation64Test} (the 64-bit paths taken by huge launches). Skipped when g++ is missing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class KernelEmulationChecks {
+    private Path dir;
+    private KernelEmulator emu;
+    private String unavailable;
+    private final ReferenceBackend ref = new ReferenceBackend();
+
+    /** True: run the kernels' 64-bit index paths (built with MCDROP_FORCE_INDEX64). */
+    abstract boolean index64();
+
+    @BeforeAll
+    void build() throws Exception {
+        dir = Files.createTempDirectory("mcdrop-kemu");
+        String[] why = new String[1];
+        emu = KernelEmulator.build(dir, index64(), why);
+        unavailable = why[0];
+    }
+
+    @AfterAll
+    void clean() throws Exception {
+        if (dir != null) {
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @BeforeEach
+    void requireEmulator() { assumeTrue(emu != null, unavailable); }
+
+    private static float[] random(Random rnd, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) x[i] = rnd.nextFloat() * 2 - 1;
+        return x;
+    }
+
+    /** Runs {@code op} on reference buffers holding copies of {@code inputs}; returns buffer {@code result} as floats. */
+    private float[] reference(float[][] inputs, int result, Consumer<Buffer[]> op) {
+        Buffer[] b = new Buffer[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            b[i] = ref.allocate(inputs[i].length);
+            ref.upload(inputs[i], 0, b[i], 0, inputs[i].length);
+        }
+        op.accept(b);
+        float[] out = new float[inputs[result].length];
+        ref.download(b[result], 0, out, 0, out.length);
+        return out;
+    }
+
+    private static void assertClose(float[] expected, float[] actual, double rtol, double atol, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            double tol = atol + rtol * Math.abs(expected[i]);
+            if (!(Math.abs(expected[i] - actual[i]) <= tol)) {
+                fail(what + ": element " + i + " emulated " + actual[i] + " reference " + expected[i]);
+            }
+        }
+    }
+
+    @Test
+    void builtinGemm() {
+        GemmKernel gemm = new GemmKernel(emu);
+        Random rnd = new Random(11);
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {64, 64, 16}, {65, 70, 17}, {20, 130, 33}};
+        for (int[] s : shapes)
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                int m = s[0], n = s[1], k = s[2], off = 1 + rnd.nextInt(3);
+                float beta = t == 3 ? 0.5f : 0f;
+                float[] a = random(rnd, off + m * k), b = random(rnd, off + k * n), c = random(rnd, off + m * n);
+                float[] expected = reference(new float[][] {a, b, c}, 2,
+                        x -> ref.gemm(ta, tb, m, n, k, x[0], off, x[1], off, beta, x[2], off));
+                float[] got = c.clone();
+                gemm.gemm(ta, tb, m, n, k, emu.put(a) + 4L * off, emu.put(b) + 4L * off, beta, emu.put(got) + 4L * off);
+                assertClose(expected, got, 1e-5, 2e-6 * k, "gemm " + m + "x" + n + "x" + k + " tA=" + ta + " tB=" + tb);
+            }
+    }
+
+    @Test
+    void im2colAndFlatten() {
+        Im2colKernels layout = new Im2colKernels(emu);
+        Random rnd = new Random(12);
+        for (int trial = 0; trial < 8; trial++) {
+            int k = 1 + rnd.nextInt(4);
+            ConvGeometry g = new ConvGeometry(1 + rnd.nextInt(3), k + rnd.nextInt(6), k + rnd.nextInt(6),
+                    2, k, 1 + rnd.nextInt(k), 1 + rnd.nextInt(2), rnd.nextInt(3));
+            int columns = 1 + rnd.nextInt(3), off = rnd.nextInt(3);
+            float[] in = random(rnd, off + g.inChannels() * columns * g.inPlane());
+            float[] cols = random(rnd, off + g.patchSize() * columns * g.outPlane());
+            float[] expected = reference(new float[][] {in, cols}, 1, x -> ref.im2col(x[0], off, g, columns, x[1], off));
+            layout.im2col(emu.put(in) + 4L * off, g, columns, emu.put(cols) + 4L * off);
+            assertClose(expected, cols, 0, 0, "im2col " + g + " columns " + columns);
+
+            int channels = 1 + rnd.nextInt(4), plane = 1 + rnd.nextInt(9);
+            float[] src = random(rnd, off + channels * columns * plane), dst = random(rnd, src.length);
+            float[] flat = reference(new float[][] {src, dst}, 1, x -> ref.flatten(x[0], off, channels, columns, plane, x[1], off));
+            layout.flatten(emu.put(src) + 4L * off, channels, columns, plane, emu.put(dst) + 4L * off);
+            assertClose(flat, dst, 0, 0, "flatten");
+        }
+    }
+
+    @Test
+    void biasActivationAndDropout() {
+        BiasActivationKernels pointwise = new BiasActivationKernels(emu);
+        Random rnd = new Random(13);
+        for (int trial = 0; trial < 12; trial++) {
+            int channels = 1 + rnd.nextInt(5), columns = 1 + rnd.nextInt(5), plane = 1 + rnd.nextInt(11);
+            Activation act = trial % 2 == 0 ? Activation.RELU : Activation.IDENTITY;
+            MaskSpec mask = trial % 3 == 0 ? null : new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.2f + 0.6f * rnd.nextFloat(),
+                    trial % 3 == 2, new Pairs(rnd.nextInt(20), 1 + rnd.nextInt(4), rnd.nextInt(100)));
+            int off = rnd.nextInt(3);
+            float[] x = random(rnd, off + channels * columns * plane), bias = random(rnd, channels);
+            float[] expected = reference(new float[][] {x, bias}, 0,
+                    b -> ref.biasActivation(b[0], off, b[1], channels, columns, plane, act, mask));
+            pointwise.biasActivation(emu.put(x) + 4L * off, emu.put(bias), channels, columns, plane, act, mask);
+            assertClose(expected, x, 1e-6, 1e-7, "biasActivation " + act + " " + mask);
+        }
+    }
+
+    @Test
+    void expandDropoutMaskBitsAreExact() {
+        BiasActivationKernels pointwise = new BiasActivationKernels(emu);
+        Random rnd = new Random(14);
+        for (int trial = 0; trial < 10; trial++) {
+            int images = 1 + rnd.nextInt(4), channels = 1 + rnd.nextInt(5), plane = 1 + rnd.nextInt(13);
+            int columns = 1 + rnd.nextInt(3 * images + 1);
+            MaskSpec mask = new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.1f + 0.8f * rnd.nextFloat(), trial % 2 == 1,
+                    new Pairs(rnd.nextInt(30), images, rnd.nextInt(1000)));
+            float[] ones = new float[channels * images * plane];
+            Arrays.fill(ones, 1f);
+            float[] dst = random(rnd, channels * columns * plane);
+            pointwise.expandDropout(emu.put(ones), emu.put(dst), channels, columns, plane, mask);
+            for (int c = 0; c < channels; c++)
+                for (int n = 0; n < columns; n++)
+                    for (int i = 0; i < plane; i++) {
+                        float expected = mask.keep(n, c, (long) c * plane + i) ? mask.scale() : 0f;
+                        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dst[(c * columns + n) * plane + i]),
+                                "mask c=" + c + " n=" + n + " i=" + i + " " + mask);
+                    }
+            float[] src = random(rnd, channels * images * plane), out = new float[dst.length];
+            float[] expected = reference(new float[][] {src, out}, 1,
+                    b -> ref.expandDropout(b[0], 0, b[1], 0, channels, columns, plane, mask));
+            pointwise.expandDropout(emu.put(src), emu.put(out), channels, columns, plane, mask);
+            assertClose(expected, out, 1e-6, 1e-7, "expandDropout " + mask);
+        }
+    }
+
+    @Test
+    void poolSoftmaxAndMcReduce() {
+        Random rnd = new Random(15);
+        PoolKernels pooling = new PoolKernels(emu);
+        for (int trial = 0; trial < 6; trial++) {
+            int kernel = 1 + rnd.nextInt(3);
+            PoolGeometry g = new PoolGeometry(trial % 2 == 0 ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
+                    kernel + rnd.nextInt(6), kernel + rnd.nextInt(6), kernel, 1 + rnd.nextInt(3));
+            int planes = 1 + rnd.nextInt(5), off = rnd.nextInt(3);
+            float[] in = random(rnd, off + planes * g.height() * g.width());
+            float[] out = random(rnd, off + planes * g.outHeight() * g.outWidth());
+            float[] expected = reference(new float[][] {in, out}, 1, b -> ref.pool(b[0], off, g, planes, b[1], off));
+            pooling.pool(emu.put(in) + 4L * off, g, planes, emu.put(out) + 4L * off);
+            assertClose(expected, out, 1e-6, 1e-7, "pool " + g);
+        }
+
+        SoftmaxKernel softmax = new SoftmaxKernel(emu);
+        int classes = 7, columns = 23;
+        float[] logits = random(rnd, classes * columns);
+        for (int i = 0; i < logits.length; i++) logits[i] *= 30;
+        float[] probs = new float[logits.length];
+        float[] expected = reference(new float[][] {logits, probs}, 1, b -> ref.softmax(b[0], 0, classes, columns, b[1], 0));
+        softmax.softmax(emu.put(logits), classes, columns, emu.put(probs));
+        assertClose(expected, probs, 1e-5, 1e-7, "softmax");
+
+        McReduceKernel reduce = new McReduceKernel(emu);
+        int images = 3, samples = 5, total = images * samples, k = 4;
+        float[] all = random(rnd, k * total);
+        for (int i = 0; i < all.length; i++) all[i] *= 6;
+        float[] acc = new float[images * McAccumulators.width(k)];
+        Buffer refAcc = ref.allocate(acc.length);
+        long accAddress = emu.put(acc);
+        for (int first = 0; first < total; ) {
+            int chunk = Math.min(total - first, 1 + rnd.nextInt(7));
+            float[] part = new float[k * chunk];
+            for (int c = 0; c < k; c++)
+                for (int n = 0; n < chunk; n++) part[c * chunk + n] = all[c * total + first + n];
+            Pairs pairs = new Pairs(first, images, 40);
+            Buffer refPart = ref.allocate(part.length);
+            ref.upload(part, 0, refPart, 0, part.length);
+            ref.mcAccumulate(refPart, 0, k, chunk, pairs, refAcc);
+            reduce.accumulate(emu.put(part), k, chunk, pairs, accAddress);
+            first += chunk;
+        }
+        float[] refOut = new float[acc.length];
+        ref.download(refAcc, 0, refOut, 0, refOut.length);
+        assertClose(refOut, acc, 1e-5, 1e-6, "mcAccumulate");
+    }
+}
