@@ -3,10 +3,10 @@
 //   bias_act_dropout:  x[c][n][i] = keep ? act(x + bias[c]) * scale : 0  (MC dropout layer)
 //   expand_dropout:    dst[c][n][i] = keep ? src[c][b(n)][i] * scale : 0 (first dropout of an MC
 //                      run: replicates the deterministic prefix [c][B][i] into T samples)
-// Masks come from philox.cuh, bit-identical to dev.mcdrop.rng.DropoutMask. One Philox block
-// yields 4 words = 4 consecutive elements e = c*plane + i of one image, so a masked thread owns
-// one (column n, element group g = e>>2) and computes one block (two at most per-channel, where the
-// key is the channel c instead of e). act: 0 = identity, 1 = ReLU (Java's Math.max(x, 0f)).
+// Masks come from philox.cuh, bit-identical to dev.mcdrop.rng.DropoutMask. Philox block q of an
+// image yields the words of elements e = 32*(q>>3) + (q&7) + 8*j, j = 0..3 (e = c*plane + i), so a
+// masked thread owns one (column n, block q) and computes one block; per-channel dropout keys by
+// the channel instead (through a one-block cache). act: 0 = identity, 1 = ReLU (Math.max(x, 0f)).
 #include "index.cuh"
 #include "philox.cuh"
 
@@ -35,35 +35,37 @@ extern "C" __global__ void bias_act(float* x, const float* bias, int channels, l
         bias_act_body<long long>(x, bias, channels, perChannel, relu);
 }
 
-// One masked thread: column n, element group g (4 consecutive elements e = c*plane + i of one
-// image, one Philox block). EXPAND: read src[c][b(n)][i] instead of act(x + bias[c]) in place.
-// Index math in I (unsigned 32-bit when it fits, else 64-bit); columns < 2^31 always (int in Java).
+// One masked thread: column n, Philox block q (elements 32*(q>>3) + (q&7) + 8*j of one image).
+// Eight neighbouring threads write 8 contiguous floats per j. EXPAND: read src[c][b(n)][i] instead
+// of act(x + bias[c]) in place. Index math in I (unsigned 32-bit when it fits, else 64-bit).
 template <typename I, bool EXPAND>
 __device__ __forceinline__ void dropout_body(const float* src, float* x, const float* bias, int channels,
                                              I columns, I plane, int relu, u64 seed, u32 layer, u32 threshold,
                                              float scale, int perChannel, u64 firstPair, u32 batchImages,
                                              u64 imageBase) {
     I elements = (I)channels * plane;
-    I groups = (elements + 3) >> 2;
-    I total = groups * columns;
+    I blocks = ((elements + 31) >> 5) << 3;    // 8 blocks per group of 32 elements
+    I total = blocks * columns;
     u64 s0 = firstPair / batchImages;          // once per thread, not per element
     u32 r0 = (u32)(firstPair % batchImages);
     for (I t = blockIdx.x * (I)blockDim.x + threadIdx.x; t < total; t += (I)gridDim.x * blockDim.x) {
-        I n = t / groups, g = t - n * groups;
+        I n = t / blocks, q = t - n * blocks;
         u64 sample, image;
         u32 b;
         column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
+        u32 words[4];
+        if (!perChannel) mask_words(seed, sample, image, layer, (u64)q, words);
         MaskCache mc;
         mask_cache_init(&mc);
-        I c = (4 * g) / plane, i = (4 * g) - c * plane;
-#pragma unroll 1  // one inlined Philox per kernel (cached_word selects, so no local memory)
-        for (int j = 0; j < 4; j++, i++) {
-            I e = 4 * g + j;
+        I e0 = (I)mask_first_element((u64)q);
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            I e = e0 + 8 * j;
             if (e >= elements) break;
-            if (i == plane) { i = 0; c++; }
+            I c = e / plane, i = e - c * plane;
             I idx = (c * columns + n) * plane + i;
             float v = EXPAND ? src[(c * (I)batchImages + b) * plane + i] : apply_act(x[idx] + bias[c], relu);
-            u32 w = cached_word(&mc, perChannel ? (u64)c : (u64)e, seed, sample, image, layer);
+            u32 w = perChannel ? cached_word(&mc, (u64)c, seed, sample, image, layer) : words[j];
             x[idx] = mask_keep(w, threshold) ? v * scale : 0.f;
         }
     }
@@ -76,8 +78,8 @@ __device__ __forceinline__ bool fits32(int channels, long long columns, long lon
 }
 
 // x: [channels][columns][plane] in place: x = keep ? act(x + bias[c]) * scale : 0.
-// Thread t -> column n = t / groups, group g = t % groups, groups = ceil(channels*plane / 4):
-// a warp writes 128 nearly contiguous floats.
+// Thread t -> column n = t / blocks, Philox block q = t % blocks, blocks = 8*ceil(channels*plane / 32):
+// a warp writes 4 runs of 32 contiguous floats.
 extern "C" __global__ void bias_act_dropout(float* x, const float* bias, int channels, long long columns,
                                             long long plane, int relu, unsigned long long seed,
                                             unsigned int layer, unsigned int threshold, float scale,

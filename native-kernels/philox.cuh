@@ -40,36 +40,44 @@ MCDROP_HD void philox4x32_10(u32 c0, u32 c1, u32 c2, u32 c3, u32 k0, u32 k1, u32
     out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
 }
 
-// The 4 mask words of element group g = element>>2 for one (image, sample, layer):
-// counter = (g, image, sample, layer) truncated to 32 bits as Java's (int) casts do.
-MCDROP_HD void mask_words(u64 seed, u64 sample, u64 image, u32 layer, u64 group, u32 out[4]) {
-    philox4x32_10((u32)group, (u32)image, (u32)sample, layer, (u32)seed, (u32)(seed >> 32), out);
+// Mask layout (dev.mcdrop.rng.DropoutMask): elements come in groups of 32; element (or
+// per-channel key) e takes output word (e >> 3) & 3 of the block with word-0 counter
+// 8*(e >> 5) + (e & 7). Block q of an image therefore serves elements 32*(q >> 3) + (q & 7) + 8*j,
+// j = 0..3, and its counter is q itself.
+MCDROP_HD u64 mask_block_of(u64 key) { return ((key >> 5) << 3) | (key & 7); }
+MCDROP_HD u32 mask_word_of(u64 key) { return (u32)((key >> 3) & 3); }
+MCDROP_HD u64 mask_first_element(u64 block) { return ((block >> 3) << 5) | (block & 7); }
+
+// The 4 mask words of Philox block `block` for one (image, sample, layer):
+// counter = (block, image, sample, layer) truncated to 32 bits as Java's (int) casts do.
+MCDROP_HD void mask_words(u64 seed, u64 sample, u64 image, u32 layer, u64 block, u32 out[4]) {
+    philox4x32_10((u32)block, (u32)image, (u32)sample, layer, (u32)seed, (u32)(seed >> 32), out);
 }
 
 // Keep iff the word (unsigned) >= threshold = floor(p * 2^32).
 MCDROP_HD int mask_keep(u32 word, u32 threshold) { return word >= threshold; }
 
-// Mask word of element key (the element index, or the channel for per-channel dropout) with a
-// one-block cache per thread: 4 consecutive keys share one Philox block. Start with mask_cache_init.
+// Mask word of key (the element index, or the channel for per-channel dropout) with a one-block
+// cache per thread (keys e, e+8, e+16, e+24 share a block). Start with mask_cache_init.
 typedef struct {
-    u64 group;
+    u64 block;
     u32 words[4];
 } MaskCache;
 
-// Empty cache: no group matches ~0 (keys >> 2 < 2^62); words zeroed only to keep compilers quiet.
+// Empty cache: no block matches ~0; words zeroed only to keep compilers quiet.
 MCDROP_HD void mask_cache_init(MaskCache* mc) {
-    mc->group = ~0ull;
+    mc->block = ~0ull;
     mc->words[0] = mc->words[1] = mc->words[2] = mc->words[3] = 0;
 }
 
 MCDROP_HD u32 cached_word(MaskCache* mc, u64 key, u64 seed, u64 sample, u64 image, u32 layer) {
-    u64 g = key >> 2;
-    if (g != mc->group) {
-        mask_words(seed, sample, image, layer, g, mc->words);
-        mc->group = g;
+    u64 q = mask_block_of(key);
+    if (q != mc->block) {
+        mask_words(seed, sample, image, layer, q, mc->words);
+        mc->block = q;
     }
-    // Selects instead of words[key & 3]: a dynamic index would put the array in local memory.
-    u32 j = (u32)(key & 3);
+    // Selects instead of words[j]: a dynamic index would put the array in local memory.
+    u32 j = mask_word_of(key);
     return j == 0 ? mc->words[0] : j == 1 ? mc->words[1] : j == 2 ? mc->words[2] : mc->words[3];
 }
 

@@ -3,7 +3,7 @@
  *   seed firstPair batchImages imageBase layer column key threshold
  * the mask word and keep bit the device code computes, so Java can compare them with
  * dev.mcdrop.rng.DropoutMask. Keys of one line are looked up through a shared MaskCache in
- * increasing order, as the kernels do. */
+ * increasing order through one cache. */
 #define MCDROP_HOST_TEST
 #include <stdio.h>
 #include <inttypes.h>
@@ -19,7 +19,7 @@ int main(void) {
         column_pair(firstPair, batchImages, imageBase, column, &sample, &image);
         MaskCache mc;
         mask_cache_init(&mc);
-        for (int j = 0; j < 4; j++) { /* 4 consecutive keys through one cache, like a kernel thread */
+        for (int j = 0; j < 4; j++) { /* 4 consecutive keys through one cache */
             u32 w = cached_word(&mc, key + j, seed, sample, image, layer);
             printf("%u %d%c", w, mask_keep(w, threshold), j == 3 ? '\n' : ' ');
         }

@@ -70,8 +70,9 @@ class PhiloxCudaSourceTest {
             String[] f = lines.get(i).split(" ");
             for (int j = 0; j < 4; j++) {
                 long element = c.key + j;
-                int expectedWord = Philox4x32.word((int) (element >>> 2), (int) c.pairs.imageOf(c.column),
-                        (int) c.pairs.sampleOf(c.column), c.layer, (int) c.seed, (int) (c.seed >>> 32), (int) (element & 3));
+                int expectedWord = Philox4x32.word(DropoutMask.blockCounter(element), (int) c.pairs.imageOf(c.column),
+                        (int) c.pairs.sampleOf(c.column), c.layer, (int) c.seed, (int) (c.seed >>> 32),
+                        DropoutMask.wordIndex(element));
                 boolean expectedKeep = DropoutMask.keep(c.seed, c.pairs.sampleOf(c.column), c.pairs.imageOf(c.column),
                         c.layer, element, c.threshold);
                 assertEquals(Integer.toUnsignedString(expectedWord), f[2 * j], "word, case " + c + " element " + element);
