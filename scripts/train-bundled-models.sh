@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Trains the three bundled MNIST LeNets with the paper's recipe and writes their model cards.
+# This is how models/*.safetensors and models/*.md were made (see the cards for iterations, seeds
+# and wall times). Needs the full MNIST: scripts/fetch-mnist.sh. About 20-40 min per model on 2 cores.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+declare -A ITERATIONS=([lenet-all]=20000 [lenet-ip]=10000 [lenet-none]=10000)
+for model in lenet-all lenet-ip lenet-none; do
+  ./mcdrop train --arch "$model" --iterations "${ITERATIONS[$model]}" --seed 1 --checkpoint-every 2500 \
+    --data data/mnist --out "models/$model.safetensors"
+  rm -f models/"$model".iter*.safetensors   # keep only the final weights in the repository
+  ./mcdrop eval --model "models/$model.safetensors" --data data/mnist/t10k-images-idx3-ubyte \
+    --samples 100 --seed 42 --backend cpu --model-card "models/$model.md"
+done
