@@ -15,8 +15,9 @@ import static dev.mcdrop.cpu.SgemmKernel.NR;
  */
 public final class Sgemm {
     static final int KC = 256;
-    static final int MC = 24 * MR;   // 144 rows: A block 144×256 floats = 144 KiB, in L2
+    static final int MC = 32 * MR;   // 160 rows: A block 160×256 floats = 160 KiB, in L2
     static final int NC = 96 * NR;   // 3072 columns with AVX-512: B block 256×3072 floats = 3 MiB
+    static final int NB = 8 * NR;       // short-M path: B block 256×256 floats = 256 KiB, in L2
     private static final long MIN_FLOPS_PER_TASK = 1L << 18;
 
     private final WorkerPool pool;
@@ -83,6 +84,10 @@ public final class Sgemm {
             if (beta == 0f) scale(c, co, ldc, i0, i1, j0, j1, 0f);
             return;
         }
+        if (i1 - i0 <= MC) {
+            shortM(s, transA, transB, i0, i1, j0, j1, k, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+            return;
+        }
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             int ncPadded = (nc + NR - 1) / NR * NR;
@@ -97,6 +102,29 @@ public final class Sgemm {
                     SgemmPacking.packA(transA, a, ao, lda, ic, mc, pc, kc, ap);
                     sweep(s, kc, ap, bp, mc, nc, c, co + ic * ldc + jc, ldc, overwrite);
                 }
+            }
+        }
+    }
+
+    /**
+     * C[i0..i1][j0..j1] when the whole M range fits one A block (the conv layers): for each
+     * K-block, A is packed once, then B is packed NB columns at a time (row segments long enough
+     * to stream, the packed block small enough to stay in L2) right before the tiles that use it.
+     */
+    private static void shortM(Scratch s, boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                               float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                               float beta, float[] c, int co, int ldc) {
+        int mc = i1 - i0;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean overwrite = pc == 0 && beta == 0f;
+            float[] ap = s.ap(kc * ((mc + MR - 1) / MR * MR));
+            SgemmPacking.packA(transA, a, ao, lda, i0, mc, pc, kc, ap);
+            float[] bp = s.bp(kc * NB);
+            for (int jb = j0; jb < j1; jb += NB) {
+                int nb = Math.min(NB, j1 - jb);
+                SgemmPacking.packB(transB, b, bo, ldb, pc, kc, jb, nb, bp);
+                sweep(s, kc, ap, bp, mc, nb, c, co + i0 * ldc + jb, ldc, overwrite);
             }
         }
     }
