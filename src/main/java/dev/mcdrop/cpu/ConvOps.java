@@ -3,8 +3,6 @@ package dev.mcdrop.cpu;
 import dev.mcdrop.backend.ConvGeometry;
 import dev.mcdrop.backend.PoolGeometry;
 
-import java.util.Arrays;
-
 /** im2col, pooling and flatten on CNHW float arrays, split over rows/planes between workers. */
 final class ConvOps {
     private final WorkerPool pool;
@@ -39,18 +37,24 @@ final class ConvOps {
         for (int oy = 0; oy < oh; oy++, dst += ow) {
             int y = oy * s - pad + ky;
             if (y < 0 || y >= h || oxFirst >= oxEnd) {
-                Arrays.fill(cols, dst, dst + ow, 0f);
+                zero(cols, dst, dst + ow);
                 continue;
             }
-            if (oxFirst > 0) Arrays.fill(cols, dst, dst + oxFirst, 0f);
-            if (oxEnd < ow) Arrays.fill(cols, dst + oxEnd, dst + ow, 0f);
+            zero(cols, dst, dst + oxFirst);
+            zero(cols, dst + oxEnd, dst + ow);
             int src = plane + y * w - pad + kx;
-            if (s == 1) {
-                System.arraycopy(in, src + oxFirst, cols, dst + oxFirst, oxEnd - oxFirst);
-            } else {
+            if (s != 1) {
                 for (int ox = oxFirst; ox < oxEnd; ox++) cols[dst + ox] = in[src + ox * s];
+            } else if (oxEnd - oxFirst >= 32) {
+                System.arraycopy(in, src + oxFirst, cols, dst + oxFirst, oxEnd - oxFirst);
+            } else { // short rows (LeNet: 8 or 24): a plain loop beats the arraycopy call
+                for (int ox = oxFirst; ox < oxEnd; ox++) cols[dst + ox] = in[src + ox];
             }
         }
+    }
+
+    private static void zero(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) a[i] = 0f;
     }
 
     private static int ceilDiv(int a, int b) { return Math.floorDiv(a + b - 1, b); }
@@ -63,6 +67,10 @@ final class ConvOps {
         Ranges.forEach(pool, planes, (long) oh * ow * kk * kk, (from, to, worker) -> {
             for (int p = from; p < to; p++) {
                 int src = inOffset + p * g.height() * w, dst = outOffset + p * oh * ow;
+                if (max && kk == 2) {
+                    max2(in, src, w, s, oh, ow, out, dst);
+                    continue;
+                }
                 for (int oy = 0; oy < oh; oy++) {
                     for (int ox = 0; ox < ow; ox++) {
                         int corner = src + oy * s * w + ox * s;
@@ -76,6 +84,18 @@ final class ConvOps {
                 }
             }
         });
+    }
+
+    /** 2×2 max pooling of one plane (the LeNet case), same NaN behaviour as Math.max. */
+    private static void max2(float[] in, int src, int w, int s, int oh, int ow, float[] out, int dst) {
+        for (int oy = 0; oy < oh; oy++) {
+            int top = src + oy * s * w, bottom = top + w, o = dst + oy * ow;
+            for (int ox = 0; ox < ow; ox++) {
+                int at = ox * s;
+                out[o + ox] = Math.max(Math.max(in[top + at], in[top + at + 1]),
+                        Math.max(in[bottom + at], in[bottom + at + 1]));
+            }
+        }
     }
 
     /** in[C][columns][plane] → out[C·plane][columns] (PyTorch flatten order, features × columns). */

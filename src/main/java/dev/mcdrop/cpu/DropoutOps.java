@@ -5,47 +5,65 @@ import dev.mcdrop.backend.MaskSpec;
 
 /**
  * Bias + activation fused with dropout, and the MC-expanding first dropout, on CNHW arrays.
- * Work item = one (channel, column) row of {@code plane} elements; each worker keeps its own
- * keep-bit row and Philox output words (grow-only, so no allocation once warm).
+ * With a mask the work item is one column: its image's keep bits are drawn once (see
+ * {@link DropoutRows}), then applied to each channel's plane of that column. Each worker keeps
+ * its own keep-bit scratch and Philox output words (grow-only: no allocation once warm).
  */
 final class DropoutOps {
+    /** Philox blocks cost about as much as this many plain element updates. */
+    private static final long MASK_COST = 8;
+
     private final WorkerPool pool;
-    private final boolean[][] keepRows;
+    private final boolean[][] keepScratch;
     private final int[][] words;
 
     DropoutOps(WorkerPool pool) {
         this.pool = pool;
-        keepRows = new boolean[pool.size()][0];
+        keepScratch = new boolean[pool.size()][0];
         words = new int[pool.size()][4];
     }
 
-    private boolean[] keepRow(int worker, int plane) {
-        if (keepRows[worker].length < plane) keepRows[worker] = new boolean[plane];
-        return keepRows[worker];
+    private boolean[] keep(int worker, int size) {
+        if (keepScratch[worker].length < size) keepScratch[worker] = new boolean[size];
+        return keepScratch[worker];
+    }
+
+    private static int maskLength(MaskSpec mask, int channels, int plane) {
+        return mask.perChannel() ? channels : Math.multiplyExact(channels, plane);
     }
 
     /** x[c][n][i] = act(x + bias[c]), then keep ? ·1/(1−p) : 0 when mask is not null. */
     void biasActivation(float[] x, int xOffset, float[] bias, int biasOffset, int channels, int columns, int plane,
                         Activation act, MaskSpec mask) {
         boolean relu = act == Activation.RELU;
-        Ranges.forEach(pool, channels * columns, mask == null ? plane : 8L * plane, (from, to, worker) -> {
-            boolean[] keep = mask == null ? null : keepRow(worker, plane);
-            float scale = mask == null ? 1f : mask.scale();
-            for (int item = from; item < to; item++) {
-                int c = item / columns, n = item % columns;
-                int row = xOffset + item * plane;
-                float b = bias[biasOffset + c];
-                if (mask == null) {
+        if (mask == null) {
+            Ranges.forEach(pool, channels * columns, plane, (from, to, worker) -> {
+                for (int item = from; item < to; item++) {
+                    int row = xOffset + item * plane;
+                    float b = bias[biasOffset + item / columns];
                     for (int i = 0; i < plane; i++) {
                         float v = x[row + i] + b;
                         x[row + i] = relu ? Math.max(v, 0f) : v;
                     }
-                } else {
-                    DropoutRows.fill(mask, n, c, plane, keep, words[worker]);
+                }
+            });
+            return;
+        }
+        float scale = mask.scale();
+        boolean perChannel = mask.perChannel();
+        int length = maskLength(mask, channels, plane);
+        Ranges.forEach(pool, columns, MASK_COST * channels * plane, (from, to, worker) -> {
+            boolean[] keep = keep(worker, length);
+            for (int n = from; n < to; n++) {
+                DropoutRows.fill(mask, n, length, keep, words[worker]);
+                for (int c = 0; c < channels; c++) {
+                    int row = xOffset + (c * columns + n) * plane;
+                    int bits = perChannel ? c : c * plane;
+                    float b = bias[biasOffset + c];
                     for (int i = 0; i < plane; i++) {
                         float v = x[row + i] + b;
                         v = relu ? Math.max(v, 0f) : v;
-                        x[row + i] = keep[i] ? v * scale : 0f;
+                        x[row + i] = keep[perChannel ? bits : bits + i] ? v * scale : 0f;
                     }
                 }
             }
@@ -57,14 +75,21 @@ final class DropoutOps {
                        int channels, int columns, int plane, MaskSpec mask) {
         int images = mask.pairs().batchImages();
         float scale = mask.scale();
-        Ranges.forEach(pool, channels * columns, 8L * plane, (from, to, worker) -> {
-            boolean[] keep = keepRow(worker, plane);
-            for (int item = from; item < to; item++) {
-                int c = item / columns, n = item % columns;
-                int in = srcOffset + (c * images + mask.pairs().batchIndexOf(n)) * plane;
-                int out = dstOffset + item * plane;
-                DropoutRows.fill(mask, n, c, plane, keep, words[worker]);
-                for (int i = 0; i < plane; i++) dst[out + i] = keep[i] ? src[in + i] * scale : 0f;
+        boolean perChannel = mask.perChannel();
+        int length = maskLength(mask, channels, plane);
+        Ranges.forEach(pool, columns, MASK_COST * channels * plane, (from, to, worker) -> {
+            boolean[] keep = keep(worker, length);
+            for (int n = from; n < to; n++) {
+                DropoutRows.fill(mask, n, length, keep, words[worker]);
+                int image = mask.pairs().batchIndexOf(n);
+                for (int c = 0; c < channels; c++) {
+                    int in = srcOffset + (c * images + image) * plane;
+                    int out = dstOffset + (c * columns + n) * plane;
+                    int bits = perChannel ? c : c * plane;
+                    for (int i = 0; i < plane; i++) {
+                        dst[out + i] = keep[perChannel ? bits : bits + i] ? src[in + i] * scale : 0f;
+                    }
+                }
             }
         });
     }
