@@ -2,6 +2,8 @@ package dev.mcdrop.cpu;
 
 import dev.mcdrop.backend.ConvGeometry;
 import dev.mcdrop.backend.PoolGeometry;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /** im2col, pooling and flatten on CNHW float arrays, split over rows/planes between workers. */
 final class ConvOps {
@@ -47,10 +49,21 @@ final class ConvOps {
                 for (int ox = oxFirst; ox < oxEnd; ox++) cols[dst + ox] = in[src + ox * s];
             } else if (oxEnd - oxFirst >= 32) {
                 System.arraycopy(in, src + oxFirst, cols, dst + oxFirst, oxEnd - oxFirst);
-            } else { // short rows (LeNet: 8 or 24): a plain loop beats the arraycopy call
-                for (int ox = oxFirst; ox < oxEnd; ox++) cols[dst + ox] = in[src + ox];
+            } else { // short rows (LeNet: 8 or 24): vector moves beat the arraycopy call
+                copyShort(in, src + oxFirst, cols, dst + oxFirst, oxEnd - oxFirst);
             }
         }
+    }
+
+    private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_512, HALF = FloatVector.SPECIES_256;
+    private static final boolean HAS_512 = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512; // else not intrinsified
+
+    // to[dst..dst+length) = from[src..src+length), for lengths under 32.
+    private static void copyShort(float[] from, int src, float[] to, int dst, int length) {
+        int i = 0;
+        if (HAS_512) for (; i + 16 <= length; i += 16) FloatVector.fromArray(WIDE, from, src + i).intoArray(to, dst + i);
+        for (; i + 8 <= length; i += 8) FloatVector.fromArray(HALF, from, src + i).intoArray(to, dst + i);
+        for (; i < length; i++) to[dst + i] = from[src + i];
     }
 
     private static void zero(float[] a, int from, int to) {
