@@ -8,6 +8,9 @@ import static dev.mcdrop.cpu.SgemmKernel.NR;
  * element offsets and leading dimensions. GotoBLAS/BLIS structure: the N range is cut into
  * NC-wide blocks, K into KC-deep blocks (B block packed once, kept in L2/L3), M into MC-tall blocks
  * (A block packed, kept in L2), and the {@link SgemmKernel} micro-kernel sweeps MR×NR tiles.
+ * When a task's M range fits one A block (every LeNet conv layer: M ≤ 160), A is packed once per
+ * K-block and B is packed NB columns at a time, so packed B stays in L2 instead of streaming a
+ * multi-MiB copy through memory.
  *
  * <p>Threads split M or N only, never K, and every C element sees the same operation sequence
  * (KC blocks start at k = 0 in every task), so results are bit-identical for any thread count.
@@ -17,7 +20,7 @@ public final class Sgemm {
     static final int KC = 256;
     static final int MC = 32 * MR;   // 160 rows: A block 160×256 floats = 160 KiB, in L2
     static final int NC = 96 * NR;   // 3072 columns with AVX-512: B block 256×3072 floats = 3 MiB
-    static final int NB = 8 * NR;       // short-M path: B block 256×256 floats = 256 KiB, in L2
+    static final int NB = 8 * NR;    // short-M path: B block 256×256 floats = 256 KiB, in L2
     private static final long MIN_FLOPS_PER_TASK = 1L << 18;
 
     private final WorkerPool pool;
