@@ -6,7 +6,7 @@ import dev.mcdrop.backend.MaskSpec;
 /**
  * Bias + activation fused with dropout, and the MC-expanding first dropout, on CNHW arrays.
  * With a mask the work item is one column: its image's keep bits are drawn once (see
- * {@link DropoutRows}), then applied to each channel's plane of that column. Each worker keeps
+ * {@link ColumnMask}), then applied to each channel's plane of that column. Each worker keeps
  * its own keep-bit scratch and Philox output words (grow-only: no allocation once warm).
  */
 final class DropoutOps {
@@ -55,7 +55,7 @@ final class DropoutOps {
         Ranges.forEach(pool, columns, MASK_COST * channels * plane, (from, to, worker) -> {
             boolean[] keep = keep(worker, length);
             for (int n = from; n < to; n++) {
-                DropoutRows.fill(mask, n, length, keep, words[worker]);
+                ColumnMask.fill(mask, n, length, keep, words[worker]);
                 for (int c = 0; c < channels; c++) {
                     int row = xOffset + (c * columns + n) * plane;
                     int bits = perChannel ? c : c * plane;
@@ -80,7 +80,7 @@ final class DropoutOps {
         Ranges.forEach(pool, columns, MASK_COST * channels * plane, (from, to, worker) -> {
             boolean[] keep = keep(worker, length);
             for (int n = from; n < to; n++) {
-                DropoutRows.fill(mask, n, length, keep, words[worker]);
+                ColumnMask.fill(mask, n, length, keep, words[worker]);
                 int image = mask.pairs().batchIndexOf(n);
                 for (int c = 0; c < channels; c++) {
                     int in = srcOffset + (c * images + image) * plane;

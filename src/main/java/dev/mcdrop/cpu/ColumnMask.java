@@ -13,8 +13,8 @@ import java.util.Arrays;
  * the last few with scalar blocks. Doing a whole image at once means a 4-group that straddles
  * two channels (plane % 4 != 0) is still computed only once.
  */
-final class DropoutRows {
-    private DropoutRows() {}
+final class ColumnMask {
+    private ColumnMask() {}
 
     /**
      * keep[e] for e in [0, count) = mask bit of element e of the column's image, count being
