@@ -5,19 +5,42 @@ import dev.mcdrop.backend.PoolGeometry;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** im2col, pooling and flatten on CNHW float arrays, split over rows/planes between workers. */
+/**
+ * im2col, pooling and flatten on CNHW float arrays, split over rows/planes between workers. Each
+ * op is a {@link RangeJob} kept per calling thread, so a call allocates nothing.
+ */
 final class ConvOps {
     private final WorkerPool pool;
+    private final ThreadLocal<Im2col> im2colJobs = ThreadLocal.withInitial(Im2col::new);
+    private final ThreadLocal<Pool> poolJobs = ThreadLocal.withInitial(Pool::new);
+    private final ThreadLocal<Flatten> flattenJobs = ThreadLocal.withInitial(Flatten::new);
 
     ConvOps(WorkerPool pool) { this.pool = pool; }
 
     /**
      * in[Cin][columns][H][W] → cols[Cin·kh·kw][columns·OH·OW]. Work item = (patch row, column):
-     * one image's OH×OW block of one row; stride-1 rows are copied with System.arraycopy.
+     * one image's OH×OW block of one row; stride-1 rows are copied with vector moves/arraycopy.
      */
     void im2col(float[] in, int inOffset, ConvGeometry g, int columns, float[] cols, int colsOffset) {
-        int oh = g.outHeight(), ow = g.outWidth(), rows = g.patchSize();
-        Ranges.forEach(pool, rows * columns, (long) oh * ow, (from, to, worker) -> {
+        Im2col job = im2colJobs.get();
+        job.in = in;
+        job.inOffset = inOffset;
+        job.g = g;
+        job.columns = columns;
+        job.cols = cols;
+        job.colsOffset = colsOffset;
+        job.runAll(pool, g.patchSize() * columns, (long) g.outPlane());
+        job.in = job.cols = null;
+    }
+
+    private static final class Im2col extends RangeJob {
+        float[] in, cols;
+        int inOffset, columns, colsOffset;
+        ConvGeometry g;
+
+        @Override
+        void items(int from, int to, int worker) {
+            int oh = g.outHeight(), ow = g.outWidth();
             for (int item = from; item < to; item++) {
                 int row = item / columns, n = item % columns;
                 int kx = row % g.kernelWidth(), ky = (row / g.kernelWidth()) % g.kernelHeight();
@@ -26,7 +49,7 @@ final class ConvOps {
                 int dst = colsOffset + row * columns * oh * ow + n * oh * ow;
                 im2colBlock(in, plane, g, ky, kx, oh, ow, cols, dst);
             }
-        });
+        }
     }
 
     // cols[dst .. dst+OH·OW) = one kernel offset (ky, kx) of the input plane at in[plane].
@@ -74,10 +97,26 @@ final class ConvOps {
 
     /** planes × [H][W] → planes × [OH][OW], max or average over each window. */
     void pool(float[] in, int inOffset, PoolGeometry g, int planes, float[] out, int outOffset) {
-        int oh = g.outHeight(), ow = g.outWidth(), kk = g.kernel(), s = g.stride(), w = g.width();
-        boolean max = g.kind() == PoolGeometry.PoolKind.MAX;
-        float area = (float) kk * kk;
-        Ranges.forEach(pool, planes, (long) oh * ow * kk * kk, (from, to, worker) -> {
+        Pool job = poolJobs.get();
+        job.in = in;
+        job.inOffset = inOffset;
+        job.g = g;
+        job.out = out;
+        job.outOffset = outOffset;
+        job.runAll(pool, planes, (long) g.outHeight() * g.outWidth() * g.kernel() * g.kernel());
+        job.in = job.out = null;
+    }
+
+    private static final class Pool extends RangeJob {
+        float[] in, out;
+        int inOffset, outOffset;
+        PoolGeometry g;
+
+        @Override
+        void items(int from, int to, int worker) {
+            int oh = g.outHeight(), ow = g.outWidth(), kk = g.kernel(), s = g.stride(), w = g.width();
+            boolean max = g.kind() == PoolGeometry.PoolKind.MAX;
+            float area = (float) kk * kk;
             for (int p = from; p < to; p++) {
                 int src = inOffset + p * g.height() * w, dst = outOffset + p * oh * ow;
                 if (max && kk == 2) {
@@ -96,7 +135,7 @@ final class ConvOps {
                     }
                 }
             }
-        });
+        }
     }
 
     /** 2×2 max pooling of one plane (the LeNet case), same NaN behaviour as Math.max. */
@@ -113,7 +152,23 @@ final class ConvOps {
 
     /** in[C][columns][plane] → out[C·plane][columns] (PyTorch flatten order, features × columns). */
     void flatten(float[] in, int inOffset, int channels, int columns, int plane, float[] out, int outOffset) {
-        Ranges.forEach(pool, channels, (long) columns * plane, (from, to, worker) -> {
+        Flatten job = flattenJobs.get();
+        job.in = in;
+        job.inOffset = inOffset;
+        job.columns = columns;
+        job.plane = plane;
+        job.out = out;
+        job.outOffset = outOffset;
+        job.runAll(pool, channels, (long) columns * plane);
+        job.in = job.out = null;
+    }
+
+    private static final class Flatten extends RangeJob {
+        float[] in, out;
+        int inOffset, columns, plane, outOffset;
+
+        @Override
+        void items(int from, int to, int worker) {
             for (int c = from; c < to; c++) {
                 for (int n = 0; n < columns; n++) {
                     int src = inOffset + (c * columns + n) * plane;
@@ -121,6 +176,6 @@ final class ConvOps {
                     for (int i = 0; i < plane; i++) out[dst + i * columns] = in[src + i];
                 }
             }
-        });
+        }
     }
 }

@@ -6,8 +6,9 @@ import dev.mcdrop.backend.MaskSpec;
 /**
  * Bias + activation fused with dropout, and the MC-expanding first dropout, on CNHW arrays.
  * With a mask the work item is one column: its image's keep bits are drawn once (see
- * {@link ColumnMask}), then applied to each channel's plane of that column. Each worker keeps
- * its own keep-bit scratch and Philox output words (grow-only: no allocation once warm).
+ * {@link ColumnMask}), then applied to each channel's plane of that column. Without one, the
+ * item is a (channel, column) row. Jobs are kept per calling thread, keep-bit scratch and Philox
+ * words per worker (grow-only): a call allocates nothing once warm.
  */
 final class DropoutOps {
     /** Philox blocks cost about as much as this many plain element updates. */
@@ -16,6 +17,8 @@ final class DropoutOps {
     private final WorkerPool pool;
     private final boolean[][] keepScratch;
     private final int[][] words;
+    private final ThreadLocal<Bias> biasJobs = ThreadLocal.withInitial(() -> new Bias(this));
+    private final ThreadLocal<Expand> expandJobs = ThreadLocal.withInitial(() -> new Expand(this));
 
     DropoutOps(WorkerPool pool) {
         this.pool = pool;
@@ -35,27 +38,63 @@ final class DropoutOps {
     /** x[c][n][i] = act(x + bias[c]), then keep ? ·1/(1−p) : 0 when mask is not null. */
     void biasActivation(float[] x, int xOffset, float[] bias, int biasOffset, int channels, int columns, int plane,
                         Activation act, MaskSpec mask) {
-        boolean relu = act == Activation.RELU;
+        Bias job = biasJobs.get();
+        job.x = x;
+        job.xOffset = xOffset;
+        job.bias = bias;
+        job.biasOffset = biasOffset;
+        job.channels = channels;
+        job.columns = columns;
+        job.plane = plane;
+        job.relu = act == Activation.RELU;
+        job.mask = mask;
         if (mask == null) {
-            Ranges.forEach(pool, channels * columns, plane, (from, to, worker) -> {
-                for (int item = from; item < to; item++) {
-                    int row = xOffset + item * plane;
-                    float b = bias[biasOffset + item / columns];
-                    for (int i = 0; i < plane; i++) {
-                        float v = x[row + i] + b;
-                        x[row + i] = relu ? Math.max(v, 0f) : v;
-                    }
-                }
-            });
-            return;
+            job.runAll(pool, channels * columns, plane);
+        } else {
+            job.length = maskLength(mask, channels, plane);
+            job.runAll(pool, columns, MASK_COST * channels * plane);
         }
-        float scale = mask.scale();
-        boolean perChannel = mask.perChannel();
-        int length = maskLength(mask, channels, plane);
-        Ranges.forEach(pool, columns, MASK_COST * channels * plane, (from, to, worker) -> {
-            boolean[] keep = keep(worker, length);
+        job.x = job.bias = null;
+        job.mask = null;
+    }
+
+    private static final class Bias extends RangeJob {
+        final DropoutOps ops;
+        float[] x, bias;
+        int xOffset, biasOffset, channels, columns, plane, length;
+        boolean relu;
+        MaskSpec mask;
+
+        Bias(DropoutOps ops) { this.ops = ops; }
+
+        @Override
+        void items(int from, int to, int worker) {
+            if (mask == null) {
+                rows(from, to);
+            } else {
+                maskedColumns(from, to, worker);
+            }
+        }
+
+        // Items are (channel, column) rows.
+        private void rows(int from, int to) {
+            for (int item = from; item < to; item++) {
+                int row = xOffset + item * plane;
+                float b = bias[biasOffset + item / columns];
+                for (int i = 0; i < plane; i++) {
+                    float v = x[row + i] + b;
+                    x[row + i] = relu ? Math.max(v, 0f) : v;
+                }
+            }
+        }
+
+        // Items are columns.
+        private void maskedColumns(int from, int to, int worker) {
+            boolean[] keep = ops.keep(worker, length);
+            float scale = mask.scale();
+            boolean perChannel = mask.perChannel();
             for (int n = from; n < to; n++) {
-                ColumnMask.fill(mask, n, length, keep, words[worker]);
+                ColumnMask.fill(mask, n, length, keep, ops.words[worker]);
                 for (int c = 0; c < channels; c++) {
                     int row = xOffset + (c * columns + n) * plane;
                     int bits = perChannel ? c : c * plane;
@@ -67,20 +106,43 @@ final class DropoutOps {
                     }
                 }
             }
-        });
+        }
     }
 
     /** dst[c][n][i] = keep ? src[c][b(n)][i]·1/(1−p) : 0, src being [channels][batchImages][plane]. */
     void expandDropout(float[] src, int srcOffset, float[] dst, int dstOffset,
                        int channels, int columns, int plane, MaskSpec mask) {
-        int images = mask.pairs().batchImages();
-        float scale = mask.scale();
-        boolean perChannel = mask.perChannel();
-        int length = maskLength(mask, channels, plane);
-        Ranges.forEach(pool, columns, MASK_COST * channels * plane, (from, to, worker) -> {
-            boolean[] keep = keep(worker, length);
+        Expand job = expandJobs.get();
+        job.src = src;
+        job.srcOffset = srcOffset;
+        job.dst = dst;
+        job.dstOffset = dstOffset;
+        job.channels = channels;
+        job.columns = columns;
+        job.plane = plane;
+        job.mask = mask;
+        job.length = maskLength(mask, channels, plane);
+        job.runAll(pool, columns, MASK_COST * channels * plane);
+        job.src = job.dst = null;
+        job.mask = null;
+    }
+
+    private static final class Expand extends RangeJob {
+        final DropoutOps ops;
+        float[] src, dst;
+        int srcOffset, dstOffset, channels, columns, plane, length;
+        MaskSpec mask;
+
+        Expand(DropoutOps ops) { this.ops = ops; }
+
+        @Override
+        void items(int from, int to, int worker) {
+            boolean[] keep = ops.keep(worker, length);
+            int images = mask.pairs().batchImages();
+            float scale = mask.scale();
+            boolean perChannel = mask.perChannel();
             for (int n = from; n < to; n++) {
-                ColumnMask.fill(mask, n, length, keep, words[worker]);
+                ColumnMask.fill(mask, n, length, keep, ops.words[worker]);
                 int image = mask.pairs().batchIndexOf(n);
                 for (int c = 0; c < channels; c++) {
                     int in = srcOffset + (c * images + image) * plane;
@@ -91,6 +153,6 @@ final class DropoutOps {
                     }
                 }
             }
-        });
+        }
     }
 }

@@ -14,7 +14,7 @@ import static dev.mcdrop.cpu.SgemmKernel.NR;
  *
  * <p>Threads split M or N only, never K, and every C element sees the same operation sequence
  * (KC blocks start at k = 0 in every task), so results are bit-identical for any thread count.
- * Packing space is per worker, grow-only, reused across calls.
+ * Packing space is per worker, grow-only, reused across calls; a call allocates nothing once warm.
  */
 public final class Sgemm {
     static final int KC = 256;
@@ -25,6 +25,7 @@ public final class Sgemm {
 
     private final WorkerPool pool;
     private final Scratch[] scratch;
+    private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
 
     /** Per-worker packing space. */
     private static final class Scratch {
@@ -59,11 +60,39 @@ public final class Sgemm {
         int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
         long flops = 2L * m * n * Math.max(k, 1);
         int tasks = (int) Math.max(1, Math.min(pool.size(), flops / MIN_FLOPS_PER_TASK));
+        Job job = jobs.get();
         // Split N when it has enough tiles (B then packs once overall), else M.
-        boolean splitN = tilesN >= 2L * tasks || tilesN >= tilesM;
-        int tiles = splitN ? tilesN : tilesM;
-        int parts = Math.min(tasks, tiles);
-        pool.parallelFor(parts, (task, worker) -> {
+        job.splitN = tilesN >= 2L * tasks || tilesN >= tilesM;
+        job.tiles = job.splitN ? tilesN : tilesM;
+        job.parts = Math.min(tasks, job.tiles);
+        job.transA = transA;
+        job.transB = transB;
+        job.m = m;
+        job.n = n;
+        job.k = k;
+        job.a = a;
+        job.ao = aOffset;
+        job.lda = lda;
+        job.b = b;
+        job.bo = bOffset;
+        job.ldb = ldb;
+        job.beta = beta;
+        job.c = c;
+        job.co = cOffset;
+        job.ldc = ldc;
+        pool.parallelFor(job.parts, job);
+        job.a = job.b = job.c = null;
+    }
+
+    /** One gemm call's arguments and its split; one per calling thread, so calls allocate nothing. */
+    private final class Job implements WorkerPool.Task {
+        boolean transA, transB, splitN;
+        int m, n, k, ao, lda, bo, ldb, co, ldc, tiles, parts;
+        float beta;
+        float[] a, b, c;
+
+        @Override
+        public void run(int task, int worker) {
             int t0 = (int) ((long) tiles * task / parts), t1 = (int) ((long) tiles * (task + 1) / parts);
             int i0 = 0, i1 = m, j0 = 0, j1 = n;
             if (splitN) {
@@ -73,9 +102,8 @@ public final class Sgemm {
                 i0 = t0 * MR;
                 i1 = Math.min(m, t1 * MR);
             }
-            block(scratch[worker], transA, transB, i0, i1, j0, j1, k,
-                    a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        });
+            block(scratch[worker], transA, transB, i0, i1, j0, j1, k, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+        }
     }
 
     /** C[i0..i1][j0..j1] on one worker. */
