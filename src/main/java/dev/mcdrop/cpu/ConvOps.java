@@ -2,22 +2,45 @@ package dev.mcdrop.cpu;
 
 import dev.mcdrop.backend.ConvGeometry;
 import dev.mcdrop.backend.PoolGeometry;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
-import java.util.Arrays;
-
-/** im2col, pooling and flatten on CNHW float arrays, split over rows/planes between workers. */
+/**
+ * im2col, pooling and flatten on CNHW float arrays, split over rows/planes between workers. Each
+ * op is a {@link RangeJob} kept per calling thread, so a call allocates nothing.
+ */
 final class ConvOps {
     private final WorkerPool pool;
+    private final ThreadLocal<Im2col> im2colJobs = ThreadLocal.withInitial(Im2col::new);
+    private final ThreadLocal<Pool> poolJobs = ThreadLocal.withInitial(Pool::new);
+    private final ThreadLocal<Flatten> flattenJobs = ThreadLocal.withInitial(Flatten::new);
 
     ConvOps(WorkerPool pool) { this.pool = pool; }
 
     /**
      * in[Cin][columns][H][W] → cols[Cin·kh·kw][columns·OH·OW]. Work item = (patch row, column):
-     * one image's OH×OW block of one row; stride-1 rows are copied with System.arraycopy.
+     * one image's OH×OW block of one row; stride-1 rows are copied with vector moves/arraycopy.
      */
     void im2col(float[] in, int inOffset, ConvGeometry g, int columns, float[] cols, int colsOffset) {
-        int oh = g.outHeight(), ow = g.outWidth(), rows = g.patchSize();
-        Ranges.forEach(pool, rows * columns, (long) oh * ow, (from, to, worker) -> {
+        Im2col job = im2colJobs.get();
+        job.in = in;
+        job.inOffset = inOffset;
+        job.g = g;
+        job.columns = columns;
+        job.cols = cols;
+        job.colsOffset = colsOffset;
+        job.runAll(pool, g.patchSize() * columns, (long) g.outPlane());
+        job.in = job.cols = null;
+    }
+
+    private static final class Im2col extends RangeJob {
+        float[] in, cols;
+        int inOffset, columns, colsOffset;
+        ConvGeometry g;
+
+        @Override
+        void items(int from, int to, int worker) {
+            int oh = g.outHeight(), ow = g.outWidth();
             for (int item = from; item < to; item++) {
                 int row = item / columns, n = item % columns;
                 int kx = row % g.kernelWidth(), ky = (row / g.kernelWidth()) % g.kernelHeight();
@@ -26,7 +49,7 @@ final class ConvOps {
                 int dst = colsOffset + row * columns * oh * ow + n * oh * ow;
                 im2colBlock(in, plane, g, ky, kx, oh, ow, cols, dst);
             }
-        });
+        }
     }
 
     // cols[dst .. dst+OH·OW) = one kernel offset (ky, kx) of the input plane at in[plane].
@@ -39,30 +62,67 @@ final class ConvOps {
         for (int oy = 0; oy < oh; oy++, dst += ow) {
             int y = oy * s - pad + ky;
             if (y < 0 || y >= h || oxFirst >= oxEnd) {
-                Arrays.fill(cols, dst, dst + ow, 0f);
+                zero(cols, dst, dst + ow);
                 continue;
             }
-            if (oxFirst > 0) Arrays.fill(cols, dst, dst + oxFirst, 0f);
-            if (oxEnd < ow) Arrays.fill(cols, dst + oxEnd, dst + ow, 0f);
+            zero(cols, dst, dst + oxFirst);
+            zero(cols, dst + oxEnd, dst + ow);
             int src = plane + y * w - pad + kx;
-            if (s == 1) {
-                System.arraycopy(in, src + oxFirst, cols, dst + oxFirst, oxEnd - oxFirst);
-            } else {
+            if (s != 1) {
                 for (int ox = oxFirst; ox < oxEnd; ox++) cols[dst + ox] = in[src + ox * s];
+            } else if (oxEnd - oxFirst >= 32) {
+                System.arraycopy(in, src + oxFirst, cols, dst + oxFirst, oxEnd - oxFirst);
+            } else { // short rows (LeNet: 8 or 24): vector moves beat the arraycopy call
+                copyShort(in, src + oxFirst, cols, dst + oxFirst, oxEnd - oxFirst);
             }
         }
+    }
+
+    private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_512, HALF = FloatVector.SPECIES_256;
+    private static final boolean HAS_512 = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512; // else not intrinsified
+
+    // to[dst..dst+length) = from[src..src+length), for lengths under 32.
+    private static void copyShort(float[] from, int src, float[] to, int dst, int length) {
+        int i = 0;
+        if (HAS_512) for (; i + 16 <= length; i += 16) FloatVector.fromArray(WIDE, from, src + i).intoArray(to, dst + i);
+        for (; i + 8 <= length; i += 8) FloatVector.fromArray(HALF, from, src + i).intoArray(to, dst + i);
+        for (; i < length; i++) to[dst + i] = from[src + i];
+    }
+
+    private static void zero(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) a[i] = 0f;
     }
 
     private static int ceilDiv(int a, int b) { return Math.floorDiv(a + b - 1, b); }
 
     /** planes × [H][W] → planes × [OH][OW], max or average over each window. */
     void pool(float[] in, int inOffset, PoolGeometry g, int planes, float[] out, int outOffset) {
-        int oh = g.outHeight(), ow = g.outWidth(), kk = g.kernel(), s = g.stride(), w = g.width();
-        boolean max = g.kind() == PoolGeometry.PoolKind.MAX;
-        float area = (float) kk * kk;
-        Ranges.forEach(pool, planes, (long) oh * ow * kk * kk, (from, to, worker) -> {
+        Pool job = poolJobs.get();
+        job.in = in;
+        job.inOffset = inOffset;
+        job.g = g;
+        job.out = out;
+        job.outOffset = outOffset;
+        job.runAll(pool, planes, (long) g.outHeight() * g.outWidth() * g.kernel() * g.kernel());
+        job.in = job.out = null;
+    }
+
+    private static final class Pool extends RangeJob {
+        float[] in, out;
+        int inOffset, outOffset;
+        PoolGeometry g;
+
+        @Override
+        void items(int from, int to, int worker) {
+            int oh = g.outHeight(), ow = g.outWidth(), kk = g.kernel(), s = g.stride(), w = g.width();
+            boolean max = g.kind() == PoolGeometry.PoolKind.MAX;
+            float area = (float) kk * kk;
             for (int p = from; p < to; p++) {
                 int src = inOffset + p * g.height() * w, dst = outOffset + p * oh * ow;
+                if (max && kk == 2) {
+                    max2(in, src, w, s, oh, ow, out, dst);
+                    continue;
+                }
                 for (int oy = 0; oy < oh; oy++) {
                     for (int ox = 0; ox < ow; ox++) {
                         int corner = src + oy * s * w + ox * s;
@@ -75,12 +135,40 @@ final class ConvOps {
                     }
                 }
             }
-        });
+        }
+    }
+
+    /** 2×2 max pooling of one plane (the LeNet case), same NaN behaviour as Math.max. */
+    private static void max2(float[] in, int src, int w, int s, int oh, int ow, float[] out, int dst) {
+        for (int oy = 0; oy < oh; oy++) {
+            int top = src + oy * s * w, bottom = top + w, o = dst + oy * ow;
+            for (int ox = 0; ox < ow; ox++) {
+                int at = ox * s;
+                out[o + ox] = Math.max(Math.max(in[top + at], in[top + at + 1]),
+                        Math.max(in[bottom + at], in[bottom + at + 1]));
+            }
+        }
     }
 
     /** in[C][columns][plane] → out[C·plane][columns] (PyTorch flatten order, features × columns). */
     void flatten(float[] in, int inOffset, int channels, int columns, int plane, float[] out, int outOffset) {
-        Ranges.forEach(pool, channels, (long) columns * plane, (from, to, worker) -> {
+        Flatten job = flattenJobs.get();
+        job.in = in;
+        job.inOffset = inOffset;
+        job.columns = columns;
+        job.plane = plane;
+        job.out = out;
+        job.outOffset = outOffset;
+        job.runAll(pool, channels, (long) columns * plane);
+        job.in = job.out = null;
+    }
+
+    private static final class Flatten extends RangeJob {
+        float[] in, out;
+        int inOffset, columns, plane, outOffset;
+
+        @Override
+        void items(int from, int to, int worker) {
             for (int c = from; c < to; c++) {
                 for (int n = 0; n < columns; n++) {
                     int src = inOffset + (c * columns + n) * plane;
@@ -88,6 +176,6 @@ final class ConvOps {
                     for (int i = 0; i < plane; i++) out[dst + i * columns] = in[src + i];
                 }
             }
-        });
+        }
     }
 }

@@ -5,67 +5,154 @@ import dev.mcdrop.backend.MaskSpec;
 
 /**
  * Bias + activation fused with dropout, and the MC-expanding first dropout, on CNHW arrays.
- * Work item = one (channel, column) row of {@code plane} elements; each worker keeps its own
- * keep-bit row and Philox output words (grow-only, so no allocation once warm).
+ * With a mask the work item is one column: its image's keep bits are drawn once (see
+ * {@link ColumnMask}), then applied to each channel's plane of that column. Without one, the
+ * item is a (channel, column) row. Jobs are kept per calling thread, keep-bit scratch and Philox
+ * words per worker (grow-only): a call allocates nothing once warm.
  */
 final class DropoutOps {
+    /** Philox blocks cost about as much as this many plain element updates. */
+    private static final long MASK_COST = 8;
+
     private final WorkerPool pool;
-    private final boolean[][] keepRows;
+    private final boolean[][] keepScratch;
     private final int[][] words;
+    private final ThreadLocal<Bias> biasJobs = ThreadLocal.withInitial(() -> new Bias(this));
+    private final ThreadLocal<Expand> expandJobs = ThreadLocal.withInitial(() -> new Expand(this));
 
     DropoutOps(WorkerPool pool) {
         this.pool = pool;
-        keepRows = new boolean[pool.size()][0];
+        keepScratch = new boolean[pool.size()][0];
         words = new int[pool.size()][4];
     }
 
-    private boolean[] keepRow(int worker, int plane) {
-        if (keepRows[worker].length < plane) keepRows[worker] = new boolean[plane];
-        return keepRows[worker];
+    private boolean[] keep(int worker, int size) {
+        if (keepScratch[worker].length < size) keepScratch[worker] = new boolean[size];
+        return keepScratch[worker];
+    }
+
+    private static int maskLength(MaskSpec mask, int channels, int plane) {
+        return mask.perChannel() ? channels : Math.multiplyExact(channels, plane);
     }
 
     /** x[c][n][i] = act(x + bias[c]), then keep ? ·1/(1−p) : 0 when mask is not null. */
     void biasActivation(float[] x, int xOffset, float[] bias, int biasOffset, int channels, int columns, int plane,
                         Activation act, MaskSpec mask) {
-        boolean relu = act == Activation.RELU;
-        Ranges.forEach(pool, channels * columns, mask == null ? plane : 8L * plane, (from, to, worker) -> {
-            boolean[] keep = mask == null ? null : keepRow(worker, plane);
-            float scale = mask == null ? 1f : mask.scale();
+        Bias job = biasJobs.get();
+        job.x = x;
+        job.xOffset = xOffset;
+        job.bias = bias;
+        job.biasOffset = biasOffset;
+        job.channels = channels;
+        job.columns = columns;
+        job.plane = plane;
+        job.relu = act == Activation.RELU;
+        job.mask = mask;
+        if (mask == null) {
+            job.runAll(pool, channels * columns, plane);
+        } else {
+            job.length = maskLength(mask, channels, plane);
+            job.runAll(pool, columns, MASK_COST * channels * plane);
+        }
+        job.x = job.bias = null;
+        job.mask = null;
+    }
+
+    private static final class Bias extends RangeJob {
+        final DropoutOps ops;
+        float[] x, bias;
+        int xOffset, biasOffset, channels, columns, plane, length;
+        boolean relu;
+        MaskSpec mask;
+
+        Bias(DropoutOps ops) { this.ops = ops; }
+
+        @Override
+        void items(int from, int to, int worker) {
+            if (mask == null) {
+                rows(from, to);
+            } else {
+                maskedColumns(from, to, worker);
+            }
+        }
+
+        // Items are (channel, column) rows.
+        private void rows(int from, int to) {
             for (int item = from; item < to; item++) {
-                int c = item / columns, n = item % columns;
                 int row = xOffset + item * plane;
-                float b = bias[biasOffset + c];
-                if (mask == null) {
-                    for (int i = 0; i < plane; i++) {
-                        float v = x[row + i] + b;
-                        x[row + i] = relu ? Math.max(v, 0f) : v;
-                    }
-                } else {
-                    DropoutRows.fill(mask, n, c, plane, keep, words[worker]);
+                float b = bias[biasOffset + item / columns];
+                for (int i = 0; i < plane; i++) {
+                    float v = x[row + i] + b;
+                    x[row + i] = relu ? Math.max(v, 0f) : v;
+                }
+            }
+        }
+
+        // Items are columns.
+        private void maskedColumns(int from, int to, int worker) {
+            boolean[] keep = ops.keep(worker, length);
+            float scale = mask.scale();
+            boolean perChannel = mask.perChannel();
+            for (int n = from; n < to; n++) {
+                ColumnMask.fill(mask, n, length, keep, ops.words[worker]);
+                for (int c = 0; c < channels; c++) {
+                    int row = xOffset + (c * columns + n) * plane;
+                    int bits = perChannel ? c : c * plane;
+                    float b = bias[biasOffset + c];
                     for (int i = 0; i < plane; i++) {
                         float v = x[row + i] + b;
                         v = relu ? Math.max(v, 0f) : v;
-                        x[row + i] = keep[i] ? v * scale : 0f;
+                        x[row + i] = keep[perChannel ? bits : bits + i] ? v * scale : 0f;
                     }
                 }
             }
-        });
+        }
     }
 
     /** dst[c][n][i] = keep ? src[c][b(n)][i]·1/(1−p) : 0, src being [channels][batchImages][plane]. */
     void expandDropout(float[] src, int srcOffset, float[] dst, int dstOffset,
                        int channels, int columns, int plane, MaskSpec mask) {
-        int images = mask.pairs().batchImages();
-        float scale = mask.scale();
-        Ranges.forEach(pool, channels * columns, 8L * plane, (from, to, worker) -> {
-            boolean[] keep = keepRow(worker, plane);
-            for (int item = from; item < to; item++) {
-                int c = item / columns, n = item % columns;
-                int in = srcOffset + (c * images + mask.pairs().batchIndexOf(n)) * plane;
-                int out = dstOffset + item * plane;
-                DropoutRows.fill(mask, n, c, plane, keep, words[worker]);
-                for (int i = 0; i < plane; i++) dst[out + i] = keep[i] ? src[in + i] * scale : 0f;
+        Expand job = expandJobs.get();
+        job.src = src;
+        job.srcOffset = srcOffset;
+        job.dst = dst;
+        job.dstOffset = dstOffset;
+        job.channels = channels;
+        job.columns = columns;
+        job.plane = plane;
+        job.mask = mask;
+        job.length = maskLength(mask, channels, plane);
+        job.runAll(pool, columns, MASK_COST * channels * plane);
+        job.src = job.dst = null;
+        job.mask = null;
+    }
+
+    private static final class Expand extends RangeJob {
+        final DropoutOps ops;
+        float[] src, dst;
+        int srcOffset, dstOffset, channels, columns, plane, length;
+        MaskSpec mask;
+
+        Expand(DropoutOps ops) { this.ops = ops; }
+
+        @Override
+        void items(int from, int to, int worker) {
+            boolean[] keep = ops.keep(worker, length);
+            int images = mask.pairs().batchImages();
+            float scale = mask.scale();
+            boolean perChannel = mask.perChannel();
+            for (int n = from; n < to; n++) {
+                ColumnMask.fill(mask, n, length, keep, ops.words[worker]);
+                int image = mask.pairs().batchIndexOf(n);
+                for (int c = 0; c < channels; c++) {
+                    int in = srcOffset + (c * images + image) * plane;
+                    int out = dstOffset + (c * columns + n) * plane;
+                    int bits = perChannel ? c : c * plane;
+                    for (int i = 0; i < plane; i++) {
+                        dst[out + i] = keep[perChannel ? bits : bits + i] ? src[in + i] * scale : 0f;
+                    }
+                }
             }
-        });
+        }
     }
 }

@@ -7,11 +7,14 @@ import dev.mcdrop.backend.Pairs;
  * Column-wise softmax and the MC reduction. Each column's softmax is computed in float64 (max
  * subtracted) and rounded once. mcAccumulate gives each worker a range of accumulator rows
  * (images), and each row receives its columns in increasing column order, so the float sums are
- * the same for any thread count and any chunking of the pairs.
+ * the same for any thread count and any chunking of the pairs. Jobs are kept per calling thread
+ * and scratch per worker (grow-only): a call allocates nothing once warm.
  */
 final class McOps {
     private final WorkerPool pool;
     private final double[][] probabilities; // per worker, [classes], grow-only
+    private final ThreadLocal<Softmax> softmaxJobs = ThreadLocal.withInitial(() -> new Softmax(this));
+    private final ThreadLocal<Accumulate> accumulateJobs = ThreadLocal.withInitial(() -> new Accumulate(this));
 
     McOps(WorkerPool pool) {
         this.pool = pool;
@@ -25,25 +28,62 @@ final class McOps {
 
     /** out[k][n] = softmax over k of in[·][n]. */
     void softmax(float[] in, int inOffset, int classes, int columns, float[] out, int outOffset) {
-        Ranges.forEach(pool, columns, 16L * classes, (from, to, worker) -> {
-            double[] p = probabilities(worker, classes);
+        Softmax job = softmaxJobs.get();
+        job.in = in;
+        job.inOffset = inOffset;
+        job.classes = classes;
+        job.columns = columns;
+        job.out = out;
+        job.outOffset = outOffset;
+        job.runAll(pool, columns, 16L * classes);
+        job.in = job.out = null;
+    }
+
+    private static final class Softmax extends RangeJob {
+        final McOps ops;
+        float[] in, out;
+        int inOffset, classes, columns, outOffset;
+
+        Softmax(McOps ops) { this.ops = ops; }
+
+        @Override
+        void items(int from, int to, int worker) {
+            double[] p = ops.probabilities(worker, classes);
             for (int n = from; n < to; n++) {
                 column(in, inOffset + n, classes, columns, p);
                 for (int k = 0; k < classes; k++) out[outOffset + k * columns + n] = (float) p[k];
             }
-        });
+        }
     }
 
     /** Adds p, p², the argmax vote and the entropy of every column into its image's accumulator row. */
     void mcAccumulate(float[] logits, int offset, int classes, int columns, Pairs pairs, float[] acc, int accOffset) {
-        int images = pairs.batchImages();
-        int width = McAccumulators.width(classes);
-        int sum = McAccumulators.sumOffset(classes), squares = McAccumulators.sumSquaresOffset(classes);
-        int votes = McAccumulators.votesOffset(classes), entropyAt = McAccumulators.entropyOffset(classes);
-        int firstImage = pairs.batchIndexOf(0);
-        long perImage = 24L * classes * Math.max(1, columns / images);
-        Ranges.forEach(pool, images, perImage, (from, to, worker) -> {
-            double[] p = probabilities(worker, classes);
+        Accumulate job = accumulateJobs.get();
+        job.logits = logits;
+        job.offset = offset;
+        job.classes = classes;
+        job.columns = columns;
+        job.images = pairs.batchImages();
+        job.firstImage = pairs.batchIndexOf(0);
+        job.acc = acc;
+        job.accOffset = accOffset;
+        job.runAll(pool, job.images, 24L * classes * Math.max(1, columns / job.images));
+        job.logits = job.acc = null;
+    }
+
+    private static final class Accumulate extends RangeJob {
+        final McOps ops;
+        float[] logits, acc;
+        int offset, classes, columns, images, firstImage, accOffset;
+
+        Accumulate(McOps ops) { this.ops = ops; }
+
+        @Override
+        void items(int from, int to, int worker) {
+            double[] p = ops.probabilities(worker, classes);
+            int width = McAccumulators.width(classes);
+            int sum = McAccumulators.sumOffset(classes), squares = McAccumulators.sumSquaresOffset(classes);
+            int votes = McAccumulators.votesOffset(classes), entropyAt = McAccumulators.entropyOffset(classes);
             for (int b = from; b < to; b++) {
                 int row = accOffset + b * width;
                 // First column of image b: n ≡ b − firstImage (mod B), then every B-th column.
@@ -61,7 +101,7 @@ final class McOps {
                     acc[row + entropyAt] += (float) entropy;
                 }
             }
-        });
+        }
     }
 
     // p[k] = softmax of x[at + k·stride], k < classes, in float64.

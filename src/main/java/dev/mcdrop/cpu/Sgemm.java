@@ -8,19 +8,24 @@ import static dev.mcdrop.cpu.SgemmKernel.NR;
  * element offsets and leading dimensions. GotoBLAS/BLIS structure: the N range is cut into
  * NC-wide blocks, K into KC-deep blocks (B block packed once, kept in L2/L3), M into MC-tall blocks
  * (A block packed, kept in L2), and the {@link SgemmKernel} micro-kernel sweeps MR×NR tiles.
+ * When a task's M range fits one A block (every LeNet conv layer: M ≤ 160), A is packed once per
+ * K-block and B is packed NB columns at a time, so packed B stays in L2 instead of streaming a
+ * multi-MiB copy through memory.
  *
  * <p>Threads split M or N only, never K, and every C element sees the same operation sequence
  * (KC blocks start at k = 0 in every task), so results are bit-identical for any thread count.
- * Packing space is per worker, grow-only, reused across calls.
+ * Packing space is per worker, grow-only, reused across calls; a call allocates nothing once warm.
  */
 public final class Sgemm {
     static final int KC = 256;
-    static final int MC = 24 * MR;   // 144 rows: A block 144×256 floats = 144 KiB, in L2
+    static final int MC = 32 * MR;   // 160 rows: A block 160×256 floats = 160 KiB, in L2
     static final int NC = 96 * NR;   // 3072 columns with AVX-512: B block 256×3072 floats = 3 MiB
+    static final int NB = 8 * NR;    // short-M path: B block 256×256 floats = 256 KiB, in L2
     private static final long MIN_FLOPS_PER_TASK = 1L << 18;
 
     private final WorkerPool pool;
     private final Scratch[] scratch;
+    private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
 
     /** Per-worker packing space. */
     private static final class Scratch {
@@ -55,11 +60,39 @@ public final class Sgemm {
         int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
         long flops = 2L * m * n * Math.max(k, 1);
         int tasks = (int) Math.max(1, Math.min(pool.size(), flops / MIN_FLOPS_PER_TASK));
+        Job job = jobs.get();
         // Split N when it has enough tiles (B then packs once overall), else M.
-        boolean splitN = tilesN >= 2L * tasks || tilesN >= tilesM;
-        int tiles = splitN ? tilesN : tilesM;
-        int parts = Math.min(tasks, tiles);
-        pool.parallelFor(parts, (task, worker) -> {
+        job.splitN = tilesN >= 2L * tasks || tilesN >= tilesM;
+        job.tiles = job.splitN ? tilesN : tilesM;
+        job.parts = Math.min(tasks, job.tiles);
+        job.transA = transA;
+        job.transB = transB;
+        job.m = m;
+        job.n = n;
+        job.k = k;
+        job.a = a;
+        job.ao = aOffset;
+        job.lda = lda;
+        job.b = b;
+        job.bo = bOffset;
+        job.ldb = ldb;
+        job.beta = beta;
+        job.c = c;
+        job.co = cOffset;
+        job.ldc = ldc;
+        pool.parallelFor(job.parts, job);
+        job.a = job.b = job.c = null;
+    }
+
+    /** One gemm call's arguments and its split; one per calling thread, so calls allocate nothing. */
+    private final class Job implements WorkerPool.Task {
+        boolean transA, transB, splitN;
+        int m, n, k, ao, lda, bo, ldb, co, ldc, tiles, parts;
+        float beta;
+        float[] a, b, c;
+
+        @Override
+        public void run(int task, int worker) {
             int t0 = (int) ((long) tiles * task / parts), t1 = (int) ((long) tiles * (task + 1) / parts);
             int i0 = 0, i1 = m, j0 = 0, j1 = n;
             if (splitN) {
@@ -69,9 +102,8 @@ public final class Sgemm {
                 i0 = t0 * MR;
                 i1 = Math.min(m, t1 * MR);
             }
-            block(scratch[worker], transA, transB, i0, i1, j0, j1, k,
-                    a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        });
+            block(scratch[worker], transA, transB, i0, i1, j0, j1, k, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+        }
     }
 
     /** C[i0..i1][j0..j1] on one worker. */
@@ -81,6 +113,10 @@ public final class Sgemm {
         if (beta != 0f && beta != 1f) scale(c, co, ldc, i0, i1, j0, j1, beta);
         if (k == 0) {
             if (beta == 0f) scale(c, co, ldc, i0, i1, j0, j1, 0f);
+            return;
+        }
+        if (i1 - i0 <= MC) {
+            shortM(s, transA, transB, i0, i1, j0, j1, k, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
             return;
         }
         for (int jc = j0; jc < j1; jc += NC) {
@@ -97,6 +133,29 @@ public final class Sgemm {
                     SgemmPacking.packA(transA, a, ao, lda, ic, mc, pc, kc, ap);
                     sweep(s, kc, ap, bp, mc, nc, c, co + ic * ldc + jc, ldc, overwrite);
                 }
+            }
+        }
+    }
+
+    /**
+     * C[i0..i1][j0..j1] when the whole M range fits one A block (the conv layers): for each
+     * K-block, A is packed once, then B is packed NB columns at a time (row segments long enough
+     * to stream, the packed block small enough to stay in L2) right before the tiles that use it.
+     */
+    private static void shortM(Scratch s, boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                               float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                               float beta, float[] c, int co, int ldc) {
+        int mc = i1 - i0;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean overwrite = pc == 0 && beta == 0f;
+            float[] ap = s.ap(kc * ((mc + MR - 1) / MR * MR));
+            SgemmPacking.packA(transA, a, ao, lda, i0, mc, pc, kc, ap);
+            float[] bp = s.bp(kc * NB);
+            for (int jb = j0; jb < j1; jb += NB) {
+                int nb = Math.min(NB, j1 - jb);
+                SgemmPacking.packB(transB, b, bo, ldb, pc, kc, jb, nb, bp);
+                sweep(s, kc, ap, bp, mc, nb, c, co + i0 * ldc + jb, ldc, overwrite);
             }
         }
     }

@@ -4,16 +4,17 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-blocked SGEMM micro-kernel: an MR×NR tile of C (MR = 6 rows, NR = 2 vectors of
- * the preferred species, 32 floats with AVX-512) accumulated in 12 vector registers over one
+ * The register-blocked SGEMM micro-kernel: an MR×NR tile of C (MR = 5 rows, NR = 2 vectors of
+ * the preferred species, 32 floats with AVX-512) accumulated in 10 vector registers over one
  * K-block, reading A and B from packed panels (see {@link SgemmPacking}). Every element of C gets
  * the same operation sequence (an FMA chain from 0 over the K-block, then one add into C) wherever
- * its tile lies, so thread count and tiling cannot change a result bit.
+ * its tile lies, so thread count and tiling cannot change a result bit. MR = 5 divides every
+ * LeNet M (10, 20, 50, 500), so no rows are wasted on padding.
  */
 final class SgemmKernel {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();
-    static final int MR = 6;
+    static final int MR = 5;
     static final int NR = 2 * LANES;
 
     private SgemmKernel() {}
@@ -24,8 +25,11 @@ final class SgemmKernel {
      */
     static void tile(int kc, float[] ap, int ao, float[] bp, int bo,
                      float[] c, int co, int ldc, boolean overwrite) {
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
         for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bo);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bo + LANES);
@@ -44,16 +48,12 @@ final class SgemmKernel {
             a = FloatVector.broadcast(SPECIES, ap[ao + 4]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(SPECIES, ap[ao + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
         }
         store(c00, c01, c, co, overwrite);
         store(c10, c11, c, co + ldc, overwrite);
         store(c20, c21, c, co + 2 * ldc, overwrite);
         store(c30, c31, c, co + 3 * ldc, overwrite);
         store(c40, c41, c, co + 4 * ldc, overwrite);
-        store(c50, c51, c, co + 5 * ldc, overwrite);
     }
 
     private static void store(FloatVector v0, FloatVector v1, float[] c, int at, boolean overwrite) {

@@ -1,7 +1,11 @@
 package dev.mcdrop.cpu;
 
+import jdk.incubator.vector.FloatVector;
+
+import static dev.mcdrop.cpu.SgemmKernel.LANES;
 import static dev.mcdrop.cpu.SgemmKernel.MR;
 import static dev.mcdrop.cpu.SgemmKernel.NR;
+import static dev.mcdrop.cpu.SgemmKernel.SPECIES;
 
 /**
  * Copies blocks of A and B into the micro-kernel's panel order, zero-padding ragged edges so the
@@ -50,12 +54,17 @@ final class SgemmPacking {
         int dst = 0;
         for (int js = 0; js < nc; js += NR) {
             int cols = Math.min(NR, nc - js);
-            if (!transB) {
-                for (int p = 0; p < kc; p++) {
+            if (!transB && cols == NR) { // full sliver: two vector moves per row, no call overhead
+                for (int p = 0; p < kc; p++, dst += NR) {
+                    int src = bo + (p0 + p) * ldb + j0 + js;
+                    FloatVector.fromArray(SPECIES, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(SPECIES, b, src + LANES).intoArray(bp, dst + LANES);
+                }
+            } else if (!transB) {
+                for (int p = 0; p < kc; p++, dst += NR) {
                     int src = bo + (p0 + p) * ldb + j0 + js;
                     System.arraycopy(b, src, bp, dst, cols);
                     for (int j = cols; j < NR; j++) bp[dst + j] = 0f;
-                    dst += NR;
                 }
             } else {
                 for (int j = 0; j < NR; j++) {

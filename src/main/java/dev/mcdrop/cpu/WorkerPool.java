@@ -7,8 +7,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * A fixed pool of daemon threads, created once, that runs {@code parallelFor} loops: tasks
  * 0..count−1 are claimed from a shared counter by the calling thread (worker 0) and the pool's
  * threads (workers 1..n−1). Each task is told which worker runs it, so callers can keep
- * per-worker scratch space allocated once. Dispatch costs one lock hand-off and allocates
- * nothing. Nested calls (from inside a task) run inline on the current worker.
+ * per-worker scratch space allocated once. Dispatch allocates nothing; idle workers and the
+ * waiting caller spin briefly (ops come back to back) before blocking on a monitor. Nested calls
+ * (from inside a task) run inline on the current worker.
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -23,14 +24,17 @@ public final class WorkerPool implements AutoCloseable {
     private final Object lock = new Object();
     private final AtomicInteger nextTask = new AtomicInteger();
 
-    // Guarded by lock; published to workers through it.
+    /** Busy-wait iterations (about 50 ns each) before a thread blocks. */
+    private static final int SPINS = 1000;
+
+    // Written by the dispatching thread before it bumps generation (a volatile write).
     private Task body;
     private int taskCount;
-    private long generation;
-    private int pendingWorkers;
-    private boolean closed;
-    private Throwable failure;
-    private boolean dispatching;
+    private Throwable failure;      // guarded by lock
+    private boolean dispatching;    // only touched under entry
+    private volatile long generation;
+    private volatile boolean closed;
+    private final AtomicInteger pendingWorkers = new AtomicInteger();
 
     public WorkerPool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -64,22 +68,23 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void dispatch(int tasks, Task task) {
+        if (closed) throw new IllegalStateException("worker pool closed");
+        body = task;
+        taskCount = tasks;
+        nextTask.set(0);
+        pendingWorkers.set(workers.length);
+        dispatching = true;
         synchronized (lock) {
-            if (closed) throw new IllegalStateException("worker pool closed");
-            body = task;
-            taskCount = tasks;
-            nextTask.set(0);
             failure = null;
-            pendingWorkers = workers.length;
-            dispatching = true;
             generation++;
             lock.notifyAll();
         }
         runTasks(task, tasks, 0);
+        for (int spin = 0; spin < SPINS && pendingWorkers.get() > 0; spin++) Thread.onSpinWait();
         Throwable error;
         synchronized (lock) {
             boolean interrupted = false;
-            while (pendingWorkers > 0) {
+            while (pendingWorkers.get() > 0) {
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {
@@ -87,11 +92,11 @@ public final class WorkerPool implements AutoCloseable {
                 }
             }
             if (interrupted) Thread.currentThread().interrupt();
-            body = null;
-            dispatching = false;
             error = failure;
             failure = null;
         }
+        body = null;
+        dispatching = false;
         if (error instanceof RuntimeException re) throw re;
         if (error instanceof Error e) throw e;
         if (error != null) throw new RuntimeException(error);
@@ -130,24 +135,29 @@ public final class WorkerPool implements AutoCloseable {
         public void run() {
             long seen = 0;
             while (true) {
-                Task task;
-                int tasks;
-                synchronized (lock) {
-                    while (generation == seen && !closed) {
-                        try {
-                            lock.wait();
-                        } catch (InterruptedException ignored) {
-                            // daemon worker: keep serving until closed
+                long now = generation;
+                for (int spin = 0; spin < SPINS && now == seen && !closed; spin++) {
+                    Thread.onSpinWait();
+                    now = generation;
+                }
+                if (now == seen) {
+                    synchronized (lock) {
+                        while ((now = generation) == seen && !closed) {
+                            try {
+                                lock.wait();
+                            } catch (InterruptedException ignored) {
+                                // daemon worker: keep serving until closed
+                            }
                         }
                     }
-                    if (closed) return;
-                    seen = generation;
-                    task = body;
-                    tasks = taskCount;
                 }
-                runTasks(task, tasks, index);
-                synchronized (lock) {
-                    if (--pendingWorkers == 0) lock.notifyAll();
+                if (closed) return;
+                seen = now;
+                runTasks(body, taskCount, index);
+                if (pendingWorkers.decrementAndGet() == 0) {
+                    synchronized (lock) {
+                        lock.notifyAll();
+                    }
                 }
             }
         }

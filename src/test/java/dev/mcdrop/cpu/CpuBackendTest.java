@@ -38,7 +38,14 @@ class CpuBackendTest {
             int[][] cases = { // cin, h, w, kh, kw, stride, pad, columns
                     {1, 28, 28, 5, 5, 1, 0, 3}, {3, 7, 11, 3, 3, 2, 1, 2}, {2, 9, 6, 3, 2, 1, 2, 5},
                     {4, 5, 5, 5, 5, 2, 2, 1}, {2, 13, 8, 4, 3, 3, 1, 4}, {1, 3, 3, 1, 1, 1, 0, 7}};
-            for (int[] s : cases) {
+            java.util.List<int[]> all = new java.util.ArrayList<>(java.util.List.of(cases));
+            for (int trial = 0; trial < 12; trial++) { // random geometries: stride 1–3, padding 0–2
+                int h = 3 + b.random.nextInt(12), w = 3 + b.random.nextInt(12);
+                int kh = 1 + b.random.nextInt(Math.min(h, 5)), kw = 1 + b.random.nextInt(Math.min(w, 5));
+                all.add(new int[] {1 + b.random.nextInt(3), h, w, kh, kw, 1 + b.random.nextInt(3),
+                        b.random.nextInt(3), 1 + b.random.nextInt(4)});
+            }
+            for (int[] s : all) {
                 ConvGeometry g = new ConvGeometry(s[0], s[1], s[2], 1, s[3], s[4], s[5], s[6]);
                 int columns = s[7];
                 var in = b.randomTwin(3 + g.inChannels() * columns * g.inPlane(), 1f);

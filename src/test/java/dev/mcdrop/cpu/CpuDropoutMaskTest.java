@@ -71,6 +71,15 @@ class CpuDropoutMaskTest {
     }
 
     @Test
+    void bitIdenticalForHugeImageAndSampleIndices() { // counters above 2^31 exercise unsigned handling
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            int channels = 5, columns = 6, plane = 37;
+            MaskSpec mask = new MaskSpec(-1L, 7, 0.6f, false, new Pairs(3_000_000_000L * 3, 3, 3_000_000_000L));
+            assertMatchesScalar(maskOf(cpu, mask, channels, columns, plane), mask, channels, columns, plane);
+        }
+    }
+
+    @Test
     void keepRateIsWithinFourStandardErrorsOfOneMinusP() {
         try (CpuBackend cpu = new CpuBackend(2)) {
             int channels = 8, columns = 500, plane = 250; // 1e6 elements

@@ -54,7 +54,8 @@ class SgemmTest {
     void matchesFloat64OnOddShapesAllTransposesAndBetas() {
         Random r = new Random(42);
         int[][] shapes = {{1, 1, 1}, {1, 7, 3}, {7, 1, 5}, {5, 33, 1}, {6, 32, 8}, {13, 65, 17}, {37, 29, 300},
-                {20, 100, 25}, {50, 130, 257}, {150, 70, 520}, {3, 3, 0}};
+                {20, 100, 25}, {50, 130, 257}, {150, 70, 520}, {3, 3, 0},
+                {171, 3100, 19}, {333, 45, 270}}; // the last two take the MC/NC-blocked path
         try (WorkerPool pool = new WorkerPool(2)) {
             Sgemm sgemm = new Sgemm(pool);
             for (int[] s : shapes)

@@ -1,0 +1,70 @@
+package dev.mcdrop.cpu;
+
+import dev.mcdrop.backend.Activation;
+import dev.mcdrop.backend.ConvGeometry;
+import dev.mcdrop.backend.MaskSpec;
+import dev.mcdrop.backend.Pairs;
+import dev.mcdrop.backend.PoolGeometry;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Backend contract "no op allocates": once warm, no CpuBackend op allocates on the caller or the workers. */
+class CpuAllocationTest {
+
+    private static long[] callerAndWorkerIds() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t == Thread.currentThread() || t.getName().startsWith("mcdrop-cpu-"))
+                .mapToLong(Thread::threadId).toArray();
+    }
+
+    private static long allocated(com.sun.management.ThreadMXBean mx, long[] ids) {
+        long total = 0;
+        for (long id : ids) total += mx.getThreadAllocatedBytes(id);
+        return total;
+    }
+
+    @Test
+    void opsDoNotAllocateOnceWarm() {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            int n = 16;
+            ConvGeometry g = new ConvGeometry(20, 12, 12, 50, 5, 5, 1, 0);
+            Pairs pairs = new Pairs(3, 8, 0);
+            MaskSpec mask = new MaskSpec(1, 1, 0.5f, false, pairs);
+            PoolGeometry pool = new PoolGeometry(PoolGeometry.PoolKind.MAX, 8, 8, 2, 2);
+            var in = cpu.allocate(20L * n * 144);
+            var cols = cpu.allocate(500L * n * 64);
+            var w = cpu.allocate(500L * 800);
+            var out = cpu.allocate(50L * n * 64);
+            var bias = cpu.allocate(500);
+            var small = cpu.allocate(50L * n * 16);
+            var flat = cpu.allocate(800L * n);
+            var acc = cpu.allocate(8L * 31);
+            Runnable[] ops = {
+                    () -> cpu.im2col(in, 0, g, n, cols, 0),
+                    () -> cpu.gemm(false, false, 50, n * 64, 500, w, 0, cols, 0, 0f, out, 0),
+                    () -> cpu.gemm(true, true, 50, 64, 500, w, 0, cols, 0, 1f, out, 0),
+                    () -> cpu.biasActivation(out, 0, bias, 50, n, 64, Activation.RELU, mask),
+                    () -> cpu.biasActivation(out, 0, bias, 50, n, 64, Activation.RELU, null),
+                    () -> cpu.expandDropout(in, 0, out, 0, 20, n, 144 / 4, mask),
+                    () -> cpu.pool(out, 0, pool, 50 * n, small, 0),
+                    () -> cpu.flatten(small, 0, 50, n, 16, flat, 0),
+                    () -> cpu.softmax(flat, 0, 10, n, out, 0),
+                    () -> cpu.mcAccumulate(flat, 0, 10, n, pairs, acc),
+            };
+            long[] ids = callerAndWorkerIds();
+            assertTrue(ids.length == 2, "caller and one worker");
+            for (int o = 0; o < ops.length; o++) {
+                for (int i = 0; i < 300; i++) ops[o].run(); // warm: JIT, grow-only scratch
+                long before = allocated(mx, ids);
+                for (int i = 0; i < 200; i++) ops[o].run();
+                long bytes = allocated(mx, ids) - before;
+                // Slack for the JVM's own bookkeeping; a closure per call would be ≥ 200·16 bytes.
+                assertTrue(bytes < 1024, "op " + o + " allocated " + bytes + " bytes in 200 calls");
+            }
+        }
+    }
+}
