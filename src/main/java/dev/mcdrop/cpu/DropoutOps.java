@@ -2,33 +2,33 @@ package dev.mcdrop.cpu;
 
 import dev.mcdrop.backend.Activation;
 import dev.mcdrop.backend.MaskSpec;
+import dev.mcdrop.rng.PhiloxBulk;
 
 /**
  * Bias + activation fused with dropout, and the MC-expanding first dropout, on CNHW arrays.
- * With a mask the work item is one column: its image's keep bits are drawn once (see
+ * With a mask the work item is one column: its image's mask multipliers are drawn once (see
  * {@link ColumnMask}), then applied to each channel's plane of that column. Without one, the
- * item is a (channel, column) row. Jobs are kept per calling thread, keep-bit scratch and Philox
- * words per worker (grow-only): a call allocates nothing once warm.
+ * item is a (channel, column) row. Jobs are kept per calling thread, multiplier scratch per worker (grow-only): a call allocates nothing once warm.
  */
 final class DropoutOps {
     /** Philox blocks cost about as much as this many plain element updates. */
     private static final long MASK_COST = 8;
 
     private final WorkerPool pool;
-    private final boolean[][] keepScratch;
-    private final int[][] words;
+    private final float[][] multScratch;
+    private final float[][] groupScratch;
     private final ThreadLocal<Bias> biasJobs = ThreadLocal.withInitial(() -> new Bias(this));
     private final ThreadLocal<Expand> expandJobs = ThreadLocal.withInitial(() -> new Expand(this));
 
     DropoutOps(WorkerPool pool) {
         this.pool = pool;
-        keepScratch = new boolean[pool.size()][0];
-        words = new int[pool.size()][4];
+        multScratch = new float[pool.size()][0];
+        groupScratch = new float[pool.size()][PhiloxBulk.GROUP];
     }
 
-    private boolean[] keep(int worker, int size) {
-        if (keepScratch[worker].length < size) keepScratch[worker] = new boolean[size];
-        return keepScratch[worker];
+    private float[] mult(int worker, int size) {
+        if (multScratch[worker].length < size) multScratch[worker] = new float[size];
+        return multScratch[worker];
     }
 
     private static int maskLength(MaskSpec mask, int channels, int plane) {
@@ -90,11 +90,10 @@ final class DropoutOps {
 
         // Items are columns.
         private void maskedColumns(int from, int to, int worker) {
-            boolean[] keep = ops.keep(worker, length);
-            float scale = mask.scale();
+            float[] mult = ops.mult(worker, length);
             boolean perChannel = mask.perChannel();
             for (int n = from; n < to; n++) {
-                ColumnMask.fill(mask, n, length, keep, ops.words[worker]);
+                ColumnMask.fill(mask, n, length, mult, ops.groupScratch[worker]);
                 for (int c = 0; c < channels; c++) {
                     int row = xOffset + (c * columns + n) * plane;
                     int bits = perChannel ? c : c * plane;
@@ -102,7 +101,8 @@ final class DropoutOps {
                     for (int i = 0; i < plane; i++) {
                         float v = x[row + i] + b;
                         v = relu ? Math.max(v, 0f) : v;
-                        x[row + i] = keep[perChannel ? bits : bits + i] ? v * scale : 0f;
+                        float m = mult[perChannel ? bits : bits + i];
+                        x[row + i] = m != 0f ? v * m : 0f;
                     }
                 }
             }
@@ -137,19 +137,19 @@ final class DropoutOps {
 
         @Override
         void items(int from, int to, int worker) {
-            boolean[] keep = ops.keep(worker, length);
+            float[] mult = ops.mult(worker, length);
             int images = mask.pairs().batchImages();
-            float scale = mask.scale();
             boolean perChannel = mask.perChannel();
             for (int n = from; n < to; n++) {
-                ColumnMask.fill(mask, n, length, keep, ops.words[worker]);
+                ColumnMask.fill(mask, n, length, mult, ops.groupScratch[worker]);
                 int image = mask.pairs().batchIndexOf(n);
                 for (int c = 0; c < channels; c++) {
                     int in = srcOffset + (c * images + image) * plane;
                     int out = dstOffset + (c * columns + n) * plane;
                     int bits = perChannel ? c : c * plane;
                     for (int i = 0; i < plane; i++) {
-                        dst[out + i] = keep[perChannel ? bits : bits + i] ? src[in + i] * scale : 0f;
+                        float m = mult[perChannel ? bits : bits + i];
+                        dst[out + i] = m != 0f ? src[in + i] * m : 0f;
                     }
                 }
             }
