@@ -1,0 +1,100 @@
+package dev.mcdrop.experiment;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Line charts as PNG with XChart (axes, legend, title), rendered headless. One chart per file,
+ * or several side by side in a grid ({@link #saveGrid}) for the per-subset panels.
+ */
+public final class Charts {
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Charts() {}
+
+    /** One curve; {@code error} (may be null) draws ± error bars; dashed for reference lines. */
+    public record Series(String name, double[] x, double[] y, double[] error, boolean dashed) {
+        public Series {
+            if (x.length != y.length || (error != null && error.length != y.length)) {
+                throw new IllegalArgumentException("series '" + name + "': lengths differ");
+            }
+        }
+
+        public static Series line(String name, double[] x, double[] y) { return new Series(name, x, y, null, false); }
+
+        public static Series dashed(String name, double[] x, double[] y) { return new Series(name, x, y, null, true); }
+    }
+
+    /** What a chart shows. */
+    public record Spec(String title, String xTitle, String yTitle, List<Series> series, boolean logX) {
+        public Spec(String title, String xTitle, String yTitle, List<Series> series) {
+            this(title, xTitle, yTitle, series, false);
+        }
+    }
+
+    public static XYChart chart(Spec spec, int width, int height) {
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(spec.title())
+                .xAxisTitle(spec.xTitle()).yAxisTitle(spec.yTitle()).build();
+        Styler s = chart.getStyler();
+        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisLogarithmic(spec.logX());
+        chart.getStyler().setMarkerSize(5);
+        for (Series series : spec.series()) {
+            if (series.x().length == 0) continue;
+            XYSeries xy = series.error() == null
+                    ? chart.addSeries(series.name(), series.x(), series.y())
+                    : chart.addSeries(series.name(), series.x(), series.y(), series.error());
+            if (series.dashed()) {
+                xy.setLineStyle(SeriesLines.DASH_DASH);
+                xy.setMarker(SeriesMarkers.NONE);
+            } else if (series.x().length > 30) {
+                xy.setMarker(SeriesMarkers.NONE);
+            }
+        }
+        return chart;
+    }
+
+    public static void save(Spec spec, Path png) throws IOException {
+        write(BitmapEncoder.getBufferedImage(chart(spec, 900, 600)), png);
+    }
+
+    /** Several charts in a grid of {@code columns} columns, one PNG. */
+    public static void saveGrid(List<Spec> specs, int columns, Path png) throws IOException {
+        int w = 700, h = 480, rows = (specs.size() + columns - 1) / columns;
+        BufferedImage grid = new BufferedImage(w * columns, h * rows, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+        for (int i = 0; i < specs.size(); i++) {
+            g.drawImage(BitmapEncoder.getBufferedImage(chart(specs.get(i), w, h)), (i % columns) * w, (i / columns) * h, null);
+        }
+        g.dispose();
+        write(grid, png);
+    }
+
+    private static void write(BufferedImage image, Path png) throws IOException {
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        Path tmp = png.resolveSibling("." + png.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer");
+        }
+        Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
