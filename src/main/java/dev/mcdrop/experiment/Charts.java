@@ -28,8 +28,15 @@ public final class Charts {
 
     private Charts() {}
 
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+            new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
+
     /** One curve; {@code error} (may be null) draws ± error bars; dashed for reference lines. */
-    public record Series(String name, double[] x, double[] y, double[] error, boolean dashed) {
+    public record Series(String name, double[] x, double[] y, double[] error, boolean dashed, int group) {
+        public Series(String name, double[] x, double[] y, double[] error, boolean dashed) {
+            this(name, x, y, error, dashed, -1);
+        }
+
         public Series {
             if (x.length != y.length || (error != null && error.length != y.length)) {
                 throw new IllegalArgumentException("series '" + name + "': lengths differ");
@@ -39,6 +46,9 @@ public final class Charts {
         public static Series line(String name, double[] x, double[] y) { return new Series(name, x, y, null, false); }
 
         public static Series dashed(String name, double[] x, double[] y) { return new Series(name, x, y, null, true); }
+
+        /** The same series drawn in the colour of {@code group} (series of one model share a colour). */
+        public Series inGroup(int g) { return new Series(name, x, y, error, dashed, g); }
     }
 
     /** What a chart shows. */
@@ -61,6 +71,11 @@ public final class Charts {
             XYSeries xy = series.error() == null
                     ? chart.addSeries(series.name(), series.x(), series.y())
                     : chart.addSeries(series.name(), series.x(), series.y(), series.error());
+            if (series.group() >= 0) {
+                Color c = PALETTE[series.group() % PALETTE.length];
+                xy.setLineColor(c);
+                xy.setMarkerColor(c);
+            }
             if (series.dashed()) {
                 xy.setLineStyle(SeriesLines.DASH_DASH);
                 xy.setMarker(SeriesMarkers.NONE);

@@ -70,8 +70,8 @@ public final class ConvergenceExperiment {
         csv.write(run.out().resolve("convergence.csv"));
         String title = "MC dropout convergence: test error vs T (" + s.modelName() + ")";
         List<Charts.Series> series = List.of(
-                new Charts.Series("MC dropout, mean ± 1 std over " + s.seeds() + " seeds", x, mean, sd, false),
-                Charts.Series.dashed("standard dropout", x, std));
+                new Charts.Series("MC dropout, mean ± 1 std over " + s.seeds() + " seeds", x, mean, sd, false, 0),
+                Charts.Series.dashed("standard dropout", x, std).inGroup(1));
         Charts.save(new Charts.Spec(title, "MC samples T (log scale)", "test error (%)", series, true),
                 run.out().resolve("convergence.png"));
         Table shown = new Table("T", "MC error % (mean)", "± std", "standard error %");

@@ -44,7 +44,7 @@ public final class ExperimentRun implements AutoCloseable {
 
     public Backend backend() { return backend; }
 
-    public String backendDescription() { return backend.name() + " (" + backend.describe() + ")"; }
+    public String backendDescription() { return backend.describe(); }
 
     public int threads() { return threads; }
 

@@ -70,8 +70,8 @@ public final class PlacementExperiment {
             Table last = results.getLast();
             finals.add(preset, its.getLast(), Table.fixed(std[std.length - 1], 2), Table.fixed(mcErr[mcErr.length - 1], 2),
                     Table.fixed(last.getDouble(0, "standard_nll"), 4), Table.fixed(last.getDouble(0, "mc_nll"), 4));
-            series.add(Charts.Series.dashed(preset + ", standard dropout", x, std));
-            series.add(Charts.Series.line(preset + ", MC dropout (T=" + s.samples() + ")", x, mcErr));
+            series.add(Charts.Series.dashed(preset + ", standard dropout", x, std).inGroup(j));
+            series.add(Charts.Series.line(preset + ", MC dropout (T=" + s.samples() + ")", x, mcErr).inGroup(j));
         }
         csv.write(run.out().resolve("placement.csv"));
         String title = String.format(Locale.ROOT, "Dropout placement on %s: test error vs iterations", s.dataName());

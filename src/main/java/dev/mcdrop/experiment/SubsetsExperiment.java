@@ -70,11 +70,11 @@ public final class SubsetsExperiment {
                 if (m.equals(STANDARD_MODEL)) {
                     finalRow[0] = EvalRow.standardError(last);
                     finalRow[2] = EvalRow.mcError(last);
-                    series.add(Charts.Series.line("lenet-ip, standard dropout", x, y));
+                    series.add(Charts.Series.dashed("lenet-ip, standard dropout", x, y).inGroup(1));
                 } else {
                     finalRow[1] = EvalRow.mcError(last);
                     finalRow[3] = EvalRow.standardError(last);
-                    series.add(Charts.Series.line("lenet-all, MC dropout (T=" + s.samples() + ")", x, y));
+                    series.add(Charts.Series.line("lenet-all, MC dropout (T=" + s.samples() + ")", x, y).inGroup(0));
                 }
             }
             finals.add("1/" + d, images, Table.fixed(finalRow[0], 2), Table.fixed(finalRow[1], 2), Table.fixed(finalRow[2], 2),

@@ -75,9 +75,10 @@ public final class UncertaintyExperiment {
                 }
             }
             String name = e.getKey().equals("mc") ? "MC dropout (T=" + s.samples() + ")" : "standard dropout";
-            relSeries.add(Charts.Series.line(String.format(Locale.ROOT, "%s, ECE %.4f", name, e.getValue().ece()), array(xs), array(ys)));
+            relSeries.add(Charts.Series.line(String.format(Locale.ROOT, "%s, ECE %.4f", name, e.getValue().ece()), array(xs), array(ys))
+                    .inGroup(e.getKey().equals("mc") ? 0 : 1));
         }
-        relSeries.add(Charts.Series.dashed("perfect calibration", new double[]{0, 1}, new double[]{0, 1}));
+        relSeries.add(Charts.Series.dashed("perfect calibration", new double[]{0, 1}, new double[]{0, 1}).inGroup(7));
         reliability.write(run.out().resolve("reliability.csv"));
         String relTitle = "Reliability diagram: " + s.modelName() + " on " + s.inName() + " (15 bins)";
         Charts.save(new Charts.Spec(relTitle, "confidence (mean max probability in bin)", "accuracy in bin", relSeries),
@@ -108,7 +109,9 @@ public final class UncertaintyExperiment {
                 accPercent[r] = 100 * acc[r];
             }
             if (m.mcDropout() || m.score() == MAX_PROBABILITY) {
-                rejSeries.add(m.mcDropout() ? Charts.Series.line(m.label(), rates, accPercent) : Charts.Series.dashed(m.label(), rates, accPercent));
+                int colour = m.score().ordinal(); // standard and MC max probability share a colour, standard dashed
+                rejSeries.add((m.mcDropout() ? Charts.Series.line(m.label(), rates, accPercent)
+                        : Charts.Series.dashed(m.label(), rates, accPercent)).inGroup(colour));
             }
         }
         oodTable.write(run.out().resolve("ood.csv"));
