@@ -33,6 +33,12 @@ public final class ExperimentCommand implements Runnable {
         return root == null ? "mcdrop " + spec.qualifiedName() : "mcdrop " + String.join(" ", root.originalArgs());
     }
 
+    /** "lenet-all" for a bundled name, the file name without .safetensors for a path. */
+    static String modelLabel(String nameOrPath) {
+        String n = Path.of(nameOrPath).getFileName().toString();
+        return n.endsWith(".safetensors") ? n.substring(0, n.length() - ".safetensors".length()) : n;
+    }
+
     /** Opens the backend and the run; the caller closes both. */
     static ExperimentRun open(String name, Path out, Backend backend, BackendOptions b, CommandLine.Model.CommandSpec spec)
             throws IOException {

@@ -47,7 +47,7 @@ final class ExperimentConvergenceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Weights weights = model.load();
         LabeledImages test = Datasets.first(ExperimentUncertaintyCommand.mnistTest(data), testImages);
-        var settings = new ConvergenceExperiment.Settings(samples, seeds, seed, model.model);
+        var settings = new ConvergenceExperiment.Settings(samples, seeds, seed, ExperimentCommand.modelLabel(model.model));
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("convergence", out, backend, backendOptions, spec)) {
             ConvergenceExperiment.run(run, settings, weights, test);

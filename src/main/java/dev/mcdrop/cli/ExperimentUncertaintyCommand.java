@@ -51,7 +51,7 @@ final class ExperimentUncertaintyCommand implements Callable<Integer> {
         Weights weights = model.load();
         LabeledImages in = Datasets.first(mnistTest(data), testImages);
         LabeledImages out = Datasets.first(fashionTest(ood), testImages);
-        var settings = new UncertaintyExperiment.Settings(samples, mcSeed, model.model, "MNIST test", "Fashion-MNIST test");
+        var settings = new UncertaintyExperiment.Settings(samples, mcSeed, ExperimentCommand.modelLabel(model.model), "MNIST test", "Fashion-MNIST test");
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("uncertainty", this.out, backend, backendOptions, spec)) {
             UncertaintyExperiment.run(run, settings, weights, in, out);

@@ -62,7 +62,8 @@ public final class Charts {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(spec.title())
                 .xAxisTitle(spec.xTitle()).yAxisTitle(spec.yTitle()).build();
         Styler s = chart.getStyler();
-        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
         s.setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisLogarithmic(spec.logX());
         chart.getStyler().setMarkerSize(5);
@@ -87,12 +88,12 @@ public final class Charts {
     }
 
     public static void save(Spec spec, Path png) throws IOException {
-        write(BitmapEncoder.getBufferedImage(chart(spec, 900, 600)), png);
+        write(BitmapEncoder.getBufferedImage(chart(spec, 1000, 650)), png);
     }
 
     /** Several charts in a grid of {@code columns} columns, one PNG. */
     public static void saveGrid(List<Spec> specs, int columns, Path png) throws IOException {
-        int w = 700, h = 480, rows = (specs.size() + columns - 1) / columns;
+        int w = 750, h = 520, rows = (specs.size() + columns - 1) / columns;
         BufferedImage grid = new BufferedImage(w * columns, h * rows, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = grid.createGraphics();
         g.setColor(Color.WHITE);
