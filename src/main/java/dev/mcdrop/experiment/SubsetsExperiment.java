@@ -3,6 +3,7 @@ package dev.mcdrop.experiment;
 import dev.mcdrop.data.LabeledImages;
 import dev.mcdrop.model.Presets;
 import dev.mcdrop.predict.McOptions;
+import dev.mcdrop.train.DataOrder;
 import dev.mcdrop.train.TrainConfig;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public final class SubsetsExperiment {
         List<Charts.Spec> panels = new ArrayList<>();
         int j = 0;
         for (int d : s.divisors()) {
-            int images = (int) Math.round(train.count() / (double) d);
+            int images = DataOrder.subset(train.count(), 1.0 / d, s.subsetSeed()).length;
             List<Charts.Series> series = new ArrayList<>();
             double[] finalRow = new double[4];
             for (String m : models) {
