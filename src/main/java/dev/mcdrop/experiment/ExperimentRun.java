@@ -62,6 +62,38 @@ public final class ExperimentRun implements AutoCloseable {
         return new Sgemm(pool)::gemm;
     }
 
+    /**
+     * Guards resuming: the first run writes {@code settings.txt} (everything that changes the
+     * numbers); a later run in the same folder must have the same, or stored units would be
+     * mixed with new ones. Threads and backend are left out: they do not change the results.
+     */
+    public void requireSettings(String settings) throws IOException {
+        Path file = out.resolve("settings.txt");
+        String text = settings.strip() + "\n";
+        if (Files.exists(file)) {
+            String stored = Files.readString(file);
+            if (!stored.equals(text)) {
+                throw new IllegalStateException(out + " holds an experiment with other settings; use another --out or delete the folder."
+                        + "\n  stored: " + stored.strip().replace("\n", "\n          ") + "\n  now:    " + text.strip().replace("\n", "\n          "));
+            }
+        } else {
+            Table.writeAtomically(file, text);
+        }
+    }
+
+    /** A short description of a weights set for {@link #requireSettings}: architecture and a checksum of every tensor. */
+    public static String fingerprint(dev.mcdrop.model.Weights w) {
+        long h = 17;
+        for (var e : new java.util.TreeMap<>(w.tensors()).entrySet()) h = h * 31 + e.getKey().hashCode() * 7L + java.util.Arrays.hashCode(e.getValue());
+        return w.network().architecture().name() + " (" + w.network().parameterCount() + " parameters, checksum "
+                + Long.toHexString(h) + ")";
+    }
+
+    /** A short description of an image set for {@link #requireSettings}. */
+    public static String fingerprint(dev.mcdrop.data.LabeledImages set) {
+        return set.source() + ", " + set.count() + " images";
+    }
+
     /** Sets how many units the experiment has, for the "[k/n]" of the progress lines. */
     public void plan(int total) {
         unitsTotal = total;

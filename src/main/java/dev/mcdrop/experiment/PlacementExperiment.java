@@ -38,6 +38,7 @@ public final class PlacementExperiment {
 
     /** Runs (or resumes) the experiment; returns the table it wrote to placement.csv. */
     public static Table run(ExperimentRun run, Settings s, LabeledImages train, LabeledImages test) throws IOException {
+        run.requireSettings(s + "\ntrain: " + ExperimentRun.fingerprint(train) + "\ntest: " + ExperimentRun.fingerprint(test));
         McOptions mc = McOptions.defaults().withSamples(s.samples()).withSeed(s.mcSeed());
         List<TrainingJob> jobs = new ArrayList<>();
         for (String preset : s.presets()) {

@@ -125,4 +125,19 @@ class ResumeTest {
         IOException e = assertThrows(IOException.class, () -> runPlacement(out, null, counts));
         assertTrue(e.getMessage().contains("lenet-ip.train"), e.getMessage());
     }
+
+    @Test
+    void refusesToMixUnitsOfOtherSettings() throws Exception {
+        Path out = tmp.resolve("run");
+        try (ExperimentRun run = new ExperimentRun("placement", out, backend, 2, QUIET, "test")) {
+            run.requireSettings("T=3");
+            run.requireSettings("T=3"); // same settings: fine
+        }
+        try (ExperimentRun run = new ExperimentRun("placement", out, backend, 2, QUIET, "test")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.requireSettings("T=5"));
+            assertTrue(e.getMessage().contains("T=3") && e.getMessage().contains("T=5"), e.getMessage());
+            var other = new PlacementExperiment.Settings(PlacementExperiment.Settings.MNIST, "MNIST", 4, 2, 1, 3, 42, 8, true);
+            assertThrows(IllegalStateException.class, () -> PlacementExperiment.run(run, other, train, test));
+        }
+    }
 }
