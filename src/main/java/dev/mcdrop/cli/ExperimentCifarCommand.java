@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment cifar}: the placement experiment with the CIFAR-10 LeNets. */
 @Command(name = "cifar", mixinStandardHelpOptions = true,
-        description = {"Dropout placement on CIFAR-10: train cifar-lenet-none, cifar-lenet-ip and cifar-lenet-all;",
-                "test error against iterations with standard and MC dropout. --data names the folder of the binary files",
-                "(data_batch_1..5.bin, test_batch.bin from cifar-10-binary.tar.gz)."})
+        description = "Dropout placement on CIFAR-10: train cifar-lenet-none, cifar-lenet-ip and cifar-lenet-all; test "
+                + "error against iterations with standard and MC dropout. --data names the folder of the binary files "
+                + "(data_batch_1..5.bin, test_batch.bin from cifar-10-binary.tar.gz).")
 final class ExperimentCifarCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin TrainingExperimentOptions options = new TrainingExperimentOptions();

@@ -13,9 +13,10 @@ import picocli.CommandLine.Command;
  * The work is in {@link dev.mcdrop.experiment}; these classes only turn options into settings.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = {"Reproduce the paper's experiments and measure uncertainty quality. Each subcommand writes a CSV of every number,",
-                "a PNG plot and summary.md into --out (default experiments/<name>), shows progress on stderr, and resumes an",
-                "interrupted run: finished units (training runs, evaluations) are recorded in --out and skipped on rerun."},
+        description = "Reproduce the paper's experiments and measure uncertainty quality. Each subcommand writes a CSV of "
+                + "every number, a PNG plot and summary.md into --out (default experiments/<name>), shows progress on "
+                + "stderr, and resumes an interrupted run: finished units (training runs, evaluations) are recorded in "
+                + "--out and skipped on rerun.",
         subcommands = {ExperimentPlacementCommand.class, ExperimentSubsetsCommand.class, ExperimentConvergenceCommand.class,
                 ExperimentCifarCommand.class, ExperimentUncertaintyCommand.class})
 public final class ExperimentCommand implements Runnable {

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment convergence}: paper Fig. 4. */
 @Command(name = "convergence", mixinStandardHelpOptions = true,
-        description = {"Paper Fig. 4: test error against the number of MC samples T = 1…100, mean ± 1 std over 5 mask seeds,",
-                "standard dropout as a reference line."})
+        description = "Paper Fig. 4: test error against the number of MC samples T = 1…100, mean ± 1 std over 5 mask seeds, "
+                + "standard dropout as a reference line.")
 final class ExperimentConvergenceCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ModelOptions model = new ModelOptions();

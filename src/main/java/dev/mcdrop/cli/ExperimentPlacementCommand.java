@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment placement}: paper Fig. 1 on MNIST. */
 @Command(name = "placement", mixinStandardHelpOptions = true,
-        description = {"Paper Fig. 1: train lenet-none, lenet-ip and lenet-all on MNIST; test error against iterations,",
-                "each with standard dropout and with MC dropout (6 curves)."})
+        description = "Paper Fig. 1: train lenet-none, lenet-ip and lenet-all on MNIST; test error against iterations, each "
+                + "with standard dropout and with MC dropout (6 curves).")
 final class ExperimentPlacementCommand implements Callable<Integer> {
     static final String MNIST_HINT = "run scripts/fetch-mnist.sh or give --data DIR";
 

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment subsets}: paper Fig. 2. */
 @Command(name = "subsets", mixinStandardHelpOptions = true,
-        description = {"Paper Fig. 2: random subsets 1/4, 1/8, 1/16, 1/32 of MNIST (seeded); lenet-ip with standard dropout",
-                "against lenet-all with MC dropout (T=10); test error against iterations, one panel per subset."})
+        description = "Paper Fig. 2: random subsets 1/4, 1/8, 1/16, 1/32 of MNIST (seeded); lenet-ip with standard dropout "
+                + "against lenet-all with MC dropout (T=10); test error against iterations, one panel per subset.")
 final class ExperimentSubsetsCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin TrainingExperimentOptions options = new TrainingExperimentOptions();

@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment uncertainty}: calibration, OOD detection and rejection, standard vs MC dropout. */
 @Command(name = "uncertainty", mixinStandardHelpOptions = true,
-        description = {"Uncertainty quality, standard against MC dropout: NLL, Brier score, ECE (15 bins) with a reliability",
-                "diagram on MNIST test; detection of Fashion-MNIST test images (AUROC, AUPR, FPR at 95% TPR) by max probability,",
-                "predictive entropy and mutual information; accuracy against the fraction of most uncertain inputs refused."})
+        description = "Uncertainty quality, standard against MC dropout: NLL, Brier score, ECE (15 bins) with a reliability "
+                + "diagram on MNIST test; detection of Fashion-MNIST test images (AUROC, AUPR, FPR at 95% TPR) by max "
+                + "probability, predictive entropy and mutual information; accuracy against the fraction of most "
+                + "uncertain inputs refused.")
 final class ExperimentUncertaintyCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ModelOptions model = new ModelOptions();
