@@ -90,7 +90,7 @@ public final class UncertaintyExperiment {
         double[] rates = UncertaintyMetrics.REJECTION_RATES;
         Table oodTable = new Table("dropout", "score", "auroc", "aupr", "fpr_at_95_tpr", "mean_in", "mean_ood");
         Table rejection = new Table("dropout", "score", "rejection_rate", "accuracy");
-        List<Charts.Series> rejSeries = new ArrayList<>();
+        List<Charts.Series> rejSeries = new ArrayList<>(), rocSeries = new ArrayList<>();
         Table shownOod = new Table("dropout", "score", "AUROC", "AUPR", "FPR at 95% TPR");
         for (Method m : METHODS) {
             double[] uIn = id.uncertainty(m.mcDropout(), m.score()), uOod = od.uncertainty(m.mcDropout(), m.score());
@@ -103,6 +103,10 @@ public final class UncertaintyExperiment {
             double fpr = UncertaintyMetrics.fpr95(all, positive);
             oodTable.add(m.dropout(), m.score().name().toLowerCase(Locale.ROOT), auroc, aupr, fpr,
                     ConvergenceExperiment.mean(uIn), ConvergenceExperiment.mean(uOod));
+            double[][] roc = UncertaintyMetrics.rocCurve(all, positive);
+            int colour = m.score().ordinal(); // a score has one colour; standard dropout dashed
+            rocSeries.add((m.mcDropout() ? Charts.Series.line(m.label() + String.format(Locale.ROOT, ", AUROC %.3f", auroc), roc[0], roc[1])
+                    : Charts.Series.dashed(m.label() + String.format(Locale.ROOT, ", AUROC %.3f", auroc), roc[0], roc[1])).inGroup(colour));
             shownOod.add(m.dropout(), m.score().label, Table.fixed(auroc, 4), Table.fixed(aupr, 4), Table.fixed(fpr, 4));
             double[] acc = UncertaintyMetrics.rejectionCurve(id.correct(m.mcDropout()), uIn, rates);
             double[] accPercent = new double[acc.length];
@@ -111,12 +115,15 @@ public final class UncertaintyExperiment {
                 accPercent[r] = 100 * acc[r];
             }
             if (m.mcDropout() || m.score() == MAX_PROBABILITY) {
-                int colour = m.score().ordinal(); // standard and MC max probability share a colour, standard dashed
                 rejSeries.add((m.mcDropout() ? Charts.Series.line(m.label(), rates, accPercent)
                         : Charts.Series.dashed(m.label(), rates, accPercent)).inGroup(colour));
             }
         }
         oodTable.write(run.out().resolve("ood.csv"));
+        rocSeries.add(Charts.Series.dashed("chance", new double[]{0, 1}, new double[]{0, 1}).inGroup(7));
+        String rocTitle = "OOD detection ROC: " + s.oodName() + " (positive) vs " + s.inName() + ", " + s.modelName();
+        Charts.save(new Charts.Spec(rocTitle, "false-positive rate (in-distribution flagged)", "true-positive rate (OOD flagged)", rocSeries),
+                run.out().resolve("ood-roc.png"));
         rejection.write(run.out().resolve("rejection.csv"));
         String rejTitle = "Accuracy vs rejection: " + s.modelName() + " on " + s.inName();
         Charts.save(new Charts.Spec(rejTitle, "fraction of most uncertain images refused", "accuracy on the rest (%)", rejSeries),
@@ -144,6 +151,7 @@ public final class UncertaintyExperiment {
                 .table("In-distribution scoring rules and calibration", shownMetrics)
                 .image(relTitle, "reliability.png")
                 .table("Out-of-distribution detection (" + s.oodName() + " vs " + s.inName() + ")", shownOod)
+                .image(rocTitle, "ood-roc.png")
                 .table("Accuracy against rejection rate", shownRejection)
                 .image(rejTitle, "rejection.png")
                 .section("Files", "- `metrics.csv`: error, NLL, Brier, ECE\n- `reliability.csv`: the 15 bins, both modes\n"

@@ -205,6 +205,33 @@ public final class UncertaintyMetrics {
 
     public static double fpr95(double[] score, boolean[] positive) { return fprAtTpr(score, positive, 0.95); }
 
+    /**
+     * The ROC curve: {@code [fpr[], tpr[]]} from (0, 0) through one point per distinct threshold,
+     * highest first, to (1, 1). Its trapezoidal area equals {@link #auroc}.
+     */
+    public static double[][] rocCurve(double[] score, boolean[] positive) {
+        int n = checkDetection(score, positive);
+        Integer[] order = descending(score);
+        long totalPositives = countTrue(positive), totalNegatives = n - totalPositives;
+        List<double[]> points = new ArrayList<>(List.of(new double[]{0, 0}));
+        long tp = 0, fp = 0;
+        for (int start = 0; start < n; ) {
+            int end = start;
+            while (end + 1 < n && score[order[end + 1]] == score[order[start]]) end++;
+            for (int j = start; j <= end; j++) {
+                if (positive[order[j]]) tp++; else fp++;
+            }
+            points.add(new double[]{(double) fp / totalNegatives, (double) tp / totalPositives});
+            start = end + 1;
+        }
+        double[][] curve = new double[2][points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            curve[0][i] = points.get(i)[0];
+            curve[1][i] = points.get(i)[1];
+        }
+        return curve;
+    }
+
     // ------------------------------------------------------------------ rejection
 
     /**

@@ -182,6 +182,7 @@ class ExperimentsTest {
         assertEquals(40, counted, "every in-distribution image is in one bin");
         assertPng(out.resolve("reliability.png"));
         assertPng(out.resolve("rejection.png"));
+        assertPng(out.resolve("ood-roc.png"));
         String summary = Files.readString(out.resolve("summary.md"));
         assertTrue(summary.contains("AUROC") && summary.contains("ECE") && summary.contains("machine:"), summary);
 

@@ -138,6 +138,22 @@ class UncertaintyMetricsTest {
     }
 
     @Test
+    void rocCurveAreaEqualsAuroc() {
+        double[] score = {0.8, 0.5, 0.5, 0.2, 0.9, 0.1, 0.5};
+        boolean[] positive = {true, true, false, false, false, true, true};
+        double[][] roc = UncertaintyMetrics.rocCurve(score, positive);
+        assertArrayEquals(new double[]{0, 0}, new double[]{roc[0][0], roc[1][0]});
+        int last = roc[0].length - 1;
+        assertArrayEquals(new double[]{1, 1}, new double[]{roc[0][last], roc[1][last]});
+        assertEquals(6, roc[0].length, "origin + 5 distinct thresholds");
+        double area = 0;
+        for (int i = 1; i <= last; i++) area += (roc[0][i] - roc[0][i - 1]) * (roc[1][i] + roc[1][i - 1]) / 2;
+        assertEquals(UncertaintyMetrics.auroc(score, positive), area, 1e-12);
+        // by pairs (positive above negative = 1, tie = ½): .8 → 2, .5 → 1.5, .1 → 0, .5 → 1.5; 5 of 12
+        assertEquals(5.0 / 12, area, 1e-12);
+    }
+
+    @Test
     void averagePrecisionOnHandComputedCase() {
         // P N P N by descending score: recall ½ at precision 1, then recall 1 at precision ⅔ → ½ + ⅓
         double[] score = {0.9, 0.8, 0.7, 0.6};
