@@ -52,10 +52,17 @@ public final class Charts {
     }
 
     /** What a chart shows. */
-    public record Spec(String title, String xTitle, String yTitle, List<Series> series, boolean logX) {
+    public record Spec(String title, String xTitle, String yTitle, List<Series> series, boolean logX, boolean unitSquare) {
         public Spec(String title, String xTitle, String yTitle, List<Series> series) {
-            this(title, xTitle, yTitle, series, false);
+            this(title, xTitle, yTitle, series, false, false);
         }
+
+        public Spec(String title, String xTitle, String yTitle, List<Series> series, boolean logX) {
+            this(title, xTitle, yTitle, series, logX, false);
+        }
+
+        /** Both axes fixed to [0, 1] (ROC curves, reliability diagrams). */
+        public Spec inUnitSquare() { return new Spec(title, xTitle, yTitle, series, logX, true); }
     }
 
     public static XYChart chart(Spec spec, int width, int height) {
@@ -63,7 +70,17 @@ public final class Charts {
                 .xAxisTitle(spec.xTitle()).yAxisTitle(spec.yTitle()).build();
         Styler s = chart.getStyler();
         s.setLegendPosition(Styler.LegendPosition.OutsideS);
-        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setLegendLayout(Styler.LegendLayout.Vertical);
+        chart.getStyler().setYAxisDecimalPattern("0.###");
+        if (!spec.logX()) chart.getStyler().setXAxisDecimalPattern("0.###");
+        if (spec.unitSquare()) {
+            chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+            // XChart puts a tick on every data value when all values are equally spaced (ROC rates are
+            // k/N): one invisible point off that grid gives ordinary round ticks.
+            XYSeries offGrid = chart.addSeries(" ", new double[]{1 / Math.PI}, new double[]{1 / Math.PI});
+            offGrid.setMarker(SeriesMarkers.NONE);
+            offGrid.setShowInLegend(false);
+        }
         s.setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisLogarithmic(spec.logX());
         chart.getStyler().setMarkerSize(5);
@@ -88,12 +105,12 @@ public final class Charts {
     }
 
     public static void save(Spec spec, Path png) throws IOException {
-        write(BitmapEncoder.getBufferedImage(chart(spec, 1000, 650)), png);
+        write(BitmapEncoder.getBufferedImage(chart(spec, 1000, 700)), png);
     }
 
     /** Several charts in a grid of {@code columns} columns, one PNG. */
     public static void saveGrid(List<Spec> specs, int columns, Path png) throws IOException {
-        int w = 750, h = 520, rows = (specs.size() + columns - 1) / columns;
+        int w = 750, h = 560, rows = (specs.size() + columns - 1) / columns;
         BufferedImage grid = new BufferedImage(w * columns, h * rows, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = grid.createGraphics();
         g.setColor(Color.WHITE);

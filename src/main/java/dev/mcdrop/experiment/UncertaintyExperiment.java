@@ -83,7 +83,7 @@ public final class UncertaintyExperiment {
         relSeries.add(Charts.Series.dashed("perfect calibration", new double[]{0, 1}, new double[]{0, 1}).inGroup(7));
         reliability.write(run.out().resolve("reliability.csv"));
         String relTitle = "Reliability diagram: " + s.modelName() + " on " + s.inName() + " (15 bins)";
-        Charts.save(new Charts.Spec(relTitle, "confidence (mean max probability in bin)", "accuracy in bin", relSeries),
+        Charts.save(new Charts.Spec(relTitle, "confidence (mean max probability in bin)", "accuracy in bin", relSeries).inUnitSquare(),
                 run.out().resolve("reliability.png"));
 
         // out-of-distribution detection: OOD images are the positives
@@ -122,7 +122,7 @@ public final class UncertaintyExperiment {
         oodTable.write(run.out().resolve("ood.csv"));
         rocSeries.add(Charts.Series.dashed("chance", new double[]{0, 1}, new double[]{0, 1}).inGroup(7));
         String rocTitle = "OOD detection ROC: " + s.oodName() + " (positive) vs " + s.inName() + ", " + s.modelName();
-        Charts.save(new Charts.Spec(rocTitle, "false-positive rate (in-distribution flagged)", "true-positive rate (OOD flagged)", rocSeries),
+        Charts.save(new Charts.Spec(rocTitle, "false-positive rate (in-distribution flagged)", "true-positive rate (OOD flagged)", rocSeries).inUnitSquare(),
                 run.out().resolve("ood-roc.png"));
         rejection.write(run.out().resolve("rejection.csv"));
         String rejTitle = "Accuracy vs rejection: " + s.modelName() + " on " + s.inName();
