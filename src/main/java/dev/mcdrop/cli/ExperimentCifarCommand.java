@@ -31,7 +31,7 @@ final class ExperimentCifarCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LabeledImages train = Datasets.cifar10(data, true);
-        LabeledImages test = Datasets.first(Datasets.cifar10(data, false), options.testImages);
+        LabeledImages test = Datasets.spread(Datasets.cifar10(data, false), options.testImages);
         var settings = new PlacementExperiment.Settings(PlacementExperiment.Settings.CIFAR, "CIFAR-10", options.iterations,
                 options.evalEvery, options.seed, samples, options.mcSeed, options.batch, options.keepAll());
         try (Backend backend = backendOptions.open();

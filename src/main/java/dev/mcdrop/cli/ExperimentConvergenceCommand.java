@@ -40,13 +40,13 @@ final class ExperimentConvergenceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "first mask seed (then +1, +2, …). Default: ${DEFAULT-VALUE}")
     long seed;
 
-    @Option(names = "--test-images", defaultValue = "0", description = "evaluate on the first N test images only (0 = all)")
+    @Option(names = "--test-images", defaultValue = "0", description = "evaluate on N test images spread evenly over the test set (0 = all)")
     int testImages;
 
     @Override
     public Integer call() throws Exception {
         Weights weights = model.load();
-        LabeledImages test = Datasets.first(ExperimentUncertaintyCommand.mnistTest(data), testImages);
+        LabeledImages test = Datasets.spread(ExperimentUncertaintyCommand.mnistTest(data), testImages);
         var settings = new ConvergenceExperiment.Settings(samples, seeds, seed, ExperimentCommand.modelLabel(model.model));
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("convergence", out, backend, backendOptions, spec)) {

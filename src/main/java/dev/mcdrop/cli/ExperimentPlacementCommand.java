@@ -33,7 +33,7 @@ final class ExperimentPlacementCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = data != null ? data : Home.resolve("data/mnist");
         LabeledImages train = Datasets.idx(dir, true, MNIST_HINT);
-        LabeledImages test = Datasets.first(Datasets.idx(dir, false, MNIST_HINT), options.testImages);
+        LabeledImages test = Datasets.spread(Datasets.idx(dir, false, MNIST_HINT), options.testImages);
         var settings = new PlacementExperiment.Settings(PlacementExperiment.Settings.MNIST, "MNIST", options.iterations,
                 options.evalEvery, options.seed, samples, options.mcSeed, options.batch, options.keepAll());
         try (Backend backend = backendOptions.open();

@@ -38,7 +38,7 @@ final class ExperimentSubsetsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = data != null ? data : Home.resolve("data/mnist");
         LabeledImages train = Datasets.idx(dir, true, ExperimentPlacementCommand.MNIST_HINT);
-        LabeledImages test = Datasets.first(Datasets.idx(dir, false, ExperimentPlacementCommand.MNIST_HINT), options.testImages);
+        LabeledImages test = Datasets.spread(Datasets.idx(dir, false, ExperimentPlacementCommand.MNIST_HINT), options.testImages);
         var settings = new SubsetsExperiment.Settings(divisors, options.iterations, options.evalEvery, options.seed, subsetSeed,
                 samples, options.mcSeed, options.batch, options.keepAll());
         try (Backend backend = backendOptions.open();

@@ -44,14 +44,14 @@ final class ExperimentUncertaintyCommand implements Callable<Integer> {
     @Option(names = "--mc-seed", defaultValue = "42", description = "mask seed. Default: ${DEFAULT-VALUE}")
     long mcSeed;
 
-    @Option(names = "--test-images", defaultValue = "0", description = "use the first N images of each test set only (0 = all)")
+    @Option(names = "--test-images", defaultValue = "0", description = "use N images spread evenly over each test set (0 = all)")
     int testImages;
 
     @Override
     public Integer call() throws Exception {
         Weights weights = model.load();
-        LabeledImages in = Datasets.first(mnistTest(data), testImages);
-        LabeledImages out = Datasets.first(fashionTest(ood), testImages);
+        LabeledImages in = Datasets.spread(mnistTest(data), testImages);
+        LabeledImages out = Datasets.spread(fashionTest(ood), testImages);
         var settings = new UncertaintyExperiment.Settings(samples, mcSeed, ExperimentCommand.modelLabel(model.model), "MNIST test", "Fashion-MNIST test");
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("uncertainty", this.out, backend, backendOptions, spec)) {

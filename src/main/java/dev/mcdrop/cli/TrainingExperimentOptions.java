@@ -23,7 +23,7 @@ final class TrainingExperimentOptions {
     @Option(names = "--batch", defaultValue = "64", description = "training batch (the paper: 64). Default: ${DEFAULT-VALUE}")
     int batch;
 
-    @Option(names = "--test-images", defaultValue = "0", description = "evaluate on the first N test images only (0 = all), for speed")
+    @Option(names = "--test-images", defaultValue = "0", description = "evaluate on N test images spread evenly over the test set (0 = all), for speed")
     int testImages;
 
     @Option(names = "--checkpoints", defaultValue = "all",

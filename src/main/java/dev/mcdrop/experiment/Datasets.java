@@ -23,9 +23,15 @@ public final class Datasets {
         return Cifar10.readDirectory(dir, train);
     }
 
-    /** The first {@code n} images (all when n ≤ 0 or n ≥ count). */
-    public static LabeledImages first(LabeledImages set, int n) {
-        return n <= 0 || n >= set.count() ? set : set.slice(0, n);
+    /**
+     * {@code n} images spread evenly over the set (image ⌊i·count/n⌋ for i = 0..n−1), all when
+     * n ≤ 0 or n ≥ count. Evenly, not the first n: MNIST's test set puts its easier half first.
+     */
+    public static LabeledImages spread(LabeledImages set, int n) {
+        if (n <= 0 || n >= set.count()) return set;
+        int[] indices = new int[n];
+        for (int i = 0; i < n; i++) indices[i] = (int) ((long) i * set.count() / n);
+        return set.subset(indices);
     }
 
     private static Path find(Path dir, String name, String hint) throws NoSuchFileException {

@@ -95,7 +95,7 @@ public final class TrainingJob {
                     WeightsFile.save(weights, checkpoint(iteration), metadata(iteration, begin));
                 }
                 if (!units.isDone(evalKey(iteration))) evaluate(iteration, weights, evaluator);
-            }, ProgressBar.stderr(Math.max(100, evalEvery)));
+            }, ProgressBar.stderr(100));
             units.save(trainKey(), new Table("iterations", "final_loss", "train_seconds")
                     .add(result.iterations(), result.finalLoss(), result.wallSeconds()), (System.nanoTime() - begin) / 1e9);
             run.unitFinished("trained " + stem);

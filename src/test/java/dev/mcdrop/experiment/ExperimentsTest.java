@@ -196,6 +196,18 @@ class ExperimentsTest {
     }
 
     @Test
+    void testImagesAreSpreadOverTheWholeSet() {
+        LabeledImages four = Datasets.spread(mnist, 4);
+        assertEquals(4, four.count());
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(mnist.imageBytes(i * 250), four.imageBytes(i));
+            assertEquals(mnist.label(i * 250), four.label(i));
+        }
+        assertSame(mnist, Datasets.spread(mnist, 0));
+        assertSame(mnist, Datasets.spread(mnist, 5000));
+    }
+
+    @Test
     void tableRoundTripsAndRefusesCommas() throws Exception {
         Table t = new Table("a", "b").add(0.1 + 0.2, 1e-300).add(Float.MIN_VALUE, "x");
         Path f = tmp.resolve("t.csv");
