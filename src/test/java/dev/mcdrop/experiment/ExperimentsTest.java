@@ -196,6 +196,29 @@ class ExperimentsTest {
     }
 
     @Test
+    void modelCommandsRunThroughTheCli() throws Exception {
+        Path model = tmp.resolve("tiny-lenet-all.safetensors");
+        dev.mcdrop.model.WeightsFile.save(untrainedLenetAll, model, Map.of());
+        Path data = tmp.resolve("mnist"), ood = tmp.resolve("fashion");
+        Files.createDirectories(data);
+        Files.createDirectories(ood);
+        dev.mcdrop.data.Idx.write(data.resolve("t10k-images-idx3-ubyte"), data.resolve("t10k-labels-idx1-ubyte"), mnist.slice(0, 30), false);
+        dev.mcdrop.data.Idx.write(ood.resolve("t10k-images-idx3-ubyte.gz"), ood.resolve("t10k-labels-idx1-ubyte.gz"), fashion.slice(0, 20), true);
+        Path conv = tmp.resolve("conv"), unc = tmp.resolve("unc");
+        assertEquals(0, Main.run("experiment", "convergence", "--model", model.toString(), "--data", data.toString(),
+                "--samples-list", "1,3", "--seeds", "2", "--test-images", "10", "--backend", "cpu", "--threads", "2", "--out", conv.toString()));
+        assertEquals(3, Files.readAllLines(conv.resolve("convergence.csv")).size());
+        assertTrue(Files.readString(conv.resolve("summary.md")).contains("tiny-lenet-all"));
+        assertEquals(0, Main.run("experiment", "uncertainty", "--model", model.toString(), "--data", data.toString(),
+                "--ood", ood.toString(), "-T", "2", "--backend", "cpu", "--threads", "2", "--out", unc.toString()));
+        assertEquals(30, Files.readAllLines(unc.resolve("units/predictions-in.csv")).size() - 1);
+        assertEquals(20, Files.readAllLines(unc.resolve("units/predictions-ood.csv")).size() - 1);
+        // other settings in the same folder: refused with exit code 1
+        assertEquals(1, Main.run("experiment", "uncertainty", "--model", model.toString(), "--data", data.toString(),
+                "--ood", ood.toString(), "-T", "3", "--backend", "cpu", "--out", unc.toString()));
+    }
+
+    @Test
     void testImagesAreSpreadOverTheWholeSet() {
         LabeledImages four = Datasets.spread(mnist, 4);
         assertEquals(4, four.count());
