@@ -246,7 +246,6 @@ public final class UncertaintyMetrics {
         int n = correct.length;
         if (n == 0) throw new IllegalArgumentException("no images");
         Integer[] order = descending(uncertainty);
-        // group boundaries and cumulative correct counts along the descending order
         double[] result = new double[rates.length];
         long totalCorrect = countTrue(correct);
         for (int r = 0; r < rates.length; r++) {
