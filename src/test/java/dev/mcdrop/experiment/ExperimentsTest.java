@@ -174,7 +174,13 @@ class ExperimentsTest {
             double auroc = oodTable.getDouble(i, "auroc");
             assertTrue(auroc >= 0 && auroc <= 1, "AUROC " + auroc);
         }
-        assertEquals(5 * UncertaintyMetrics.REJECTION_RATES.length, Table.read(out.resolve("rejection.csv")).size());
+        Table rejection = Table.read(out.resolve("rejection.csv"));
+        assertEquals(5 * UncertaintyMetrics.REJECTION_RATES.length, rejection.size());
+        for (int i = 0; i < rejection.size(); i++) {
+            if (rejection.getDouble(i, "rejection_rate") != 0) continue; // refusing nothing: plain accuracy
+            double error = rejection.get(i, "dropout").equals("mc") ? e.mcErrorPercent() : e.standardErrorPercent();
+            assertEquals(1 - error / 100, rejection.getDouble(i, "accuracy"), 1e-12, rejection.rows().get(i).toString());
+        }
         Table reliability = Table.read(out.resolve("reliability.csv"));
         assertEquals(30, reliability.size());
         int counted = 0;
