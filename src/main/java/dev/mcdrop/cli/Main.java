@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
  * with "mcdrop: ".
  */
 @Command(name = "mcdrop", mixinStandardHelpOptions = true, version = "mcdrop 0.1.0",
-        description = "Bayesian CNNs by Monte-Carlo dropout (Gal & Ghahramani 2015): predict with uncertainty, evaluate, train, benchmark.",
+        description = "Bayesian CNNs by Monte-Carlo dropout (Gal & Ghahramani 2015): predict with uncertainty, evaluate, train, benchmark, run experiments.",
         subcommands = {PredictCommand.class, EvalCommand.class, TrainCommand.class, BenchCommand.class,
-                InfoCommand.class, CommandLine.HelpCommand.class})
+                InfoCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

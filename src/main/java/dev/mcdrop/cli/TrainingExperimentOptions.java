@@ -1,0 +1,40 @@
+package dev.mcdrop.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options of the experiments that train networks (placement, subsets, cifar). */
+final class TrainingExperimentOptions {
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default experiments/<name>); rerun with the same folder to resume")
+    Path out;
+
+    @Option(names = "--iterations", defaultValue = "10000", description = "SGD steps per model. Default: ${DEFAULT-VALUE}")
+    int iterations;
+
+    @Option(names = "--eval-every", defaultValue = "1000", description = "evaluate every N steps (and at the end). Default: ${DEFAULT-VALUE}")
+    int evalEvery;
+
+    @Option(names = "--seed", defaultValue = "1", description = "training seed (init, data order, dropout). Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--mc-seed", defaultValue = "42", description = "seed of the MC-dropout masks at test time. Default: ${DEFAULT-VALUE}")
+    long mcSeed;
+
+    @Option(names = "--batch", defaultValue = "64", description = "training batch (the paper: 64). Default: ${DEFAULT-VALUE}")
+    int batch;
+
+    @Option(names = "--test-images", defaultValue = "0", description = "evaluate on N test images spread evenly over the test set (0 = all), for speed")
+    int testImages;
+
+    @Option(names = "--checkpoints", defaultValue = "all",
+            description = "which checkpoints to keep in DIR/checkpoints: all (every evaluated one) or final. Default: ${DEFAULT-VALUE}")
+    String checkpoints;
+
+    boolean keepAll() {
+        return switch (checkpoints) {
+            case "all" -> true;
+            case "final" -> false;
+            default -> throw new IllegalArgumentException("--checkpoints must be all or final, got '" + checkpoints + "'");
+        };
+    }
+}

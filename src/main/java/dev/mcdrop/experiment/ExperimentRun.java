@@ -1,0 +1,119 @@
+package dev.mcdrop.experiment;
+
+import dev.mcdrop.backend.Backend;
+import dev.mcdrop.cpu.Sgemm;
+import dev.mcdrop.cpu.WorkerPool;
+import dev.mcdrop.train.GemmKernel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * One invocation of an experiment: its output directory and unit store, the backend that
+ * predicts (owned by the caller), the CPU threads that train, where progress goes (stderr), the
+ * command line for the summary, and the wall clock. Closing it stops the training thread pool.
+ */
+public final class ExperimentRun implements AutoCloseable {
+    private final String name;
+    private final Path out;
+    private final Backend backend;
+    private final int threads;
+    private final PrintStream log;
+    private final String command;
+    private final UnitStore units;
+    private final long start = System.nanoTime();
+    private WorkerPool pool;
+    private int unitsDone, unitsTotal;
+
+    public ExperimentRun(String name, Path out, Backend backend, int threads, PrintStream log, String command) throws IOException {
+        this.name = name;
+        this.out = out;
+        this.backend = backend;
+        this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        this.log = log;
+        this.command = command;
+        Files.createDirectories(out);
+        this.units = new UnitStore(out);
+    }
+
+    public String name() { return name; }
+
+    public Path out() { return out; }
+
+    public Backend backend() { return backend; }
+
+    public String backendDescription() { return backend.describe(); }
+
+    public int threads() { return threads; }
+
+    public String command() { return command; }
+
+    public UnitStore units() { return units; }
+
+    public PrintStream log() { return log; }
+
+    public double elapsedSeconds() { return (System.nanoTime() - start) / 1e9; }
+
+    /** The multi-threaded SGEMM the trainer uses, created on first use. */
+    public GemmKernel gemm() {
+        if (pool == null) pool = new WorkerPool(threads);
+        return new Sgemm(pool)::gemm;
+    }
+
+    /**
+     * Guards resuming: the first run writes {@code settings.txt} (everything that changes the
+     * numbers); a later run in the same folder must have the same, or stored units would be
+     * mixed with new ones. Threads and backend are left out: they do not change the results.
+     */
+    public void requireSettings(String settings) throws IOException {
+        Path file = out.resolve("settings.txt");
+        String text = settings.strip() + "\n";
+        if (Files.exists(file)) {
+            String stored = Files.readString(file);
+            if (!stored.equals(text)) {
+                throw new IllegalStateException(out + " holds an experiment with other settings; use another --out or delete the folder."
+                        + "\n  stored: " + stored.strip().replace("\n", "\n          ") + "\n  now:    " + text.strip().replace("\n", "\n          "));
+            }
+        } else {
+            Table.writeAtomically(file, text);
+        }
+    }
+
+    /** A short description of a weights set for {@link #requireSettings}: architecture and a checksum of every tensor. */
+    public static String fingerprint(dev.mcdrop.model.Weights w) {
+        long h = 17;
+        for (var e : new java.util.TreeMap<>(w.tensors()).entrySet()) h = h * 31 + e.getKey().hashCode() * 7L + java.util.Arrays.hashCode(e.getValue());
+        return w.network().architecture().name() + " (" + w.network().parameterCount() + " parameters, checksum "
+                + Long.toHexString(h) + ")";
+    }
+
+    /** A short description of an image set for {@link #requireSettings}. */
+    public static String fingerprint(dev.mcdrop.data.LabeledImages set) {
+        return set.source() + ", " + set.count() + " images";
+    }
+
+    /** Sets how many units the experiment has, for the "[k/n]" of the progress lines. */
+    public void plan(int total) {
+        unitsTotal = total;
+        unitsDone = 0;
+    }
+
+    /** Counts one unit as finished (computed or reused) and says so on stderr. */
+    public void unitFinished(String what) {
+        unitsDone++;
+        info("[%d/%d] %s", unitsDone, unitsTotal, what);
+    }
+
+    public void info(String format, Object... args) {
+        log.printf(Locale.ROOT, "mcdrop: experiment %s (%s elapsed): %s%n", name,
+                dev.mcdrop.train.ProgressBar.duration(elapsedSeconds()), String.format(Locale.ROOT, format, args));
+        log.flush();
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) pool.close();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.mcdrop.experiment;
+
+import dev.mcdrop.backend.Backend;
+import dev.mcdrop.data.LabeledImages;
+import dev.mcdrop.model.Shape;
+import dev.mcdrop.model.Weights;
+import dev.mcdrop.predict.Evaluation;
+import dev.mcdrop.predict.ImagePrediction;
+import dev.mcdrop.predict.ImageSource;
+import dev.mcdrop.predict.McOptions;
+import dev.mcdrop.predict.McPredictor;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Runs the MC-dropout predictor over a labelled set (each call gives the MC answer with T samples
+ * and the standard-dropout answer), with a progress line on stderr every 10 s for long passes.
+ */
+public final class Predictions {
+    private Predictions() {}
+
+    public static ImagePrediction[] predict(Backend backend, Weights weights, McOptions options, LabeledImages images,
+                                            PrintStream log, String what) {
+        McOptions o = options.withBatch(Math.min(options.batchImages(), images.count()));
+        long start = System.nanoTime();
+        long[] last = {start};
+        try (McPredictor predictor = new McPredictor(backend, weights, o)) {
+            return predictor.predict(source(images), done -> {
+                long now = System.nanoTime();
+                if (log != null && now - last[0] > 10_000_000_000L && done < images.count()) {
+                    last[0] = now;
+                    log.printf(Locale.ROOT, "mcdrop:   %s: %d/%d images, T=%d (%.0f s)%n", what, done, images.count(),
+                            o.samples(), (now - start) / 1e9);
+                }
+            });
+        }
+    }
+
+    /** Test error and NLL, standard and MC. */
+    public static Evaluation evaluate(Backend backend, Weights weights, McOptions options, LabeledImages images,
+                                      PrintStream log, String what) {
+        ImagePrediction[] ps = predict(backend, weights, options, images, log, what);
+        return Evaluation.of(ps, images::label);
+    }
+
+    public static ImageSource source(LabeledImages images) {
+        Shape shape = new Shape(images.channels(), images.height(), images.width());
+        return new ImageSource() {
+            @Override public int count() { return images.count(); }
+
+            @Override public Shape imageShape() { return shape; }
+
+            @Override public void copyCnhw(int from, int count, float scale, float[] dst, int dstOffset) {
+                images.copyCnhw(from, count, scale, dst, dstOffset);
+            }
+        };
+    }
+}

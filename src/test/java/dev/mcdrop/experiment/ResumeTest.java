@@ -1,0 +1,143 @@
+package dev.mcdrop.experiment;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.mcdrop.cpu.CpuBackend;
+import dev.mcdrop.data.DataPaths;
+import dev.mcdrop.data.LabeledImages;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An interrupted experiment resumes without redoing finished units and ends with the same CSV as
+ * an uninterrupted run: a tiny placement experiment (3 models × 2 evaluations + 3 training runs =
+ * 9 units) on the bundled MNIST slice.
+ */
+class ResumeTest {
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    private static CpuBackend backend;
+    private static LabeledImages train, test;
+    private static final PlacementExperiment.Settings SETTINGS = new PlacementExperiment.Settings(
+            PlacementExperiment.Settings.MNIST, "MNIST", 4, 2, 1, 3, 42, 8, true);
+
+    @TempDir Path tmp;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        backend = new CpuBackend(2);
+        LabeledImages slice = new DataPaths(Path.of("data"), Path.of("test-data")).mnistTestSlice();
+        train = slice.slice(0, 200);
+        test = slice.slice(200, 20);
+    }
+
+    @AfterAll
+    static void tearDown() { backend.close(); }
+
+    private Table runPlacement(Path out, java.util.function.Consumer<String> hook, int[] counts) throws IOException {
+        try (ExperimentRun run = new ExperimentRun("placement", out, backend, 2, QUIET, "test")) {
+            if (hook != null) run.units().afterSave(hook);
+            try {
+                return PlacementExperiment.run(run, SETTINGS, train, test);
+            } finally {
+                counts[0] = run.units().computed();
+                counts[1] = run.units().reused();
+            }
+        }
+    }
+
+    private static Map<Path, FileTime> unitTimes(Path out) throws IOException {
+        Map<Path, FileTime> m = new HashMap<>();
+        try (Stream<Path> s = Files.list(out.resolve("units"))) {
+            for (Path p : s.toList()) m.put(p.getFileName(), Files.getLastModifiedTime(p));
+        }
+        return m;
+    }
+
+    @Test
+    void interruptedRunResumesAndMatchesAnUninterruptedOne() throws Exception {
+        int[] counts = new int[2];
+        Path whole = tmp.resolve("whole");
+        runPlacement(whole, null, counts);
+        assertEquals(9, counts[0], "units computed in one go");
+        String expected = Files.readString(whole.resolve("placement.csv"));
+        assertEquals(1 + 6, expected.lines().count(), "header + 3 models × 2 evaluations");
+        for (String f : List.of("placement.png", "summary.md", "progress.csv", "checkpoints/lenet-all.iter4.safetensors",
+                "checkpoints/lenet-ip.iter2.safetensors")) {
+            assertTrue(Files.isRegularFile(whole.resolve(f)), f);
+        }
+
+        // interrupt right after the first unit is recorded
+        Path resumed = tmp.resolve("resumed");
+        RuntimeException stop = new RuntimeException("simulated interruption");
+        RuntimeException thrown = assertThrows(RuntimeException.class,
+                () -> runPlacement(resumed, key -> { throw stop; }, counts));
+        assertSame(stop, thrown);
+        Map<Path, FileTime> before = unitTimes(resumed);
+        assertEquals(1, before.size(), "one unit recorded before the interruption: " + before.keySet());
+        assertFalse(Files.exists(resumed.resolve("placement.csv")));
+        Thread.sleep(20); // so a rewrite would show in the file time
+
+        runPlacement(resumed, null, counts);
+        assertEquals(8, counts[0], "only the 8 unfinished units are computed");
+        assertEquals(1, counts[1], "the finished unit is reused");
+        Map<Path, FileTime> after = unitTimes(resumed);
+        for (var e : before.entrySet()) assertEquals(e.getValue(), after.get(e.getKey()), e.getKey() + " was rewritten");
+        assertEquals(expected, Files.readString(resumed.resolve("placement.csv")));
+
+        // a complete rerun computes nothing
+        runPlacement(resumed, null, counts);
+        assertEquals(0, counts[0]);
+        assertEquals(9, counts[1]);
+        assertEquals(expected, Files.readString(resumed.resolve("placement.csv")));
+    }
+
+    @Test
+    void lostEvaluationsAreRedoneFromCheckpointsWithoutRetraining() throws Exception {
+        int[] counts = new int[2];
+        Path out = tmp.resolve("run");
+        runPlacement(out, null, counts);
+        String expected = Files.readString(out.resolve("placement.csv"));
+        Files.delete(out.resolve("units/lenet-ip.eval.iter2.csv"));
+        Files.delete(out.resolve("units/lenet-all.eval.iter4.csv"));
+        Map<Path, FileTime> before = unitTimes(out);
+        Thread.sleep(20);
+        runPlacement(out, null, counts);
+        assertEquals(2, counts[0], "just the two lost evaluations");
+        Map<Path, FileTime> after = unitTimes(out);
+        for (var e : before.entrySet()) assertEquals(e.getValue(), after.get(e.getKey()), e.getKey() + " was rewritten");
+        assertEquals(expected, Files.readString(out.resolve("placement.csv")));
+
+        // lost evaluation and lost checkpoint of a recorded run: a clear error, not silent retraining
+        Files.delete(out.resolve("units/lenet-ip.eval.iter2.csv"));
+        Files.delete(out.resolve("checkpoints/lenet-ip.iter2.safetensors"));
+        IOException e = assertThrows(IOException.class, () -> runPlacement(out, null, counts));
+        assertTrue(e.getMessage().contains("lenet-ip.train"), e.getMessage());
+    }
+
+    @Test
+    void refusesToMixUnitsOfOtherSettings() throws Exception {
+        Path out = tmp.resolve("run");
+        try (ExperimentRun run = new ExperimentRun("placement", out, backend, 2, QUIET, "test")) {
+            run.requireSettings("T=3");
+            run.requireSettings("T=3"); // same settings: fine
+        }
+        try (ExperimentRun run = new ExperimentRun("placement", out, backend, 2, QUIET, "test")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.requireSettings("T=5"));
+            assertTrue(e.getMessage().contains("T=3") && e.getMessage().contains("T=5"), e.getMessage());
+            var other = new PlacementExperiment.Settings(PlacementExperiment.Settings.MNIST, "MNIST", 4, 2, 1, 3, 42, 8, true);
+            assertThrows(IllegalStateException.class, () -> PlacementExperiment.run(run, other, train, test));
+        }
+    }
+}
