@@ -50,6 +50,21 @@ public interface Backend extends AutoCloseable {
     void im2col(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer cols, long colsOffset);
 
     /**
+     * Convolution without bias: {@code out[Cout][columns·OH·OW] = weight[Cout][K] · cols}, cols
+     * being {@link #im2col} of {@code in}. The default materialises cols in {@code scratch}
+     * (≥ K·columns·OH·OW elements); a backend may form it on the fly instead (the CPU packs the
+     * GEMM's panels straight from the input).
+     */
+    default void conv2d(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer weight, Buffer scratch,
+                        Buffer out, long outOffset) {
+        im2col(in, inOffset, g, columns, scratch, 0);
+        gemm(false, false, g.outChannels(), columns * g.outPlane(), g.patchSize(), weight, 0, scratch, 0, 0f, out, outOffset);
+    }
+
+    /** False when {@link #conv2d} ignores its scratch buffer (so plans need not allocate it). */
+    default boolean conv2dNeedsScratch() { return true; }
+
+    /**
      * In place on {@code x[channels][columns·plane]}: {@code x = act(x + bias[c])}, then, if
      * {@code mask} is not null, dropout: {@code x = keep ? x·1/(1−p) : 0}, the element index
      * being {@code c·plane + i} for position i of the plane.

@@ -1,6 +1,7 @@
 package dev.mcdrop.cli;
 
 import dev.mcdrop.backend.Backend;
+import dev.mcdrop.backend.ProfilingBackend;
 import dev.mcdrop.cpu.CpuBackend;
 import dev.mcdrop.data.LabeledImages;
 import dev.mcdrop.model.Shape;
@@ -37,6 +38,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "0", description = "images per repetition (default: one batch)")
     int images;
 
+    @Option(names = "--profile", description = "time every backend op (synchronising after each) and print where the time goes")
+    boolean profile;
+
     @Option(names = "--compare-cpu", description = "also run the first 100 images on the CPU backend and report the largest probability difference")
     boolean compareCpu;
 
@@ -48,7 +52,8 @@ final class BenchCommand implements Callable<Integer> {
         LabeledImages bundled = Inputs.load(Home.bundledMnistImages(), Home.bundledMnistLabels(), weights.network().input());
         ImageSource source = cycled(bundled, count);
         long passes = (long) count * options.samples();
-        try (Backend backend = backendOptions.open();
+        try (Backend opened = backendOptions.open();
+             Backend backend = profile ? new ProfilingBackend(opened) : opened;
              McPredictor predictor = new McPredictor(backend, weights, options)) {
             System.out.printf(Locale.ROOT, "model %s, backend %s, T=%d, B=%d, images %d, chunk %d columns, workspace %.0f MB%n",
                     weights.network().architecture().name(), backend.describe(), options.samples(), options.batchImages(),
@@ -56,6 +61,7 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "machine: %s, %d cores, Java %s%n", cpuName(), Runtime.getRuntime().availableProcessors(),
                     Runtime.version());
             for (int i = 0; i < warmup; i++) predictor.predict(source, null);
+            if (backend instanceof ProfilingBackend p) p.reset();
             double[] rates = new double[repeat];
             for (int i = 0; i < repeat; i++) {
                 long start = System.nanoTime();
@@ -69,6 +75,7 @@ final class BenchCommand implements Callable<Integer> {
             double flops = 2.0 * weights.network().multiplyAdds(Math.max(0, weights.network().firstDropout())) * median;
             System.out.printf(Locale.ROOT, "median %.0f stochastic image-passes/s (min %.0f, max %.0f), %.1f GFLOP/s in the sampled layers%n",
                     median, rates[0], rates[rates.length - 1], flops / 1e9);
+            if (backend instanceof ProfilingBackend p) System.out.print("time per op over the timed runs:\n" + p.report());
             if (compareCpu) compare(backend, weights, options, bundled);
         }
         return 0;

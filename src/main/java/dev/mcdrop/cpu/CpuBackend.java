@@ -77,6 +77,23 @@ public final class CpuBackend implements Backend {
         conv.im2col(f(in), i(inOffset), g, columns, f(cols), i(colsOffset));
     }
 
+    private final ThreadLocal<Im2colPanels> panels = ThreadLocal.withInitial(Im2colPanels::new);
+
+    /** Implicit-GEMM convolution: the im2col matrix is packed panel by panel, never stored ({@code scratch} unused). */
+    @Override
+    public void conv2d(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer weight, Buffer scratch,
+                       Buffer out, long outOffset) {
+        Im2colPanels source = panels.get().reset(f(in), i(inOffset), g, columns);
+        try {
+            sgemm.gemm(g.outChannels(), columns * g.outPlane(), g.patchSize(), f(weight), 0, source, 0f, f(out), i(outOffset));
+        } finally {
+            source.release();
+        }
+    }
+
+    @Override
+    public boolean conv2dNeedsScratch() { return false; }
+
     @Override
     public void biasActivation(Buffer x, long xOffset, Buffer bias, int channels, int columns, int plane,
                                Activation act, MaskSpec mask) {

@@ -96,12 +96,15 @@ final class DropoutOps {
                 ColumnMask.fill(mask, n, length, mult, ops.groupScratch[worker]);
                 for (int c = 0; c < channels; c++) {
                     int row = xOffset + (c * columns + n) * plane;
-                    int bits = perChannel ? c : c * plane;
                     float b = bias[biasOffset + c];
+                    if (!perChannel) {
+                        MaskApply.biasActMasked(x, row, b, relu, mult, c * plane, plane);
+                        continue;
+                    }
+                    float m = mult[c];
                     for (int i = 0; i < plane; i++) {
                         float v = x[row + i] + b;
                         v = relu ? Math.max(v, 0f) : v;
-                        float m = mult[perChannel ? bits : bits + i];
                         x[row + i] = m != 0f ? v * m : 0f;
                     }
                 }
@@ -146,11 +149,12 @@ final class DropoutOps {
                 for (int c = 0; c < channels; c++) {
                     int in = srcOffset + (c * images + image) * plane;
                     int out = dstOffset + (c * columns + n) * plane;
-                    int bits = perChannel ? c : c * plane;
-                    for (int i = 0; i < plane; i++) {
-                        float m = mult[perChannel ? bits : bits + i];
-                        dst[out + i] = m != 0f ? src[in + i] * m : 0f;
+                    if (!perChannel) {
+                        MaskApply.masked(src, in, mult, c * plane, dst, out, plane);
+                        continue;
                     }
+                    float m = mult[c];
+                    for (int i = 0; i < plane; i++) dst[out + i] = m != 0f ? src[in + i] * m : 0f;
                 }
             }
         }

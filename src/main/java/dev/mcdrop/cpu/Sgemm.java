@@ -23,6 +23,12 @@ public final class Sgemm {
     static final int NB = 8 * NR;    // short-M path: B block 256×256 floats = 256 KiB, in L2
     private static final long MIN_FLOPS_PER_TASK = 1L << 18;
 
+    /** Supplies op(B) blocks already in panel order (e.g. an implicit im2col); must be thread-safe to read. */
+    interface PanelSource {
+        /** Packs B[p0..p0+kc][j0..j0+nc] as {@link SgemmPacking#packB} would. */
+        void pack(int p0, int kc, int j0, int nc, float[] bp);
+    }
+
     private final WorkerPool pool;
     private final Scratch[] scratch;
     private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
@@ -55,6 +61,17 @@ public final class Sgemm {
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc) {
+        run(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, null, beta, c, cOffset, ldc);
+    }
+
+    /** {@code C[m×n] = A[m×k]·B[k×n] + beta·C} with B's panels from {@code source} (A not transposed, dense). */
+    void gemm(int m, int n, int k, float[] a, int aOffset, PanelSource source, float beta, float[] c, int cOffset) {
+        run(false, false, m, n, k, a, aOffset, k, null, 0, n, source, beta, c, cOffset, n);
+    }
+
+    private void run(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, PanelSource source,
+                     float beta, float[] c, int cOffset, int ldc) {
         if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative gemm size");
         if (m == 0 || n == 0) return;
         int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
@@ -76,12 +93,14 @@ public final class Sgemm {
         job.b = b;
         job.bo = bOffset;
         job.ldb = ldb;
+        job.source = source;
         job.beta = beta;
         job.c = c;
         job.co = cOffset;
         job.ldc = ldc;
         pool.parallelFor(job.parts, job);
         job.a = job.b = job.c = null;
+        job.source = null;
     }
 
     /** One gemm call's arguments and its split; one per calling thread, so calls allocate nothing. */
@@ -90,6 +109,7 @@ public final class Sgemm {
         int m, n, k, ao, lda, bo, ldb, co, ldc, tiles, parts;
         float beta;
         float[] a, b, c;
+        PanelSource source;
 
         @Override
         public void run(int task, int worker) {
@@ -102,13 +122,13 @@ public final class Sgemm {
                 i0 = t0 * MR;
                 i1 = Math.min(m, t1 * MR);
             }
-            block(scratch[worker], transA, transB, i0, i1, j0, j1, k, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+            block(scratch[worker], transA, transB, i0, i1, j0, j1, k, a, ao, lda, b, bo, ldb, source, beta, c, co, ldc);
         }
     }
 
     /** C[i0..i1][j0..j1] on one worker. */
     private static void block(Scratch s, boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
-                              float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                              float[] a, int ao, int lda, float[] b, int bo, int ldb, PanelSource source,
                               float beta, float[] c, int co, int ldc) {
         if (beta != 0f && beta != 1f) scale(c, co, ldc, i0, i1, j0, j1, beta);
         if (k == 0) {
@@ -116,7 +136,7 @@ public final class Sgemm {
             return;
         }
         if (i1 - i0 <= MC) {
-            shortM(s, transA, transB, i0, i1, j0, j1, k, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+            shortM(s, transA, transB, i0, i1, j0, j1, k, a, ao, lda, b, bo, ldb, source, beta, c, co, ldc);
             return;
         }
         for (int jc = j0; jc < j1; jc += NC) {
@@ -126,7 +146,7 @@ public final class Sgemm {
                 int kc = Math.min(KC, k - pc);
                 boolean overwrite = pc == 0 && beta == 0f;
                 float[] bp = s.bp(kc * ncPadded);
-                SgemmPacking.packB(transB, b, bo, ldb, pc, kc, jc, nc, bp);
+                packB(source, transB, b, bo, ldb, pc, kc, jc, nc, bp);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     float[] ap = s.ap(kc * ((mc + MR - 1) / MR * MR));
@@ -143,7 +163,7 @@ public final class Sgemm {
      * to stream, the packed block small enough to stay in L2) right before the tiles that use it.
      */
     private static void shortM(Scratch s, boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
-                               float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                               float[] a, int ao, int lda, float[] b, int bo, int ldb, PanelSource source,
                                float beta, float[] c, int co, int ldc) {
         int mc = i1 - i0;
         for (int pc = 0; pc < k; pc += KC) {
@@ -154,10 +174,16 @@ public final class Sgemm {
             float[] bp = s.bp(kc * NB);
             for (int jb = j0; jb < j1; jb += NB) {
                 int nb = Math.min(NB, j1 - jb);
-                SgemmPacking.packB(transB, b, bo, ldb, pc, kc, jb, nb, bp);
+                packB(source, transB, b, bo, ldb, pc, kc, jb, nb, bp);
                 sweep(s, kc, ap, bp, mc, nb, c, co + i0 * ldc + jb, ldc, overwrite);
             }
         }
+    }
+
+    private static void packB(PanelSource source, boolean transB, float[] b, int bo, int ldb,
+                              int p0, int kc, int j0, int nc, float[] bp) {
+        if (source != null) source.pack(p0, kc, j0, nc, bp);
+        else SgemmPacking.packB(transB, b, bo, ldb, p0, kc, j0, nc, bp);
     }
 
     /** All MR×NR tiles of one packed A block × packed B block. */

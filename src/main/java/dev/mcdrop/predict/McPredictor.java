@@ -48,9 +48,10 @@ public final class McPredictor implements AutoCloseable {
         this.net = new CompiledNetwork(backend, weights);
         try {
             long prefixAct = CompiledNetwork.maxActivation(net.prefix, input);
-            long prefixScratch = CompiledNetwork.maxScratch(net.prefix);
+            boolean scratch = backend.conv2dNeedsScratch();
+            long prefixScratch = scratch ? CompiledNetwork.maxScratch(net.prefix) : 0;
             long sampledAct = net.expand == null ? 0 : CompiledNetwork.maxActivation(net.sampled, net.expand.out());
-            long sampledScratch = CompiledNetwork.maxScratch(net.sampled);
+            long sampledScratch = scratch ? CompiledNetwork.maxScratch(net.sampled) : 0;
             long width = McAccumulators.width(classes);
             long fixedBytes = 4L * batch * (2 * prefixAct + prefixScratch + 2 * width);
             long perColumnBytes = 4L * (2 * sampledAct + sampledScratch);
@@ -156,9 +157,7 @@ public final class McPredictor implements AutoCloseable {
                 case Step.Conv c -> {
                     var g = c.geometry();
                     int plane = g.outPlane();
-                    backend.im2col(cur, 0, g, columns, cols, 0);                      // cols[K][N·P]
-                    backend.gemm(false, false, g.outChannels(), columns * plane, g.patchSize(),
-                            c.weight(), 0, cols, 0, 0f, other, 0);                       // out[Cout][N·P]
+                    backend.conv2d(cur, 0, g, columns, c.weight(), cols, other, 0);   // out[Cout][N·P] = W · im2col(in)
                     backend.biasActivation(other, 0, c.bias(), g.outChannels(), columns, plane, c.act(),
                             mask(c.drop(), c.dropLayer(), pairs, stochastic));
                 }

@@ -75,7 +75,7 @@ class CliTest {
     @Test
     void sameSeedSameOutputWhateverBatchAndMemory() {
         Run a = run("predict", "--samples", "8", "--backend", "cpu", "--input", "test-data/fashion-mnist/t10k-images-first200-idx3-ubyte.gz");
-        Run b = run("predict", "--samples", "8", "--backend", "cpu", "--batch", "37", "--memory", "3", "--threads", "1",
+        Run b = run("predict", "--samples", "8", "--backend", "cpu", "--batch", "37", "--memory", "8", "--threads", "1",
                 "--input", "test-data/fashion-mnist/t10k-images-first200-idx3-ubyte.gz");
         Run c = run("predict", "--samples", "8", "--seed", "7", "--backend", "cpu", "--input", "test-data/fashion-mnist/t10k-images-first200-idx3-ubyte.gz");
         assertEquals(0, a.exit(), a.err());

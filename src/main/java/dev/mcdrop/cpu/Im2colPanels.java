@@ -1,0 +1,70 @@
+package dev.mcdrop.cpu;
+
+import static dev.mcdrop.cpu.SgemmKernel.NR;
+
+import dev.mcdrop.backend.ConvGeometry;
+
+/**
+ * Implicit im2col: packs blocks of the im2col matrix {@code cols[Cin·kh·kw][N·OH·OW]} straight
+ * from the CNHW input into the GEMM's B panels, so a convolution never writes (and re-reads) the
+ * whole matrix — for LeNet's conv2 that is 128 KB per sample through main memory, replaced by
+ * 32-column slivers that stay in L1/L2. Same values as {@link ConvOps#im2col}, so the GEMM result
+ * is bit-identical to im2col + gemm.
+ */
+final class Im2colPanels implements Sgemm.PanelSource {
+    private float[] in;
+    private int inOffset;
+    private ConvGeometry g;
+    private int channelStride;           // columns·H·W
+    private int[] columnBase = new int[0];  // per output column j: n·H·W + (oy·s − pad)·W + (ox·s − pad)
+    private int[] columnY = new int[0], columnX = new int[0]; // oy·s − pad, ox·s − pad
+
+    /** Points at a new input; precomputes per-column offsets (grow-only arrays). */
+    Im2colPanels reset(float[] in, int inOffset, ConvGeometry g, int columns) {
+        this.in = in;
+        this.inOffset = inOffset;
+        this.g = g;
+        int plane = g.outPlane(), n = Math.multiplyExact(columns, plane);
+        channelStride = Math.multiplyExact(columns, g.inPlane());
+        if (columnBase.length < n) {
+            columnBase = new int[n];
+            columnY = new int[n];
+            columnX = new int[n];
+        }
+        for (int j = 0, col = 0; col < columns; col++)
+            for (int oy = 0; oy < g.outHeight(); oy++)
+                for (int ox = 0; ox < g.outWidth(); ox++, j++) {
+                    int y = oy * g.stride() - g.padding(), x = ox * g.stride() - g.padding();
+                    columnY[j] = y;
+                    columnX[j] = x;
+                    columnBase[j] = col * g.inPlane() + y * g.inWidth() + x;
+                }
+        return this;
+    }
+
+    void release() { in = null; }
+
+    /** bp[sliver][p][jj] = cols[p0 + p][j0 + js + jj], zero-padded to NR columns (as SgemmPacking.packB). */
+    @Override
+    public void pack(int p0, int kc, int j0, int nc, float[] bp) {
+        int kh = g.kernelHeight(), kw = g.kernelWidth(), w = g.inWidth(), h = g.inHeight();
+        boolean padded = g.padding() > 0;
+        int dst = 0;
+        for (int js = 0; js < nc; js += NR) {
+            int cols = Math.min(NR, nc - js), jBase = j0 + js;
+            for (int p = p0; p < p0 + kc; p++, dst += NR) {
+                int ci = p / (kh * kw), r = p - ci * kh * kw, ky = r / kw, kx = r - ky * kw;
+                int shift = inOffset + ci * channelStride + ky * w + kx;
+                if (!padded) {
+                    for (int jj = 0; jj < cols; jj++) bp[dst + jj] = in[shift + columnBase[jBase + jj]];
+                } else {
+                    for (int jj = 0; jj < cols; jj++) {
+                        int y = columnY[jBase + jj] + ky, x = columnX[jBase + jj] + kx;
+                        bp[dst + jj] = y >= 0 && y < h && x >= 0 && x < w ? in[shift + columnBase[jBase + jj]] : 0f;
+                    }
+                }
+                for (int jj = cols; jj < NR; jj++) bp[dst + jj] = 0f;
+            }
+        }
+    }
+}
