@@ -12,10 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class ConvOps {
     private final WorkerPool pool;
     private final ThreadLocal<Im2col> im2colJobs = ThreadLocal.withInitial(Im2col::new);
-    private final ThreadLocal<Pool> poolJobs = ThreadLocal.withInitial(Pool::new);
+    private final ThreadLocal<Pool> poolJobs;
     private final ThreadLocal<Flatten> flattenJobs = ThreadLocal.withInitial(Flatten::new);
 
-    ConvOps(WorkerPool pool) { this.pool = pool; }
+    ConvOps(WorkerPool pool) {
+        this.pool = pool;
+        this.poolJobs = ThreadLocal.withInitial(() -> new Pool(pool.size()));
+    }
 
     /**
      * in[Cin][columns][H][W] → cols[Cin·kh·kw][columns·OH·OW]. Work item = (patch row, column):
@@ -108,9 +111,18 @@ final class ConvOps {
     }
 
     private static final class Pool extends RangeJob {
+        private final float[][] rows;  // per-worker vertical-max scratch, grow-only
         float[] in, out;
+
+        Pool(int workers) { rows = new float[workers][]; }
         int inOffset, outOffset;
         PoolGeometry g;
+
+        private float[] scratch(int worker, int size) {
+            float[] r = rows[worker];
+            if (r == null || r.length < size) rows[worker] = r = new float[size];
+            return r;
+        }
 
         @Override
         void items(int from, int to, int worker) {
@@ -119,6 +131,10 @@ final class ConvOps {
             float area = (float) kk * kk;
             for (int p = from; p < to; p++) {
                 int src = inOffset + p * g.height() * w, dst = outOffset + p * oh * ow;
+                if (max && MaxPool2x2.applies(kk, s, g.height(), w)) {
+                    MaxPool2x2.plane(in, src, g.height(), w, out, dst, scratch(worker, oh * w));
+                    continue;
+                }
                 if (max && kk == 2) {
                     max2(in, src, w, s, oh, ow, out, dst);
                     continue;

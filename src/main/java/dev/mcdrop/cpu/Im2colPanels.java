@@ -3,6 +3,8 @@ package dev.mcdrop.cpu;
 import static dev.mcdrop.cpu.SgemmKernel.NR;
 
 import dev.mcdrop.backend.ConvGeometry;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Implicit im2col: packs blocks of the im2col matrix {@code cols[Cin·kh·kw][N·OH·OW]} straight
@@ -44,17 +46,39 @@ final class Im2colPanels implements Sgemm.PanelSource {
 
     void release() { in = null; }
 
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
+
+    private static void copyRun(float[] src, int from, float[] dst, int to, int length) {
+        if (length == 8) {
+            FloatVector.fromArray(S8, src, from).intoArray(dst, to);
+        } else if (length == 16) {
+            FloatVector.fromArray(S16, src, from).intoArray(dst, to);
+        } else {
+            System.arraycopy(src, from, dst, to, length);
+        }
+    }
+
     /** bp[sliver][p][jj] = cols[p0 + p][j0 + js + jj], zero-padded to NR columns (as SgemmPacking.packB). */
     @Override
     public void pack(int p0, int kc, int j0, int nc, float[] bp) {
         int kh = g.kernelHeight(), kw = g.kernelWidth(), w = g.inWidth(), h = g.inHeight();
         boolean padded = g.padding() > 0;
+        int ow = g.outWidth();
+        // Stride 1, no padding, output rows tiling the sliver: each sliver row is NR/ow runs of ow
+        // contiguous input floats (LeNet conv2: 4 runs of 8) — vector copies instead of gathers.
+        boolean runs = !padded && g.stride() == 1 && NR % ow == 0 && (ow == 8 || ow == 16 || ow == NR);
         int dst = 0;
         for (int js = 0; js < nc; js += NR) {
             int cols = Math.min(NR, nc - js), jBase = j0 + js;
+            boolean sliverRuns = runs && cols == NR && jBase % ow == 0;
             for (int p = p0; p < p0 + kc; p++, dst += NR) {
                 int ci = p / (kh * kw), r = p - ci * kh * kw, ky = r / kw, kx = r - ky * kw;
                 int shift = inOffset + ci * channelStride + ky * w + kx;
+                if (sliverRuns) {
+                    for (int run = 0; run < NR; run += ow) copyRun(in, shift + columnBase[jBase + run], bp, dst + run, ow);
+                    continue;
+                }
                 if (!padded) {
                     for (int jj = 0; jj < cols; jj++) bp[dst + jj] = in[shift + columnBase[jBase + jj]];
                 } else {

@@ -68,4 +68,29 @@ class CpuConvTest {
             org.junit.jupiter.api.Assertions.assertArrayEquals(explicit, implicit);
         }
     }
+
+    @Test
+    void vectorisedMaxPoolMatchesReferenceIncludingNaN() {
+        Random r = new Random(8);
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            for (int[] hw : new int[][]{{24, 24}, {8, 8}, {2, 2}, {6, 40}, {34, 18}}) {
+                dev.mcdrop.backend.PoolGeometry g = new dev.mcdrop.backend.PoolGeometry(
+                        dev.mcdrop.backend.PoolGeometry.PoolKind.MAX, hw[0], hw[1], 2, 2);
+                int planes = 7, n = planes * hw[0] * hw[1];
+                float[] x = new float[n];
+                for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
+                x[3] = Float.NaN;
+                x[n - 1] = -0f;
+                float[] want = new float[planes * g.outHeight() * g.outWidth()], got = want.clone();
+                for (Backend be : new Backend[]{new ReferenceBackend(), cpu}) {
+                    try (Buffer in = be.allocate(n); Buffer out = be.allocate(want.length)) {
+                        be.upload(x, 0, in, 0, n);
+                        be.pool(in, 0, g, planes, out, 0);
+                        be.download(out, 0, be == cpu ? got : want, 0, want.length);
+                    }
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, hw[0] + "x" + hw[1]);
+            }
+        }
+    }
 }
