@@ -20,6 +20,7 @@ version="$(sed -n '0,/<artifactId>mcdrop<\/artifactId>/d; s/.*<version>\(.*\)<\/
 [[ -n "$version" ]] || { echo "make-dist: cannot read the version from pom.xml" >&2; exit 1; }
 
 if [[ "${1:-}" != "--skip-build" ]]; then
+    rm -rf target/lib   # copy-dependencies only adds: drop jars of dependencies since removed
     ./mvnw -q -B -DskipTests package
 fi
 jar="$(ls target/*.jar | grep -v -E -- '-(sources|javadoc|tests)\.jar$' | head -n1)"
@@ -64,5 +65,7 @@ LAUNCHER
 chmod +x "$dist/mcdrop"
 
 tarball="mcdrop-$version-linux-x86_64.tar.gz"
-tar czf "$dist/$tarball" -C "$dist" --exclude "$tarball" --transform "s,^\./,mcdrop-$version/," .
+# Written beside dist/ and moved in, so tar never reads the archive it is writing.
+tar czf "$dist/../$tarball" -C "$dist" --transform "s,^\./,mcdrop-$version/," .
+mv "$dist/../$tarball" "$dist/$tarball"
 echo "dist/: $(du -sh "$dist" --exclude "$tarball" | cut -f1) unpacked; dist/$tarball: $(du -h "$dist/$tarball" | cut -f1)"
