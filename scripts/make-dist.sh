@@ -36,6 +36,10 @@ mkdir -p "$dist/app/lib"
 echo "jlink runtime ..."
 jlink --add-modules java.base,java.desktop,java.sql,jdk.unsupported,jdk.incubator.vector \
       --strip-debug --no-header-files --no-man-pages --compress="${JLINK_COMPRESS:-zip-0}" --output "$dist/runtime"
+# The JDK's native libraries keep their symbol tables; stripping them changes no behaviour.
+if command -v strip >/dev/null; then
+    find "$dist/runtime" -name '*.so' -exec strip --strip-unneeded {} +
+fi
 
 cp "$jar" "$dist/app/"
 for lib in target/lib/*.jar; do
