@@ -33,6 +33,11 @@ public final class Main implements Runnable {
             if (System.getenv("MCDROP_DEBUG") != null) ex.printStackTrace();
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) { // picocli hands Errors through; a user still gets one line
+            System.err.println("mcdrop: " + Errors.describe(e));
+            return 1;
+        }
     }
 }
