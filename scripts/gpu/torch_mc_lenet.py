@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""PyTorch side of the GPU comparison (issue 3): lenet-all MC dropout, T samples per image, the
+fast way (replicated batch, dropout in training mode, cuDNN), on the same weights and images as
+mcdrop. Prints one JSON line: passes/s and MC test error, for --precision fp32 | tf32 | bf16.
+
+Untested here (no GPU in the session that wrote it). Needs torch and the safetensors-free loader
+below (reads the .safetensors header itself, so only torch and numpy are required)."""
+import argparse, gzip, json, struct, time
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def load_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, e in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = e["data_offsets"]
+        out[name] = torch.from_numpy(np.frombuffer(data[a:b], dtype="<f4").reshape(e["shape"]).copy())
+    return out
+
+
+def load_idx(images, labels):
+    op = lambda p: gzip.open(p, "rb") if open(p, "rb").read(2) == b"\x1f\x8b" else open(p, "rb")
+    with op(images) as f:
+        _, n, h, w = struct.unpack(">IIII", f.read(16))
+        x = np.frombuffer(f.read(n * h * w), dtype=np.uint8).reshape(n, 1, h, w)
+    with op(labels) as f:
+        _, m = struct.unpack(">II", f.read(8))
+        y = np.frombuffer(f.read(m), dtype=np.uint8)
+    return torch.from_numpy(x.astype(np.float32) / 256.0), torch.from_numpy(y.astype(np.int64))
+
+
+class LeNetAll(nn.Module):
+    def __init__(self, w):
+        super().__init__()
+        self.w = {k: v.cuda() for k, v in w.items()}
+
+    def forward(self, x):
+        w = self.w
+        x = F.dropout(F.conv2d(x, w["conv1.weight"], w["conv1.bias"]), 0.5, training=True)
+        x = F.max_pool2d(x, 2, 2)
+        x = F.dropout(F.conv2d(x, w["conv2.weight"], w["conv2.bias"]), 0.5, training=True)
+        x = F.max_pool2d(x, 2, 2).flatten(1)
+        x = F.dropout(F.relu(F.linear(x, w["ip1.weight"], w["ip1.bias"])), 0.5, training=True)
+        return F.linear(x, w["ip2.weight"], w["ip2.bias"])
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--model", default="models/lenet-all.safetensors")
+    p.add_argument("--images", default="data/mnist/t10k-images-idx3-ubyte")
+    p.add_argument("--labels", default="data/mnist/t10k-labels-idx1-ubyte")
+    p.add_argument("--samples", type=int, default=100)
+    p.add_argument("--batch", type=int, default=100, help="images per replicated batch (batch·T rows)")
+    p.add_argument("--precision", choices=["fp32", "tf32", "bf16"], default="fp32")
+    a = p.parse_args()
+    torch.backends.cudnn.benchmark = True
+    torch.backends.cuda.matmul.allow_tf32 = a.precision == "tf32"
+    torch.backends.cudnn.allow_tf32 = a.precision == "tf32"
+    net = LeNetAll(load_safetensors(a.model))
+    x, y = load_idx(a.images, a.labels)
+    x, y = x.cuda(), y.cuda()
+
+    def run():
+        correct = 0
+        for i in range(0, len(x), a.batch):
+            xb = x[i:i + a.batch]
+            rep = xb.repeat(a.samples, 1, 1, 1)                      # [T·B, 1, 28, 28]
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
+                logits = net(rep)
+            probs = logits.float().softmax(1).view(a.samples, len(xb), -1).mean(0)
+            correct += (probs.argmax(1) == y[i:i + a.batch]).sum().item()
+        return correct
+
+    with torch.no_grad():
+        run()                                                        # warm-up (cuDNN autotune)
+        torch.cuda.synchronize()
+        t0 = time.time()
+        correct = run()
+        torch.cuda.synchronize()
+        s = time.time() - t0
+    print(json.dumps({"tool": "pytorch " + torch.__version__, "precision": a.precision, "device": torch.cuda.get_device_name(),
+                      "images": len(x), "samples": a.samples, "seconds": s, "passes_per_s": len(x) * a.samples / s,
+                      "mc_error_percent": 100.0 * (1 - correct / len(x))}))
+
+
+if __name__ == "__main__":
+    main()
