@@ -47,7 +47,7 @@ final class EvalCommand implements Callable<Integer> {
              McPredictor predictor = new McPredictor(backend, weights, options)) {
             Progress progress = new Progress("eval", set.count());
             long start = System.nanoTime();
-            ImagePrediction[] ps = predictor.predict(Inputs.source(set), progress::update);
+            ImagePrediction[] ps = predictor.predict(set, progress::update);
             double seconds = (System.nanoTime() - start) / 1e9;
             progress.done();
             Evaluation e = Evaluation.of(ps, set::label);

@@ -4,7 +4,6 @@ import dev.mcdrop.data.Idx;
 import dev.mcdrop.data.ImageFiles;
 import dev.mcdrop.data.LabeledImages;
 import dev.mcdrop.model.Shape;
-import dev.mcdrop.predict.ImageSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,18 +35,5 @@ final class Inputs {
         if (guess.equals(n)) return null;
         Path p = images.resolveSibling(guess);
         return Files.exists(p) ? p : null;
-    }
-
-    static ImageSource source(LabeledImages images) {
-        Shape shape = new Shape(images.channels(), images.height(), images.width());
-        return new ImageSource() {
-            @Override public int count() { return images.count(); }
-
-            @Override public Shape imageShape() { return shape; }
-
-            @Override public void copyCnhw(int from, int count, float scale, float[] dst, int dstOffset) {
-                images.copyCnhw(from, count, scale, dst, dstOffset);
-            }
-        };
     }
 }

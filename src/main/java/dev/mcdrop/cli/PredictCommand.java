@@ -54,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
              McPredictor predictor = new McPredictor(backend, weights, options)) {
             Progress progress = new Progress("predict", images.count());
             long start = System.nanoTime();
-            ImagePrediction[] ps = predictor.predict(Inputs.source(images), progress::update);
+            ImagePrediction[] ps = predictor.predict(images, progress::update);
             double seconds = (System.nanoTime() - start) / 1e9;
             progress.done();
             try (PrintWriter w = out == null

@@ -1,5 +1,7 @@
 package dev.mcdrop.data;
 
+import dev.mcdrop.model.Shape;
+import dev.mcdrop.predict.ImageSource;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -14,7 +16,7 @@ import java.util.Objects;
  *
  * <p>{@link #slice} shares the underlying arrays (cheap); {@link #subset} copies.
  */
-public final class LabeledImages {
+public final class LabeledImages implements ImageSource {
     private final String source;
     private final int count;
     private final int channels;
@@ -73,6 +75,7 @@ public final class LabeledImages {
     /** Where these images came from, e.g. {@code data/mnist/t10k-images-idx3-ubyte [0, 1000)}. */
     public String source() { return source; }
 
+    @Override
     public int count() { return count; }
 
     public int channels() { return channels; }
@@ -83,6 +86,9 @@ public final class LabeledImages {
 
     /** C·H·W: bytes per image. */
     public int imageSize() { return channels * height * width; }
+
+    @Override
+    public Shape imageShape() { return new Shape(channels, height, width); }
 
     public boolean hasLabels() { return labels != null; }
 
@@ -149,6 +155,7 @@ public final class LabeledImages {
      * {@code dst[dstOffset + ((c·count + n)·H + y)·W + x] = pixel(from + n, c, y, x) · scale}.
      * A scale of 1/255f gives values in [0, 1].
      */
+    @Override
     public void copyCnhw(int from, int count, float scale, float[] dst, int dstOffset) {
         Objects.checkFromIndexSize(from, count, this.count);
         int plane = height * width;

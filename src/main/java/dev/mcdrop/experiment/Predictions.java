@@ -2,11 +2,9 @@ package dev.mcdrop.experiment;
 
 import dev.mcdrop.backend.Backend;
 import dev.mcdrop.data.LabeledImages;
-import dev.mcdrop.model.Shape;
 import dev.mcdrop.model.Weights;
 import dev.mcdrop.predict.Evaluation;
 import dev.mcdrop.predict.ImagePrediction;
-import dev.mcdrop.predict.ImageSource;
 import dev.mcdrop.predict.McOptions;
 import dev.mcdrop.predict.McPredictor;
 import java.io.PrintStream;
@@ -25,7 +23,7 @@ public final class Predictions {
         long start = System.nanoTime();
         long[] last = {start};
         try (McPredictor predictor = new McPredictor(backend, weights, o)) {
-            return predictor.predict(source(images), done -> {
+            return predictor.predict(images, done -> {
                 long now = System.nanoTime();
                 if (log != null && now - last[0] > 10_000_000_000L && done < images.count()) {
                     last[0] = now;
@@ -41,18 +39,5 @@ public final class Predictions {
                                       PrintStream log, String what) {
         ImagePrediction[] ps = predict(backend, weights, options, images, log, what);
         return Evaluation.of(ps, images::label);
-    }
-
-    public static ImageSource source(LabeledImages images) {
-        Shape shape = new Shape(images.channels(), images.height(), images.width());
-        return new ImageSource() {
-            @Override public int count() { return images.count(); }
-
-            @Override public Shape imageShape() { return shape; }
-
-            @Override public void copyCnhw(int from, int count, float scale, float[] dst, int dstOffset) {
-                images.copyCnhw(from, count, scale, dst, dstOffset);
-            }
-        };
     }
 }
