@@ -20,12 +20,19 @@ DATA=data/mnist/t10k-images-idx3-ubyte
 
 # 1. correctness: the same eval on CPU and GPU (same seed), and the bench's CPU comparison
 timeout 300 "$MC" eval --backend cpu  --data "$DATA" --samples 100 --json > "$OUT/eval-cpu.json" 2> "$OUT/eval-cpu.err"
-timeout 120 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --data "$DATA" --samples 100 --json > "$OUT/eval-cuda.json" 2> "$OUT/eval-cuda.err"
-# 2. speed: 10,000 images x T=100 (1,000,000 passes), FP32 then TF32, chunk sizes from free memory
-for prec in "" "--tf32"; do
-  timeout 120 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" $prec --samples 100 --batch 10000 --images 10000 \
-    --repeat 3 --warmup 1 --compare-cpu > "$OUT/bench-cuda${prec:+-tf32}.txt" 2>&1
+# every GEMM precision: the MC test error must stay within 0.05 points of fp32's to count as "fastest mode"
+for prec in fp32 tf32 fp16 bf16; do
+  timeout 120 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision $prec --data "$DATA" --samples 100 --json \
+    > "$OUT/eval-cuda-$prec.json" 2> "$OUT/eval-cuda-$prec.err"
 done
+# 2. speed: 10,000 images x T=100 (1,000,000 passes) per precision, chunk sizes from free memory
+for prec in fp32 tf32 fp16 bf16; do
+  cmp=(); [ "$prec" = fp32 ] && cmp=(--compare-cpu)
+  timeout 120 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision $prec --samples 100 --batch 10000 --images 10000 \
+    --repeat 3 --warmup 1 "${cmp[@]}" > "$OUT/bench-cuda-$prec.txt" 2>&1
+done
+timeout 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --samples 100 --batch 1000 --images 2000 --profile \
+  > "$OUT/bench-cuda-profile.txt" 2>&1
 # 3. PyTorch on the same job
 for prec in fp32 tf32 bf16; do
   timeout 120 python3 scripts/gpu/torch_mc_lenet.py --precision "$prec" > "$OUT/torch-$prec.json" 2> "$OUT/torch-$prec.err"

@@ -26,10 +26,26 @@ public interface Backend extends AutoCloseable {
 
     Buffer allocate(long elements);
 
+    /**
+     * Copies {@code count} floats to the device, ordered after every op issued before and before
+     * every op issued after. {@code src} may be reused as soon as this returns (the GPU stages
+     * it in pinned memory and copies asynchronously).
+     */
     void upload(float[] src, int srcOffset, Buffer dst, long dstOffset, int count);
 
     /** Copies to the host, after all previously issued ops finished. */
     void download(Buffer src, long srcOffset, float[] dst, int dstOffset, int count);
+
+    /**
+     * Starts a copy to the host, ordered after all previously issued ops, and returns at once
+     * where the backend computes asynchronously; {@code dst} holds the data when the returned
+     * {@link PendingDownload#await} returns, and may be written at any moment before that. The
+     * default downloads synchronously.
+     */
+    default PendingDownload downloadAsync(Buffer src, long srcOffset, float[] dst, int dstOffset, int count) {
+        download(src, srcOffset, dst, dstOffset, count);
+        return PendingDownload.DONE;
+    }
 
     /** Sets {@code count} elements to zero. */
     void zero(Buffer buffer, long offset, long count);

@@ -47,6 +47,10 @@ public final class ProfilingBackend implements Backend {
         long t = start(); inner.upload(src, srcOffset, dst, dstOffset, count); stop("upload", t);
     }
 
+    @Override public PendingDownload downloadAsync(Buffer src, long srcOffset, float[] dst, int dstOffset, int count) {
+        long t = start(); PendingDownload d = inner.downloadAsync(src, srcOffset, dst, dstOffset, count); stop("download", t); return d;
+    }
+
     @Override public void download(Buffer src, long srcOffset, float[] dst, int dstOffset, int count) {
         long t = start(); inner.download(src, srcOffset, dst, dstOffset, count); stop("download", t);
     }

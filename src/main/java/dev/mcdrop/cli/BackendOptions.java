@@ -1,6 +1,7 @@
 package dev.mcdrop.cli;
 
 import dev.mcdrop.backend.Backend;
+import dev.mcdrop.cuda.GemmPrecision;
 import picocli.CommandLine.Option;
 
 /** The options every computing command shares: which backend, how many threads, GPU knobs. */
@@ -12,13 +13,32 @@ final class BackendOptions {
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads; 0 = all cores")
     int threads;
 
-    @Option(names = "--tf32", description = "allow TF32 tensor-core GEMMs on the GPU (off by default: strict FP32)")
+    @Option(names = "--gemm-precision", paramLabel = "P", defaultValue = "fp32", converter = GemmPrecisionConverter.class,
+            description = "GPU GEMM inputs: fp32 (strict, matches the CPU), tf32, fp16 or bf16 (tensor cores, faster, "
+                    + "~1e-3..1e-2 relative error). Default: ${DEFAULT-VALUE}")
+    GemmPrecision gemmPrecision;
+
+    @Option(names = "--tf32", description = "same as --gemm-precision tf32")
     boolean tf32;
 
     @Option(names = "--cublas", paramLabel = "PATH", description = "path to libcublas.so (default: probe libcublas.so.13, then .so.12)")
     String cublasPath;
 
     Backend open() {
-        return Backends.open(backend, threads, tf32, cublasPath, System.err);
+        if (tf32 && gemmPrecision != GemmPrecision.FP32 && gemmPrecision != GemmPrecision.TF32) {
+            throw new IllegalArgumentException("--tf32 contradicts --gemm-precision " + gemmPrecision);
+        }
+        return Backends.open(backend, threads, tf32 ? GemmPrecision.TF32 : gemmPrecision, cublasPath, System.err);
+    }
+
+    static final class GemmPrecisionConverter implements picocli.CommandLine.ITypeConverter<GemmPrecision> {
+        @Override
+        public GemmPrecision convert(String value) {
+            try {
+                return GemmPrecision.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.mcdrop.cpu.CpuBackend;
 import dev.mcdrop.cuda.BackendUnavailableException;
 import dev.mcdrop.cuda.CudaBackend;
 import dev.mcdrop.cuda.CudaOptions;
+import dev.mcdrop.cuda.GemmPrecision;
 import java.io.PrintStream;
 
 /**
@@ -15,21 +16,24 @@ import java.io.PrintStream;
 final class Backends {
     private Backends() {}
 
-    static Backend open(String kind, int threads, boolean tf32, String cublasPath, PrintStream log) {
+    static Backend open(String kind, int threads, GemmPrecision precision, String cublasPath, PrintStream log) {
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        if (precision != GemmPrecision.FP32 && (kind.equals("cpu") || kind.equals("reference"))) {
+            log.println("mcdrop: --gemm-precision " + precision + " applies to the GPU only; --backend " + kind + " computes in full precision");
+        }
         return switch (kind) {
             case "cpu" -> new CpuBackend(t);
             case "reference" -> new ReferenceBackend();
             case "cuda" -> {
                 try {
-                    yield CudaBackend.open(cudaOptions(tf32, cublasPath));
+                    yield CudaBackend.open(cudaOptions(precision, cublasPath));
                 } catch (BackendUnavailableException e) {
                     throw new IllegalStateException("--backend cuda: " + e.getMessage());
                 }
             }
             case "auto" -> {
                 try {
-                    Backend b = CudaBackend.open(cudaOptions(tf32, cublasPath));
+                    Backend b = CudaBackend.open(cudaOptions(precision, cublasPath));
                     log.println("mcdrop: backend cuda (" + b.describe() + ")");
                     yield b;
                 } catch (BackendUnavailableException | LinkageError e) {
@@ -41,7 +45,7 @@ final class Backends {
         };
     }
 
-    private static CudaOptions cudaOptions(boolean tf32, String cublasPath) {
-        return new CudaOptions(0, tf32, cublasPath, true);
+    private static CudaOptions cudaOptions(GemmPrecision precision, String cublasPath) {
+        return new CudaOptions(0, precision, cublasPath, true);
     }
 }

@@ -37,31 +37,36 @@ import java.util.List;
  * cuBLAS reads them before the call returns).
  *
  * <h2>Precision</h2>
- * Math mode CUBLAS_DEFAULT_MATH (0): strict FP32 (no TF32) unless {@code allowTf32}, which sets
- * CUBLAS_TF32_TENSOR_OP_MATH (3).
+ * Math mode CUBLAS_DEFAULT_MATH (0) always. {@link GemmPrecision#FP32} calls
+ * {@code cublasSgemm_v2}: strict FP32, no TF32. The other precisions call {@code cublasGemmEx}
+ * with the same arguments, every matrix CUDA_R_32F (0), algorithm CUBLAS_GEMM_DEFAULT (−1) and
+ * the precision's "fast" compute type, so cuBLAS may round the inputs to TF32, FP16 or BF16 for
+ * tensor cores while storage and accumulation stay FP32.
  */
 final class CublasGemm implements AutoCloseable {
     static final int CUBLAS_OP_N = 0, CUBLAS_OP_T = 1;
-    private static final int CUBLAS_DEFAULT_MATH = 0, CUBLAS_TF32_TENSOR_OP_MATH = 3;
+    private static final int CUBLAS_DEFAULT_MATH = 0;
+    private static final int CUDA_R_32F = 0, CUBLAS_GEMM_DEFAULT = -1;
 
     private final Arena arena;
     private final String libraryName;
-    private final MethodHandle destroy, sgemm;
+    private final MethodHandle destroy, sgemm, gemmEx;
     private final MemorySegment scalars; // [alpha, beta] floats
     private final long handle;
     private final int version;
-    private final boolean tf32;
+    private final GemmPrecision precision;
 
-    private CublasGemm(Arena arena, String libraryName, MethodHandle destroy, MethodHandle sgemm,
-                       MemorySegment scalars, long handle, int version, boolean tf32) {
+    private CublasGemm(Arena arena, String libraryName, MethodHandle destroy, MethodHandle sgemm, MethodHandle gemmEx,
+                       MemorySegment scalars, long handle, int version, GemmPrecision precision) {
         this.arena = arena;
         this.libraryName = libraryName;
         this.destroy = destroy;
         this.sgemm = sgemm;
+        this.gemmEx = gemmEx;
         this.scalars = scalars;
         this.handle = handle;
         this.version = version;
-        this.tf32 = tf32;
+        this.precision = precision;
     }
 
     /** Library names tried in order. */
@@ -81,7 +86,7 @@ final class CublasGemm implements AutoCloseable {
      * candidate loads or the handle cannot be created.
      */
     @SuppressWarnings("restricted") // FFM: the launcher passes --enable-native-access=ALL-UNNAMED
-    static CublasGemm open(String explicitPath, boolean allowTf32, long stream) throws BackendUnavailableException {
+    static CublasGemm open(String explicitPath, GemmPrecision precision, long stream) throws BackendUnavailableException {
         Arena arena = Arena.ofShared();
         List<String> tried = new ArrayList<>();
         SymbolLookup lookup = null;
@@ -113,19 +118,25 @@ final class CublasGemm implements AutoCloseable {
             MethodHandle sgemm = bind(linker, lookup, "cublasSgemm_v2", FunctionDescriptor.of(JAVA_INT,
                     JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                     JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+            // cublasGemmEx(handle, transa, transb, m, n, k, *alpha, A, Atype, lda, B, Btype, ldb, *beta,
+            //              C, Ctype, ldc, computeType, algo): bound only when a reduced precision is asked for
+            MethodHandle gemmEx = precision == GemmPrecision.FP32 ? null
+                    : bind(linker, lookup, "cublasGemmEx", FunctionDescriptor.of(JAVA_INT,
+                            JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                            JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT,
+                            JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
 
             MemorySegment handleOut = arena.allocate(ADDRESS);
             status((int) create.invokeExact(handleOut), "cublasCreate");
             long handle = handleOut.get(JAVA_LONG, 0);
             try {
                 status((int) setStream.invokeExact(handle, stream), "cublasSetStream");
-                status((int) setMathMode.invokeExact(handle, allowTf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
-                        "cublasSetMathMode");
+                status((int) setMathMode.invokeExact(handle, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
                 MemorySegment versionOut = arena.allocate(JAVA_INT);
                 status((int) getVersion.invokeExact(handle, versionOut), "cublasGetVersion");
                 MemorySegment scalars = arena.allocate(JAVA_FLOAT, 2);
-                return new CublasGemm(arena, loaded, destroy, sgemm, scalars, handle,
-                        versionOut.get(JAVA_INT, 0), allowTf32);
+                return new CublasGemm(arena, loaded, destroy, sgemm, gemmEx, scalars, handle,
+                        versionOut.get(JAVA_INT, 0), precision);
             } catch (Throwable t) {
                 int ignored = (int) destroy.invokeExact(handle);
                 throw t;
@@ -179,14 +190,17 @@ final class CublasGemm implements AutoCloseable {
         scalars.setAtIndex(JAVA_FLOAT, 0, 1f);
         scalars.setAtIndex(JAVA_FLOAT, 1, beta);
         long alphaPtr = scalars.address(), betaPtr = alphaPtr + Float.BYTES;
+        int opB = opFirst(transB), opA = opSecond(transA), ldb = ldFirst(transB, n, k), lda = ldSecond(transA, m, k);
         int code;
         try {
-            code = (int) sgemm.invokeExact(handle, opFirst(transB), opSecond(transA), n, m, k,
-                    alphaPtr, b, ldFirst(transB, n, k), a, ldSecond(transA, m, k), betaPtr, c, n);
+            code = gemmEx == null
+                    ? (int) sgemm.invokeExact(handle, opB, opA, n, m, k, alphaPtr, b, ldb, a, lda, betaPtr, c, n)
+                    : (int) gemmEx.invokeExact(handle, opB, opA, n, m, k, alphaPtr, b, CUDA_R_32F, ldb, a, CUDA_R_32F, lda,
+                            betaPtr, c, CUDA_R_32F, n, precision.cublasComputeType, CUBLAS_GEMM_DEFAULT);
         } catch (Throwable t) {
-            throw new CudaOpException("cuBLAS sgemm: " + t, t);
+            throw new CudaOpException("cuBLAS gemm: " + t, t);
         }
-        if (code != 0) status(code, "sgemm m=" + m + " n=" + n + " k=" + k);
+        if (code != 0) status(code, (gemmEx == null ? "sgemm" : "gemmEx " + precision) + " m=" + m + " n=" + n + " k=" + k);
     }
 
     // The column-major call for row-major C = op(A)·op(B): cublasSgemm(opFirst, opSecond, n, m, k,
@@ -202,10 +216,10 @@ final class CublasGemm implements AutoCloseable {
     /** Leading dimension of A = length of its stored row-major rows (≥ 1). */
     static int ldSecond(boolean transA, int m, int k) { return Math.max(1, transA ? m : k); }
 
-    /** "cuBLAS 13.0.2 (libcublas.so.13), TF32 off". */
+    /** "cuBLAS 13.0.2 (libcublas.so.13), strict FP32". */
     String describe() {
         return "cuBLAS " + version / 10000 + "." + (version % 10000) / 100 + "." + version % 100
-                + " (" + libraryName + "), TF32 " + (tf32 ? "on" : "off");
+                + " (" + libraryName + "), " + precision.description();
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.mcdrop.backend.ConvGeometry;
 import dev.mcdrop.backend.MaskSpec;
 import dev.mcdrop.backend.McAccumulators;
 import dev.mcdrop.backend.Pairs;
+import dev.mcdrop.backend.PendingDownload;
 import dev.mcdrop.backend.PoolGeometry;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
@@ -25,7 +26,9 @@ import jcuda.driver.CUstream_flags;
 /**
  * The GPU backend: every {@link Backend} op is one kernel launch (PTX from native-kernels/) or one
  * cuBLAS SGEMM, issued asynchronously on one stream of the device's primary context (shared with
- * cuBLAS). {@link #download} and {@link #synchronize} wait for the stream.
+ * cuBLAS). Uploads and {@link #downloadAsync} go through pinned staging blocks
+ * ({@link PinnedStaging}) in stream order, so the host can work on the next batch meanwhile;
+ * {@link #download} and {@link #synchronize} wait for the stream.
  *
  * <p>Open with {@link #open(CudaOptions)}; it throws {@link BackendUnavailableException} with a
  * one-line reason when no usable GPU is there, so callers can fall back to the CPU. When cuBLAS
@@ -41,6 +44,7 @@ public final class CudaBackend implements Backend {
     private final CUcontext context;
     private final Cuda.Stream stream;
     private final PtxModules modules;
+    private final PinnedStaging staging;
     private final String deviceName;
     private final int ccMajor, ccMinor, driverVersion;
     private final long totalMemory;
@@ -79,6 +83,7 @@ public final class CudaBackend implements Backend {
             this.softmaxKernel = new SoftmaxKernel(launcher);
             this.mcReduce = new McReduceKernel(launcher);
             this.builtinGemm = new GemmKernel(launcher);
+            this.staging = new PinnedStaging(stream); // last: it frees its own blocks if it fails
         } catch (CudaOpException e) {
             modules.close();
             throw new BackendUnavailableException("CUDA kernels unusable on " + deviceName + ": " + e.getMessage(), e);
@@ -87,13 +92,17 @@ public final class CudaBackend implements Backend {
         String warning = null;
         if (options.useCublas()) {
             try {
-                blas = CublasGemm.open(options.cublasPath(), options.allowTf32(), stream.handle());
+                blas = CublasGemm.open(options.cublasPath(), options.gemmPrecision(), stream.handle());
             } catch (BackendUnavailableException e) {
                 String why = e.getMessage();
                 warning = why.startsWith("cuBLAS not found")
                         ? "cuBLAS not found, using built-in GEMM kernel" + why.substring("cuBLAS not found".length())
                         : why + "; using built-in GEMM kernel";
             }
+        }
+        if (blas == null && options.gemmPrecision() != GemmPrecision.FP32) {
+            String why = "GEMM precision " + options.gemmPrecision() + " needs cuBLAS; the built-in kernel is strict FP32";
+            warning = warning == null ? why : warning + "; " + why;
         }
         this.cublas = blas;
         this.gemmWarning = warning;
@@ -226,7 +235,7 @@ public final class CudaBackend implements Backend {
     @Override
     public String describe() {
         String gemm = cublas != null ? cublas.describe()
-                : "built-in GEMM, strict FP32 (TF32 off)" + (gemmWarning != null ? "; " + gemmWarning : "; cuBLAS disabled");
+: "built-in GEMM, strict FP32" + (gemmWarning != null ? "; " + gemmWarning : "; cuBLAS disabled");
         return String.format(java.util.Locale.ROOT, "cuda: %s (device %d, compute %d.%d, %.1f GiB, driver CUDA %s), %s",
                 deviceName, options.device(), ccMajor, ccMinor, totalMemory / (double) (1L << 30),
                 versionString(driverVersion), gemm);
@@ -254,11 +263,29 @@ public final class CudaBackend implements Backend {
         at(dst, dstOffset, count, "upload");
         if (count == 0) return;
         ready();
-        // Earlier kernels may still read dst: wait, then copy synchronously from the Java array.
-        check(cuStreamSynchronize(stream), "upload (wait for stream)");
         CudaBuffer d = (CudaBuffer) dst;
+        if ((long) count * Float.BYTES <= PinnedStaging.MAX_STAGED_BYTES) {
+            // Staged in pinned memory, copied in stream order: earlier kernels finish reading dst first.
+            staging.upload(src, srcOffset, d.pointer.withByteOffset(dstOffset * Float.BYTES), count);
+            return;
+        }
+        // Too large to stage: wait for earlier kernels, then copy synchronously from the Java array.
+        check(cuStreamSynchronize(stream), "upload (wait for stream)");
         check(cuMemcpyHtoD(d.pointer.withByteOffset(dstOffset * Float.BYTES),
                 Pointer.to(src).withByteOffset((long) srcOffset * Float.BYTES), (long) count * Float.BYTES), "upload");
+    }
+
+    @Override
+    public PendingDownload downloadAsync(Buffer src, long srcOffset, float[] dst, int dstOffset, int count) {
+        Objects.checkFromIndexSize(dstOffset, count, dst.length);
+        at(src, srcOffset, count, "download");
+        if (count == 0 || (long) count * Float.BYTES > PinnedStaging.MAX_STAGED_BYTES) {
+            download(src, srcOffset, dst, dstOffset, count);
+            return PendingDownload.DONE;
+        }
+        ready();
+        CudaBuffer s = (CudaBuffer) src;
+        return staging.download(s.pointer.withByteOffset(srcOffset * Float.BYTES), dst, dstOffset, count);
     }
 
     @Override
@@ -374,6 +401,7 @@ public final class CudaBackend implements Backend {
         try {
             cuStreamSynchronize(stream);
             if (cublas != null) cublas.close();
+            staging.close();
             modules.close();
             cuStreamDestroy(stream);
         } finally {

@@ -5,6 +5,7 @@ import dev.mcdrop.backend.Buffer;
 import dev.mcdrop.backend.MaskSpec;
 import dev.mcdrop.backend.McAccumulators;
 import dev.mcdrop.backend.Pairs;
+import dev.mcdrop.backend.PendingDownload;
 import dev.mcdrop.model.Layer;
 import dev.mcdrop.model.Shape;
 import dev.mcdrop.model.Weights;
@@ -18,6 +19,8 @@ import java.util.function.IntConsumer;
  * standard-dropout answer (dropout as identity) comes from the same buffers with T = 1, p = 0.
  *
  * <p>All buffers are allocated once, here; {@link #predict} allocates nothing on the backend.
+ * Batches are pipelined: the host prepares batch k+1 and summarises batch k−1 while the backend
+ * computes batch k (see {@link #predict}).
  */
 public final class McPredictor implements AutoCloseable {
     private final Backend backend;
@@ -36,7 +39,9 @@ public final class McPredictor implements AutoCloseable {
     private final Buffer sampleA, sampleB, sampleCols;
     // acc, standardAcc[B][3K+1]
     private final Buffer acc, standardAcc;
-    private final float[] hostInput, hostAcc, hostStandardAcc;
+    private final float[] hostInput;
+    // [2][B·(3K+1)]: batch k's results land in slot k % 2 while batch k−1's are read from the other
+    private final float[][] hostAcc, hostStandardAcc;
 
     public McPredictor(Backend backend, Weights weights, McOptions options) {
         this.backend = backend;
@@ -78,8 +83,8 @@ public final class McPredictor implements AutoCloseable {
             acc = backend.allocate(width * batch);
             standardAcc = backend.allocate(width * batch);
             hostInput = new float[Math.toIntExact(input.elements() * batch)];
-            hostAcc = new float[Math.toIntExact(width * batch)];
-            hostStandardAcc = new float[hostAcc.length];
+            hostAcc = new float[2][Math.toIntExact(width * batch)];
+            hostStandardAcc = new float[2][Math.toIntExact(width * batch)];
         } catch (RuntimeException e) {
             net.close();
             throw e;
@@ -95,23 +100,33 @@ public final class McPredictor implements AutoCloseable {
 
     public McOptions options() { return options; }
 
-    /** Predicts every image of {@code source}; {@code progress} receives the count done after each batch. */
+    /**
+     * Predicts every image of {@code source}; {@code progress} receives the count done after each
+     * batch. Pipelined by one batch: while the backend computes batch k, the host summarises batch
+     * k−1 and reads batch k+1's pixels (on a synchronous backend this only reorders host work).
+     */
     public ImagePrediction[] predict(ImageSource source, IntConsumer progress) {
         if (!source.imageShape().equals(input)) {
             throw new IllegalArgumentException("images are " + source.imageShape() + " but the network expects " + input);
         }
         ImagePrediction[] out = new ImagePrediction[source.count()];
-        for (int from = 0; from < source.count(); from += batch) {
+        InFlight previous = null;
+        for (int from = 0, k = 0; from < source.count(); from += batch, k++) {
             int b = Math.min(batch, source.count() - from);
             source.copyCnhw(from, b, inputScale, hostInput, 0);
-            predictBatch(b, from, out, from);
-            if (progress != null) progress.accept(from + b);
+            InFlight current = issueBatch(b, from, k % 2);
+            if (previous != null) finish(previous, out, progress);
+            previous = current;
         }
+        if (previous != null) finish(previous, out, progress);
         return out;
     }
 
-    /** Runs one batch whose CNHW pixels are in {@code hostInput[0 .. C·b·H·W)}. */
-    private void predictBatch(int b, long imageBase, ImagePrediction[] out, int outOffset) {
+    /** A batch whose ops are issued and whose accumulators are on their way to host slot {@code slot}. */
+    private record InFlight(int images, int first, int slot, PendingDownload mc, PendingDownload standard) {}
+
+    /** Issues one batch whose CNHW pixels are in {@code hostInput[0 .. C·b·H·W)}; returns without waiting. */
+    private InFlight issueBatch(int b, int imageBase, int slot) {
         int width = McAccumulators.width(classes);
         int perImage = Math.toIntExact(input.elements());
         // The input is [C][b][H][W]: upload it densely for b columns.
@@ -127,12 +142,22 @@ public final class McPredictor implements AutoCloseable {
             runSamples(prefixOut, b, imageBase, options.samples(), true, acc);
             runSamples(prefixOut, b, imageBase, 1, false, standardAcc);
         }
-        backend.download(acc, 0, hostAcc, 0, width * b);
-        backend.download(standardAcc, 0, hostStandardAcc, 0, width * b);
+        return new InFlight(b, imageBase, slot,
+                backend.downloadAsync(acc, 0, hostAcc[slot], 0, width * b),
+                backend.downloadAsync(standardAcc, 0, hostStandardAcc[slot], 0, width * b));
+    }
+
+    /** Waits for a batch's accumulators and turns them into predictions. */
+    private void finish(InFlight f, ImagePrediction[] out, IntConsumer progress) {
+        f.mc().await();
+        f.standard().await();
+        int width = McAccumulators.width(classes);
         int samples = net.expand == null ? 1 : options.samples();
-        for (int i = 0; i < b; i++) {
-            out[outOffset + i] = McSummary.summarize(hostAcc, i * width, classes, samples, hostStandardAcc, i * width);
+        float[] mc = hostAcc[f.slot()], standard = hostStandardAcc[f.slot()];
+        for (int i = 0; i < f.images(); i++) {
+            out[f.first() + i] = McSummary.summarize(mc, i * width, classes, samples, standard, i * width);
         }
+        if (progress != null) progress.accept(f.first() + f.images());
     }
 
     /** All T·b pairs through expand + sampled steps, chunk by chunk, reduced into {@code into}. */

@@ -155,4 +155,18 @@ class CliTest {
         assertEquals(0, auto.exit(), auto.err());
         assertTrue(auto.err().contains("mcdrop: backend cpu"), auto.err());
     }
+
+    @Test
+    void gemmPrecisionIsValidatedAndReportedAsGpuOnly() {
+        Run cpu = run("predict", "--backend", "cpu", "--gemm-precision", "bf16", "--samples", "2",
+                "--input", "test-data/images/digit-7.png");
+        assertEquals(0, cpu.exit(), cpu.err());
+        assertTrue(cpu.err().contains("--gemm-precision bf16 applies to the GPU only"), cpu.err());
+        Run bad = run("predict", "--backend", "cpu", "--gemm-precision", "fp8", "--input", "test-data/images/digit-7.png");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("unknown GEMM precision 'fp8' (fp32, tf32, fp16, bf16)"), bad.err());
+        Run clash = run("predict", "--backend", "cpu", "--tf32", "--gemm-precision", "fp16", "--input", "test-data/images/digit-7.png");
+        assertEquals(1, clash.exit());
+        assertTrue(clash.err().contains("--tf32 contradicts --gemm-precision fp16"), clash.err());
+    }
 }

@@ -11,6 +11,7 @@ import dev.mcdrop.backend.MaskSpec;
 import dev.mcdrop.backend.McAccumulators;
 import dev.mcdrop.backend.Pairs;
 import dev.mcdrop.backend.PoolGeometry;
+import dev.mcdrop.backend.PendingDownload;
 import dev.mcdrop.backend.ReferenceBackend;
 import java.util.ArrayList;
 import java.util.List;
@@ -281,6 +282,52 @@ class CudaBackendTest {
         ref.download(x.ref, 0, all, 0, 1000);
         assertArrayEquals(java.util.Arrays.copyOfRange(all, 950, 1000), part);
         closeAll();
+    }
+
+    @Test
+    void reducedPrecisionGemmsStayCloseToFp32() throws BackendUnavailableException {
+        // TF32 and FP16 keep 10 mantissa bits, BF16 7: relative error ~ sqrt(k)·2^-11 resp. 2^-8 per dot product.
+        Object[][] modes = {{GemmPrecision.TF32, 3e-3}, {GemmPrecision.FP16, 3e-3}, {GemmPrecision.BF16, 2e-2}};
+        for (Object[] mode : modes) {
+            GemmPrecision precision = (GemmPrecision) mode[0];
+            try (CudaBackend fast = CudaBackend.open(CudaOptions.defaults().withGemmPrecision(precision))) {
+                assumeTrue(fast.usesCublas(), "needs cuBLAS");
+                assertTrue(fast.describe().contains(precision.description()), fast.describe());
+                Random rnd = new Random(11);
+                int m = 50, n = 640, k = 500;
+                Pair a = pair(fast, random(rnd, m * k)), b = pair(fast, random(rnd, k * n)), c = pair(fast, new float[m * n]);
+                fast.gemm(false, false, m, n, k, a.gpu, 0, b.gpu, 0, 0f, c.gpu, 0);
+                ref.gemm(false, false, m, n, k, a.ref, 0, b.ref, 0, 0f, c.ref, 0);
+                // |entries| ~ sqrt(k/3)/... : compare against the largest output magnitude
+                assertClose(fast, c, 0, (double) mode[1] * Math.sqrt(k), "gemm " + precision);
+                closeAll();
+            }
+        }
+    }
+
+    @Test
+    void uploadsMayReuseTheirSourceAndDownloadsLandOnAwait() {
+        // Staged uploads: overwriting the array right after upload must not change what arrives.
+        float[] host = new float[4096];
+        Buffer first = cuda.allocate(host.length), second = cuda.allocate(host.length);
+        java.util.Arrays.fill(host, 1f);
+        cuda.upload(host, 0, first, 0, host.length);
+        java.util.Arrays.fill(host, 2f);
+        cuda.upload(host, 0, second, 0, host.length);
+        java.util.Arrays.fill(host, 3f);
+        float[] a = new float[host.length], b = new float[host.length];
+        PendingDownload da = cuda.downloadAsync(first, 0, a, 0, a.length);
+        cuda.zero(first, 0, host.length); // issued after the download: must not reach it
+        PendingDownload db = cuda.downloadAsync(second, 0, b, 0, b.length);
+        db.await();
+        da.await();
+        da.await();
+        for (int i = 0; i < host.length; i++) {
+            assertEquals(1f, a[i], "first upload, element " + i);
+            assertEquals(2f, b[i], "second upload, element " + i);
+        }
+        first.close();
+        second.close();
     }
 
     @Test

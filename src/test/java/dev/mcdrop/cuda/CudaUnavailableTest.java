@@ -35,9 +35,14 @@ class CudaUnavailableTest {
     void optionsValidate() {
         CudaOptions o = CudaOptions.defaults();
         assertEquals(0, o.device());
-        assertFalse(o.allowTf32());
+        assertEquals(GemmPrecision.FP32, o.gemmPrecision());
         assertTrue(o.useCublas());
-        assertThrows(IllegalArgumentException.class, () -> new CudaOptions(-1, false, null, true));
+        assertThrows(IllegalArgumentException.class, () -> new CudaOptions(-1, GemmPrecision.FP32, null, true));
+        assertThrows(NullPointerException.class, () -> new CudaOptions(0, null, null, true));
+        assertEquals(GemmPrecision.BF16, GemmPrecision.parse(" Bf16"));
+        assertEquals("tf32", GemmPrecision.TF32.toString());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> GemmPrecision.parse("fp8"));
+        assertEquals("unknown GEMM precision 'fp8' (fp32, tf32, fp16, bf16)", bad.getMessage());
         assertEquals("/x/libcublas.so", CublasGemm.candidates("/x/libcublas.so").getFirst());
     }
 }

@@ -110,6 +110,25 @@ class McPredictorTest {
     }
 
     @Test
+    void pipelinedBatchesReadResultsOnlyAfterTheyLand() {
+        // 7 images in batches of 2: four batches, each issued before the previous one is summarised.
+        Architecture a = TestNets.mixed();
+        Weights w = TestNets.randomWeights(a, 8);
+        TestNets.Images images = TestNets.Images.random(a.input(), 7, 9);
+        McOptions o = new McOptions(5, 77, 2, 0);
+        ImagePrediction[] expected = predict(new ReferenceBackend(), w, images, o);
+        LateDownloadBackend late = new LateDownloadBackend(new ReferenceBackend());
+        ImagePrediction[] got = predict(late, w, images, o);
+        assertTrue(late.pendingAtMost >= 4, "the next batch's downloads should be issued before the last batch is awaited: "
+                + late.pendingAtMost);
+        assertEquals(0, late.pending, "every download awaited");
+        for (int i = 0; i < expected.length; i++) {
+            assertArrayEquals(expected[i].meanProbs(), got[i].meanProbs(), "image " + i);
+            assertArrayEquals(expected[i].standardProbs(), got[i].standardProbs(), "image " + i);
+        }
+    }
+
+    @Test
     void seedMatters() {
         Weights w = TestNets.randomWeights(TestNets.mixed(), 7);
         TestNets.Images images = TestNets.Images.random(w.network().input(), 2, 8);
