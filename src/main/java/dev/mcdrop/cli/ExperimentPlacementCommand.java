@@ -26,6 +26,12 @@ final class ExperimentPlacementCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "MNIST folder with the train and t10k IDX files. Default: data/mnist")
     Path data;
 
+    @Option(names = "--checkpoints-from", paramLabel = "DIR",
+            description = "evaluate the checkpoints of earlier `mcdrop train --checkpoint-every N` runs in DIR "
+                    + "(<preset>.iter<K>.safetensors, the final one may be <preset>.safetensors) instead of training; "
+                    + "their metadata must match --iterations, --seed and --batch, and N must equal --eval-every")
+    Path checkpointsFrom;
+
     @Option(names = {"-T", "--samples"}, defaultValue = "100", description = "MC samples T (the paper: 100). Default: ${DEFAULT-VALUE}")
     int samples;
 
@@ -38,7 +44,7 @@ final class ExperimentPlacementCommand implements Callable<Integer> {
                 options.evalEvery, options.seed, samples, options.mcSeed, options.batch, options.keepAll());
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("placement", options.out, backend, backendOptions, spec)) {
-            PlacementExperiment.run(run, settings, train, test);
+            PlacementExperiment.run(run, settings, train, test, checkpointsFrom);
         }
         return 0;
     }

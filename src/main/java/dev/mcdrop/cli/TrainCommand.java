@@ -79,10 +79,11 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("train.command", "mcdrop train --arch " + arch + " --iterations " + iterations + " --batch " + batch
                 + " --seed " + seed + (subset < 1 ? " --subset " + subset + " --subset-seed " + subsetSeed : ""));
-        meta.put("train.recipe", "SGD momentum 0.9, weight decay 5e-4, lr 0.01*(1+1e-4*iter)^-0.75, bias lr x2, batch " + batch + ", Xavier");
+        meta.put("train.recipe", config.recipe());
         meta.put("train.seed", Long.toString(seed));
         meta.put("train.data", dir + " (" + train.count() + " images)");
-        meta.put("train.subset", subset < 1 ? subset + " (seed " + subsetSeed + ")" : "1");
+        meta.put("train.subset", config.subsetDescription());
+        if (init != null) meta.put("train.init", init.toString());
         meta.put("train.machine", BenchCommand.cpuName() + ", " + t + " threads");
         try (WorkerPool pool = new WorkerPool(t)) {
             Sgemm sgemm = new Sgemm(pool);

@@ -5,6 +5,7 @@ import dev.mcdrop.model.Presets;
 import dev.mcdrop.predict.McOptions;
 import dev.mcdrop.train.TrainConfig;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,12 +39,24 @@ public final class PlacementExperiment {
 
     /** Runs (or resumes) the experiment; returns the table it wrote to placement.csv. */
     public static Table run(ExperimentRun run, Settings s, LabeledImages train, LabeledImages test) throws IOException {
+        return run(run, s, train, test, null);
+    }
+
+    /**
+     * As {@link #run(ExperimentRun, Settings, LabeledImages, LabeledImages)}, but with
+     * {@code checkpointsFrom} not null the models are not trained: the checkpoints of earlier
+     * {@code mcdrop train --checkpoint-every} runs in that folder are checked and evaluated (see
+     * {@link TrainingJob#adoptCheckpointsFrom}).
+     */
+    public static Table run(ExperimentRun run, Settings s, LabeledImages train, LabeledImages test, Path checkpointsFrom)
+            throws IOException {
         run.requireSettings(s + "\ntrain: " + ExperimentRun.fingerprint(train) + "\ntest: " + ExperimentRun.fingerprint(test));
         McOptions mc = McOptions.defaults().withSamples(s.samples()).withSeed(s.mcSeed());
         List<TrainingJob> jobs = new ArrayList<>();
         for (String preset : s.presets()) {
             TrainConfig config = TrainConfig.paper(s.iterations(), s.seed()).withBatchSize(s.batch());
-            jobs.add(new TrainingJob(run, preset, Presets.get(preset), config, s.evalEvery(), s.keepCheckpoints()));
+            TrainingJob job = new TrainingJob(run, preset, Presets.get(preset), config, s.evalEvery(), s.keepCheckpoints());
+            jobs.add(checkpointsFrom == null ? job : job.adoptCheckpointsFrom(checkpointsFrom));
         }
         run.plan(jobs.stream().mapToInt(TrainingJob::unitCount).sum());
         run.info("%s: %d training images, %d test images, %d iterations, eval every %d, T=%d", s.dataName(), train.count(),

@@ -41,6 +41,7 @@ public final class TrainingJob {
     private final TrainConfig config;
     private final int evalEvery;
     private final boolean keepAllCheckpoints;
+    private Path adoptFrom; // null: train
 
     public TrainingJob(ExperimentRun run, String stem, Architecture architecture, TrainConfig config, int evalEvery,
                        boolean keepAllCheckpoints) {
@@ -52,6 +53,19 @@ public final class TrainingJob {
         this.config = config.withCheckpointEvery(evalEvery);
         this.evalEvery = evalEvery;
         this.keepAllCheckpoints = keepAllCheckpoints;
+    }
+
+    /**
+     * Evaluates the checkpoints of an earlier {@code mcdrop train --checkpoint-every} run instead
+     * of training: {@code dir/<stem>.iter<N>.safetensors} for every evaluated iteration N (the
+     * final one may also be {@code dir/<stem>.safetensors}). Each must carry this job's
+     * architecture, seed, recipe, subset and iteration count in its metadata, else the run stops
+     * with an error naming the file and the field. The trainer is bit-reproducible, so this gives
+     * the numbers training would.
+     */
+    public TrainingJob adoptCheckpointsFrom(Path dir) {
+        this.adoptFrom = dir;
+        return this;
     }
 
     /** Iterations evaluated: every evalEvery below the total, and the total. */
@@ -83,6 +97,8 @@ public final class TrainingJob {
         Network network = architecture.compile();
         if (trained && missing.stream().allMatch(i -> Files.isRegularFile(checkpoint(i)))) {
             for (int i : missing) evaluate(i, WeightsFile.load(checkpoint(i)), evaluator);
+        } else if (!trained && adoptFrom != null) {
+            adopt(missing, evaluator);
         } else if (!trained) {
             run.info("training %s: %s, %d iterations, seed %d%s", stem, architecture.name(), config.iterations(), config.seed(),
                     config.subsetFraction() < 1 ? String.format(Locale.ROOT, ", subset %.4g (seed %d)", config.subsetFraction(), config.subsetSeed()) : "");
@@ -115,6 +131,66 @@ public final class TrainingJob {
         return results;
     }
 
+    /** Checks every checkpoint in {@link #adoptFrom} first, then evaluates those not recorded yet. */
+    private void adopt(List<Integer> missing, Evaluator evaluator) throws IOException {
+        Map<Integer, Path> files = new LinkedHashMap<>();
+        List<String> absent = new ArrayList<>();
+        for (int i : evalIterations()) {
+            Path f = adoptFrom.resolve(stem + ".iter" + i + ".safetensors");
+            if (!Files.isRegularFile(f) && i == config.iterations()) f = adoptFrom.resolve(stem + ".safetensors");
+            if (Files.isRegularFile(f)) files.put(i, f);
+            else absent.add(stem + ".iter" + i + ".safetensors");
+        }
+        if (!absent.isEmpty()) {
+            throw new IOException(String.format(Locale.ROOT,
+                    "checkpoints from %s: missing %s (make them with: mcdrop train --arch %s --iterations %d --batch %d --seed %d "
+                            + "--checkpoint-every %d --out %s)", adoptFrom, String.join(", ", absent), architecture.name(),
+                    config.iterations(), config.batchSize(), config.seed(), evalEvery, adoptFrom.resolve(stem + ".safetensors")));
+        }
+        String trainSeconds = "";
+        for (var e : files.entrySet()) {
+            Weights w = WeightsFile.load(e.getValue());
+            requireMatches(e.getValue(), w, e.getKey());
+            if (e.getKey() == config.iterations()) trainSeconds = w.metadata().getOrDefault("train.wall_seconds", "");
+        }
+        run.info("%s: evaluating %d checkpoints from %s instead of training", stem, files.size(), adoptFrom);
+        for (var e : files.entrySet()) {
+            int iteration = e.getKey();
+            if (keepAllCheckpoints || iteration == config.iterations()) {
+                Files.createDirectories(checkpoint(iteration).getParent());
+                Files.copy(e.getValue(), checkpoint(iteration), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (missing.contains(iteration)) evaluate(iteration, WeightsFile.load(e.getValue()), evaluator);
+        }
+        run.units().save(trainKey(), new Table("iterations", "adopted_from", "train_seconds")
+                .add(config.iterations(), adoptFrom.toString(), trainSeconds), 0);
+        run.unitFinished("adopted " + stem);
+    }
+
+    private void requireMatches(Path file, Weights w, int iteration) throws IOException {
+        if (!w.network().architecture().equals(architecture)) {
+            throw new IOException(file + ": __metadata__.architecture ('" + w.network().architecture().name()
+                    + "') differs from this experiment's " + architecture.name());
+        }
+        Map<String, String> m = w.metadata();
+        String[][] expected = {
+                {"train.iterations", Integer.toString(iteration)},
+                {"train.seed", Long.toString(config.seed())},
+                {"train.recipe", config.recipe()},
+                {"train.subset", config.subsetDescription()}};
+        for (String[] kv : expected) {
+            String got = m.get(kv[0]);
+            if (!kv[1].equals(got)) {
+                throw new IOException(file + ": __metadata__." + kv[0] + " is " + (got == null ? "missing" : "'" + got + "'")
+                        + ", this experiment needs '" + kv[1] + "'");
+            }
+        }
+        if (m.containsKey("train.init")) {
+            throw new IOException(file + ": __metadata__.train.init says it started from " + m.get("train.init")
+                    + ", not from Xavier init");
+        }
+    }
+
     private void evaluate(int iteration, Weights weights, Evaluator evaluator) throws IOException {
         long begin = System.nanoTime();
         Table result = evaluator.evaluate(iteration, weights);
@@ -125,11 +201,10 @@ public final class TrainingJob {
     private Map<String, String> metadata(int iteration, long begin) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("train.command", run.command());
-        m.put("train.recipe", "SGD momentum 0.9, weight decay 5e-4, lr 0.01*(1+1e-4*iter)^-0.75, bias lr x2, batch "
-                + config.batchSize() + ", Xavier");
+        m.put("train.recipe", config.recipe());
         m.put("train.seed", Long.toString(config.seed()));
         m.put("train.iterations", Integer.toString(iteration));
-        m.put("train.subset", config.subsetFraction() < 1 ? config.subsetFraction() + " (seed " + config.subsetSeed() + ")" : "1");
+        m.put("train.subset", config.subsetDescription());
         m.put("train.wall_seconds", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - begin) / 1e9));
         m.put("experiment", run.name() + "/" + stem);
         return m;

@@ -36,6 +36,27 @@ public record TrainConfig(int iterations, int batchSize, double baseLr, double m
         if (checkpointEvery < 0 || logEvery < 0) throw new IllegalArgumentException("negative interval");
     }
 
+    /**
+     * The solver in one line, as recorded in a checkpoint's {@code train.recipe} metadata, e.g.
+     * "SGD momentum 0.9, weight decay 5e-4, lr 0.01*(1+1e-4*iter)^-0.75, bias lr x2, batch 64, Xavier".
+     */
+    public String recipe() {
+        return "SGD momentum " + shortNumber(momentum) + ", weight decay " + shortNumber(weightDecay) + ", lr "
+                + shortNumber(baseLr) + "*(1+" + shortNumber(gamma) + "*iter)^-" + shortNumber(power) + ", bias lr x"
+                + shortNumber(biasLrMult) + ", batch " + batchSize + ", Xavier";
+    }
+
+    /** "1" for the full set, else e.g. "0.25 (seed 3)": the {@code train.subset} metadata. */
+    public String subsetDescription() {
+        return subsetFraction < 1 ? subsetFraction + " (seed " + subsetSeed + ")" : "1";
+    }
+
+    /** 5.0E-4 → "5e-4", 2.0 → "2", 0.75 → "0.75". */
+    private static String shortNumber(double v) {
+        String s = Double.toString(v).replace(".0E", "e").replace("E", "e");
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+
     /** The paper's Caffe LeNet solver, full training set, checkpoint only at the end. */
     public static TrainConfig paper(int iterations, long seed) {
         return new TrainConfig(iterations, 64, 0.01, 0.9, 5e-4, 1e-4, 0.75, 2.0, 1.0, seed,

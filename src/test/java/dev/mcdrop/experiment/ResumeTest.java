@@ -46,10 +46,15 @@ class ResumeTest {
     static void tearDown() { backend.close(); }
 
     private Table runPlacement(Path out, java.util.function.Consumer<String> hook, int[] counts) throws IOException {
+        return runPlacement(out, hook, counts, SETTINGS, null);
+    }
+
+    private Table runPlacement(Path out, java.util.function.Consumer<String> hook, int[] counts,
+                               PlacementExperiment.Settings settings, Path checkpointsFrom) throws IOException {
         try (ExperimentRun run = new ExperimentRun("placement", out, backend, 2, QUIET, "test")) {
             if (hook != null) run.units().afterSave(hook);
             try {
-                return PlacementExperiment.run(run, SETTINGS, train, test);
+                return PlacementExperiment.run(run, settings, train, test, checkpointsFrom);
             } finally {
                 counts[0] = run.units().computed();
                 counts[1] = run.units().reused();
@@ -124,6 +129,37 @@ class ResumeTest {
         Files.delete(out.resolve("checkpoints/lenet-ip.iter2.safetensors"));
         IOException e = assertThrows(IOException.class, () -> runPlacement(out, null, counts));
         assertTrue(e.getMessage().contains("lenet-ip.train"), e.getMessage());
+    }
+
+    @Test
+    void checkpointsOfEarlierTrainingRunsAreEvaluatedNotRetrained() throws Exception {
+        int[] counts = new int[2];
+        Path trained = tmp.resolve("trained");
+        runPlacement(trained, null, counts);
+        String expected = Files.readString(trained.resolve("placement.csv"));
+        Path from = trained.resolve("checkpoints");
+        // the final checkpoint may also be named like `mcdrop train --out`: <preset>.safetensors
+        Files.move(from.resolve("lenet-ip.iter4.safetensors"), from.resolve("lenet-ip.safetensors"));
+
+        Path adopted = tmp.resolve("adopted");
+        runPlacement(adopted, null, counts, SETTINGS, from);
+        assertEquals(9, counts[0], "6 evaluations + 3 adopted runs");
+        assertEquals(expected, Files.readString(adopted.resolve("placement.csv")));
+        assertTrue(Files.readString(adopted.resolve("units/lenet-all.train.csv")).contains("adopted_from"));
+        assertTrue(Files.isRegularFile(adopted.resolve("checkpoints/lenet-ip.iter4.safetensors")));
+
+        // another training seed: refused, naming the file and the field
+        var otherSeed = new PlacementExperiment.Settings(PlacementExperiment.Settings.MNIST, "MNIST", 4, 2, 7, 3, 42, 8, true);
+        IOException seed = assertThrows(IOException.class,
+                () -> runPlacement(tmp.resolve("seed"), null, counts, otherSeed, from));
+        assertTrue(seed.getMessage().contains("lenet-none.iter2.safetensors: __metadata__.train.seed is '1', this experiment needs '7'"),
+                seed.getMessage());
+        // a checkpoint missing: refused, listing it and the command that makes it
+        Files.delete(from.resolve("lenet-all.iter2.safetensors"));
+        IOException missing = assertThrows(IOException.class,
+                () -> runPlacement(tmp.resolve("missing"), null, counts, SETTINGS, from));
+        assertTrue(missing.getMessage().contains("missing lenet-all.iter2.safetensors")
+                && missing.getMessage().contains("--checkpoint-every 2"), missing.getMessage());
     }
 
     @Test

@@ -69,4 +69,14 @@ class SolverTest {
             }
         }
     }
+
+    @Test
+    void recipeIsTheOneLineRecordedInCheckpoints() {
+        TrainConfig paper = TrainConfig.paper(10, 1);
+        assertEquals("SGD momentum 0.9, weight decay 5e-4, lr 0.01*(1+1e-4*iter)^-0.75, bias lr x2, batch 64, Xavier", paper.recipe());
+        assertEquals("SGD momentum 0.9, weight decay 5e-4, lr 0.05*(1+1e-4*iter)^-0.75, bias lr x2, batch 32, Xavier",
+                paper.withBaseLr(0.05).withBatchSize(32).recipe());
+        assertEquals("1", paper.subsetDescription());
+        assertEquals("0.25 (seed 3)", paper.withSubset(0.25, 3).subsetDescription());
+    }
 }
