@@ -98,7 +98,7 @@ public final class TrainingJob {
         if (trained && missing.stream().allMatch(i -> Files.isRegularFile(checkpoint(i)))) {
             for (int i : missing) evaluate(i, WeightsFile.load(checkpoint(i)), evaluator);
         } else if (!trained && adoptFrom != null) {
-            adopt(missing, evaluator);
+            adopt(missing, evaluator, train.count());
         } else if (!trained) {
             run.info("training %s: %s, %d iterations, seed %d%s", stem, architecture.name(), config.iterations(), config.seed(),
                     config.subsetFraction() < 1 ? String.format(Locale.ROOT, ", subset %.4g (seed %d)", config.subsetFraction(), config.subsetSeed()) : "");
@@ -132,7 +132,7 @@ public final class TrainingJob {
     }
 
     /** Checks every checkpoint in {@link #adoptFrom} first, then evaluates those not recorded yet. */
-    private void adopt(List<Integer> missing, Evaluator evaluator) throws IOException {
+    private void adopt(List<Integer> missing, Evaluator evaluator, int trainImages) throws IOException {
         Map<Integer, Path> files = new LinkedHashMap<>();
         List<String> absent = new ArrayList<>();
         for (int i : evalIterations()) {
@@ -150,7 +150,7 @@ public final class TrainingJob {
         String trainSeconds = "";
         for (var e : files.entrySet()) {
             Weights w = WeightsFile.load(e.getValue());
-            requireMatches(e.getValue(), w, e.getKey());
+            requireMatches(e.getValue(), w, e.getKey(), trainImages);
             if (e.getKey() == config.iterations()) trainSeconds = w.metadata().getOrDefault("train.wall_seconds", "");
         }
         run.info("%s: evaluating %d checkpoints from %s instead of training", stem, files.size(), adoptFrom);
@@ -167,7 +167,7 @@ public final class TrainingJob {
         run.unitFinished("adopted " + stem);
     }
 
-    private void requireMatches(Path file, Weights w, int iteration) throws IOException {
+    private void requireMatches(Path file, Weights w, int iteration, int trainImages) throws IOException {
         if (!w.network().architecture().equals(architecture)) {
             throw new IOException(file + ": __metadata__.architecture ('" + w.network().architecture().name()
                     + "') differs from this experiment's " + architecture.name());
@@ -184,6 +184,11 @@ public final class TrainingJob {
                 throw new IOException(file + ": __metadata__." + kv[0] + " is " + (got == null ? "missing" : "'" + got + "'")
                         + ", this experiment needs '" + kv[1] + "'");
             }
+        }
+        String data = m.get("train.data"); // "<dir> (<N> images)", written by `mcdrop train`
+        if (data != null && !data.endsWith("(" + trainImages + " images)")) {
+            throw new IOException(file + ": __metadata__.train.data is '" + data + "', this experiment trains on "
+                    + trainImages + " images");
         }
         if (m.containsKey("train.init")) {
             throw new IOException(file + ": __metadata__.train.init says it started from " + m.get("train.init")
