@@ -72,4 +72,19 @@ tarball="mcdrop-$version-linux-x86_64.tar.gz"
 # Written beside dist/ and moved in, so tar never reads the archive it is writing.
 tar czf "$dist/../$tarball" -C "$dist" --transform "s,^\./,mcdrop-$version/," .
 mv "$dist/../$tarball" "$dist/$tarball"
+
+# dist/gpu-test.tar.gz, apart from the release: the JUnit console launcher and CudaBackendTest, so
+# scripts/gpu/device-check.sh can check every CUDA op on a GPU host that has no JDK (it runs them
+# with dist/runtime). Skipped, with a note, where the launcher jar is not in the local Maven repo.
+console="$(ls "${MAVEN_REPO:-$HOME/.m2/repository}"/org/junit/platform/junit-platform-console-standalone/*/junit-platform-console-standalone-*.jar 2>/dev/null | sort -V | tail -n1 || true)"
+if [[ -n "$console" ]] && ls target/test-classes/dev/mcdrop/cuda/CudaBackendTest*.class >/dev/null 2>&1; then
+    tmp="$(mktemp -d)"
+    mkdir -p "$tmp/gpu-test/classes/dev/mcdrop/cuda"
+    cp "$console" "$tmp/gpu-test/junit-console.jar"
+    cp target/test-classes/dev/mcdrop/cuda/CudaBackendTest*.class "$tmp/gpu-test/classes/dev/mcdrop/cuda/"
+    tar czf "$dist/gpu-test.tar.gz" -C "$tmp" gpu-test
+    rm -rf "$tmp"
+else
+    echo "make-dist: no junit-platform-console-standalone jar or CudaBackendTest classes: dist/gpu-test.tar.gz not made" >&2
+fi
 echo "dist/: $(du -sh "$dist" --exclude "$tarball" | cut -f1) unpacked; dist/$tarball: $(du -h "$dist/$tarball" | cut -f1)"

@@ -4,7 +4,7 @@
 # and wall times). Needs the full MNIST: scripts/fetch-mnist.sh. About 20-40 min per model on 2 cores.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-declare -A ITERATIONS=([lenet-all]=20000 [lenet-ip]=10000 [lenet-none]=10000)
+declare -A ITERATIONS=([lenet-all]=20000 [lenet-ip]=20000 [lenet-none]=20000)
 for model in lenet-all lenet-ip lenet-none; do
   ./mcdrop train --arch "$model" --iterations "${ITERATIONS[$model]}" --seed 1 --checkpoint-every 2500 \
     --data data/mnist --out "models/$model.safetensors"

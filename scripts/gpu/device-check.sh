@@ -1,45 +1,111 @@
 #!/usr/bin/env bash
 # device-check.sh — one prepared run on a GPU host that has no JDK and no network (issue 3):
-# uses only what travels with the repository (dist/ from scripts/make-dist.sh, the full MNIST test
-# set in data/mnist), checks the CUDA backend against the CPU, times mcdrop and PyTorch on the same
-# job, and writes a Markdown table under $OUT (default ./gpu-out). Builds nothing.
-# Untested so far: no GPU was available in the session that wrote it.
+# uses only what travels with the repository (the dist/ bundle from scripts/make-dist.sh, the full
+# MNIST test set in data/mnist), checks the CUDA backend op by op and against the CPU, times mcdrop
+# and PyTorch on the same job, and writes a Markdown table under $OUT (default ./gpu-out).
+# Builds nothing. Untested so far: no GPU was available in the session that wrote it.
 #   usage (repository root): scripts/gpu/device-check.sh
+#
+# What to carry (dist/ itself is ~140 MB unpacked, over the device tool's 64 MiB carry limit, and
+# data/ is git-ignored): the release tarball dist/mcdrop-*-linux-x86_64.tar.gz, dist/gpu-test.tar.gz
+# (JUnit console + CudaBackendTest, optional) and data/mnist/t10k-{images-idx3,labels-idx1}-ubyte.
+# The tarballs are unpacked into dist/ here when dist/mcdrop is missing.
+#
+# Time: every step runs under `timeout`, capped by what is left of BUDGET_S (default 420 s) so the
+# whole script ends inside one device call; steps that no longer fit are skipped and say so.
+# Files back: the device tool returns at most 8 files from $OUT, so raw outputs are packed into
+# $OUT/raw.tar.gz; $OUT/table.md (also printed) summarises them.
 set -uo pipefail
 OUT="${OUT:-gpu-out}"; mkdir -p "$OUT"
+RAW="$(mktemp -d)"
+BUDGET_S="${BUDGET_S:-420}"
+START=$SECONDS
 MC=dist/mcdrop
-[ -x "$MC" ] || { echo "device-check: dist/mcdrop missing: run scripts/make-dist.sh before carrying dist/" >&2; exit 1; }
-CUBLAS="$(find / -name 'libcublas.so.13*' -o -name 'libcublas.so.12*' 2>/dev/null | grep -v '\.py' | head -n1)"
+
+if [ ! -x "$MC" ]; then
+  tgz="$(ls dist/mcdrop-*-linux-x86_64.tar.gz 2>/dev/null | head -n1)"
+  [ -n "$tgz" ] || { echo "device-check: neither dist/mcdrop nor dist/mcdrop-*-linux-x86_64.tar.gz: run scripts/make-dist.sh and carry the tarball" >&2; exit 1; }
+  tar xzf "$tgz" -C dist --strip-components=1 || { echo "device-check: cannot unpack $tgz" >&2; exit 1; }
+fi
+[ -x "$MC" ] || { echo "device-check: dist/mcdrop missing after unpacking" >&2; exit 1; }
+[ -d dist/gpu-test ] || { [ -f dist/gpu-test.tar.gz ] && tar xzf dist/gpu-test.tar.gz -C dist; }
+
+# cuBLAS: prefer CUDA 13's, then 12's; only where libraries live (a find over / can take minutes).
+CUBLAS=""
+for pat in 'libcublas.so.13*' 'libcublas.so.12*'; do
+  CUBLAS="$(timeout 60 find /usr/local /usr/lib /usr/lib64 /opt \( -type f -o -type l \) -name "$pat" 2>/dev/null | sort | head -n1)"
+  [ -n "$CUBLAS" ] && break
+done
+# elsewhere (a pip install under a home directory, say): one bounded search of the whole disk
+[ -n "$CUBLAS" ] || CUBLAS="$(timeout 60 find / -xdev -name 'libcublas.so.1[23]*' 2>/dev/null | sort | head -n1)"
 CUBLAS_ARG=(); [ -n "$CUBLAS" ] && CUBLAS_ARG=(--cublas "$CUBLAS")
 export LD_LIBRARY_PATH="/usr/local/nvidia/lib64:/usr/local/nvidia/lib:${LD_LIBRARY_PATH:-}"
 DATA=data/mnist/t10k-images-idx3-ubyte
+HAVE_DATA=1; [ -f "$DATA" ] && [ -f data/mnist/t10k-labels-idx1-ubyte ] || HAVE_DATA=0
 {
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
-  echo "cuBLAS: ${CUBLAS:-not found}"
+  echo "cuBLAS: ${CUBLAS:-not found (built-in GEMM kernel)}"
+  [ "$HAVE_DATA" = 1 ] || echo "data/mnist t10k files missing (not carried?): eval and PyTorch steps skipped"
 } > "$OUT/device.txt" 2>&1
 
-# 1. correctness: the same eval on CPU and GPU (same seed), and the bench's CPU comparison
-timeout 300 "$MC" eval --backend cpu  --data "$DATA" --samples 100 --json > "$OUT/eval-cpu.json" 2> "$OUT/eval-cpu.err"
-# every GEMM precision: the MC test error must stay within 0.05 points of fp32's to count as "fastest mode"
-for prec in fp32 tf32 fp16 bf16; do
-  timeout 120 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision $prec --data "$DATA" --samples 100 --json \
-    > "$OUT/eval-cuda-$prec.json" 2> "$OUT/eval-cuda-$prec.err"
+STEPS="$RAW/steps.md"
+echo "| step | exit | seconds |" > "$STEPS"; echo "|---|---|---|" >> "$STEPS"
+# step NAME CAP_SECONDS CMD...: stdout to $RAW/NAME.out, stderr to $RAW/NAME.err, one row in steps.md
+step() {
+  local name="$1" cap="$2"; shift 2
+  local left=$(( BUDGET_S - (SECONDS - START) ))
+  (( left < cap )) && cap=$left
+  if (( cap < 15 )); then echo "| $name | skipped (time budget spent) | |" >> "$STEPS"; return 0; fi
+  local t0=$SECONDS rc
+  timeout "$cap" "$@" > "$RAW/$name.out" 2> "$RAW/$name.err"
+  rc=$?
+  echo "| $name | $rc$( [ "$rc" = 124 ] && echo " (timed out after ${cap} s)") | $(( SECONDS - t0 )) |" >> "$STEPS"
+}
+
+# 1. every CUDA op against the float64 reference (CudaBackendTest), when the test bundle came along
+if [ -f dist/gpu-test/junit-console.jar ]; then
+  step junit-cuda 120 dist/runtime/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+    -jar dist/gpu-test/junit-console.jar execute --class-path "dist/app/$(cd dist/app && ls *.jar | head -n1):dist/gpu-test/classes" \
+    --select-class dev.mcdrop.cuda.CudaBackendTest --details=tree --disable-banner --disable-ansi-colors
+fi
+# 2. correctness: the same eval on GPU and CPU (same seed); fp32 first, it is the reference mode
+if [ "$HAVE_DATA" = 1 ]; then
+  step eval-cuda-fp32 90 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision fp32 --data "$DATA" --samples 100 --json
+  step eval-cpu 150 "$MC" eval --backend cpu --data "$DATA" --samples 100 --json
+fi
+# 3. speed: 10,000 images x T=100 (1,000,000 passes) per repetition, chunk sizes from free memory
+step bench-cuda-fp32 90 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision fp32 --samples 100 --batch 10000 \
+  --images 10000 --repeat 3 --warmup 1 --compare-cpu
+# 4. PyTorch on the same job
+if [ "$HAVE_DATA" = 1 ]; then
+  step torch-fp32 60 python3 scripts/gpu/torch_mc_lenet.py --precision fp32
+  step torch-fp32-b1000 60 python3 scripts/gpu/torch_mc_lenet.py --precision fp32 --batch 1000
+fi
+# 5. reduced GEMM precisions: the MC test error must stay within 0.05 points of fp32's to count as "fastest mode"
+for prec in tf32 fp16 bf16; do
+  [ "$HAVE_DATA" = 1 ] && step "eval-cuda-$prec" 60 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision $prec --data "$DATA" --samples 100 --json
+  step "bench-cuda-$prec" 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision $prec --samples 100 --batch 10000 \
+    --images 10000 --repeat 3 --warmup 1
 done
-# 2. speed: 10,000 images x T=100 (1,000,000 passes) per precision, chunk sizes from free memory
-for prec in fp32 tf32 fp16 bf16; do
-  cmp=(); [ "$prec" = fp32 ] && cmp=(--compare-cpu)
-  timeout 120 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision $prec --samples 100 --batch 10000 --images 10000 \
-    --repeat 3 --warmup 1 "${cmp[@]}" > "$OUT/bench-cuda-$prec.txt" 2>&1
-done
-timeout 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --samples 100 --batch 1000 --images 2000 --profile \
-  > "$OUT/bench-cuda-profile.txt" 2>&1
-# 3. PyTorch on the same job
-for prec in fp32 tf32 bf16; do
-  timeout 120 python3 scripts/gpu/torch_mc_lenet.py --precision "$prec" > "$OUT/torch-$prec.json" 2> "$OUT/torch-$prec.err"
-done
+if [ "$HAVE_DATA" = 1 ]; then
+  for prec in tf32 bf16; do step "torch-$prec" 60 python3 scripts/gpu/torch_mc_lenet.py --precision "$prec"; done
+fi
+step bench-cuda-profile 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --samples 100 --batch 1000 --images 2000 --profile
+
 {
+  cat "$STEPS"; echo
+  if [ -f "$RAW/junit-cuda.out" ]; then
+    echo '```'; grep -E '^cuda: |^warning: |✘|tests (successful|failed|aborted)|Assumption failed' "$RAW/junit-cuda.out" | head -n 40; echo '```'; echo
+  fi
   echo "| run | result |"; echo "|---|---|"
-  for f in "$OUT"/eval-*.json "$OUT"/torch-*.json; do echo "| $(basename "$f") | $(cat "$f") |"; done
-  for f in "$OUT"/bench-*.txt; do echo "| $(basename "$f") | $(grep -E 'median|compare' "$f" | tr '\n' ' ') |"; done
+  for f in "$RAW"/eval-*.out "$RAW"/torch-*.out; do [ -f "$f" ] && echo "| $(basename "$f" .out) | $(tr '\n' ' ' < "$f") |"; done
+  for f in "$RAW"/bench-*.out; do [ -f "$f" ] && echo "| $(basename "$f" .out) | $(grep -E 'backend|median|compare' "$f" | tr '\n' ' ') |"; done
+  echo; echo "stderr tails of failed steps:"
+  for f in "$RAW"/*.err; do
+    name="$(basename "$f" .err)"
+    grep -q "^| $name | 0 |" "$STEPS" || { [ -s "$f" ] && { echo "--- $name"; tail -n 5 "$f"; }; }
+  done
 } > "$OUT/table.md"
+tar czf "$OUT/raw.tar.gz" -C "$RAW" .
+rm -rf "$RAW"
 cat "$OUT/device.txt" "$OUT/table.md"

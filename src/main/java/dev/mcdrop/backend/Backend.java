@@ -123,6 +123,12 @@ public interface Backend extends AutoCloseable {
      */
     default long suggestedWorkspaceBytes() { return 256L << 20; }
 
+    /**
+     * The device's published peak FLOP/s for the arithmetic its GEMMs use, where known (for
+     * {@code mcdrop bench} to report a fraction of peak). Default: unknown.
+     */
+    default java.util.OptionalDouble peakFlopsPerSecond() { return java.util.OptionalDouble.empty(); }
+
     /** Waits for every issued op. */
     default void synchronize() {}
 

@@ -104,6 +104,8 @@ public final class ProfilingBackend implements Backend {
 
     @Override public long suggestedWorkspaceBytes() { return inner.suggestedWorkspaceBytes(); }
 
+    @Override public java.util.OptionalDouble peakFlopsPerSecond() { return inner.peakFlopsPerSecond(); }
+
     @Override public void synchronize() { inner.synchronize(); }
 
     @Override public void close() { inner.close(); }

@@ -75,6 +75,8 @@ final class BenchCommand implements Callable<Integer> {
             double flops = 2.0 * weights.network().multiplyAdds(Math.max(0, weights.network().firstDropout())) * median;
             System.out.printf(Locale.ROOT, "median %.0f stochastic image-passes/s (min %.0f, max %.0f), %.1f GFLOP/s in the sampled layers%n",
                     median, rates[0], rates[rates.length - 1], flops / 1e9);
+            backend.peakFlopsPerSecond().ifPresent(peak -> System.out.printf(Locale.ROOT,
+                    "  = %.2f %% of the device's published peak for its GEMM precision (%.1f TFLOP/s)%n", 100 * flops / peak, peak / 1e12));
             if (backend instanceof ProfilingBackend p) System.out.print("time per op over the timed runs:\n" + p.report());
             if (compareCpu) compare(backend, weights, options, bundled);
         }

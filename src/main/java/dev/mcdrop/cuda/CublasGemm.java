@@ -93,7 +93,9 @@ final class CublasGemm implements AutoCloseable {
         String loaded = null;
         for (String name : candidates(explicitPath)) {
             try {
-                lookup = SymbolLookup.libraryLookup(name, arena);
+                // The library stays loaded for the life of the JVM (global arena): unloading cuBLAS, and the
+                // CUDA runtime linked into it, while its exit handlers are registered can crash at exit.
+                lookup = SymbolLookup.libraryLookup(name, Arena.global());
                 loaded = name;
                 break;
             } catch (IllegalArgumentException | IllegalCallerException e) {

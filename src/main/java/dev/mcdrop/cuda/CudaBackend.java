@@ -86,6 +86,7 @@ public final class CudaBackend implements Backend {
             this.staging = new PinnedStaging(stream); // last: it frees its own blocks if it fails
         } catch (CudaOpException e) {
             modules.close();
+            if (stream.handle() != 0) cuStreamDestroy(stream); // created before the failing step
             throw new BackendUnavailableException("CUDA kernels unusable on " + deviceName + ": " + e.getMessage(), e);
         }
         CublasGemm blas = null;
@@ -377,6 +378,12 @@ public final class CudaBackend implements Backend {
         long pacc = at(acc, 0, (long) pairs.batchImages() * McAccumulators.width(classes), "mcAccumulate acc");
         ready();
         mcReduce.accumulate(pl, classes, columns, pairs, pacc);
+    }
+
+    /** The card's published peak for the arithmetic the GEMMs use (strict FP32 with the built-in kernel). */
+    @Override
+    public java.util.OptionalDouble peakFlopsPerSecond() {
+        return GpuPeak.flopsPerSecond(deviceName, cublas != null ? options.gemmPrecision() : GemmPrecision.FP32);
     }
 
     /** About 60% of the device memory free right now. */
