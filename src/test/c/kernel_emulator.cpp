@@ -23,6 +23,7 @@ std::barrier<>* block_barrier;
 #include "softmax.cu"
 #include "mc_reduce.cu"
 #include "gemm.cu"
+#include "kernel_table.h"
 
 static std::vector<std::vector<float>> buffers;
 struct Arg { char type; long long value; int buffer; long long offset; };
@@ -74,20 +75,9 @@ int main() {
     }
     std::string k = name;
     std::function<void()> f;
-    if (k == "im2col/im2col") f = [] { im2col(P(0), P(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), L(11)); };
-    else if (k == "im2col/flatten") f = [] { flatten(P(0), P(1), I(2), L(3), L(4)); };
-    else if (k == "bias_activation/bias_act") f = [] { bias_act(P(0), P(1), I(2), L(3), L(4), I(5)); };
-    else if (k == "bias_activation/bias_act_dropout") f = [] { bias_act_dropout(P(0), P(1), I(2), L(3), L(4), I(5), L(6), I(7), I(8), F(9), I(10), L(11), I(12), L(13)); };
-    else if (k == "bias_activation/expand_dropout") f = [] { expand_dropout(P(0), P(1), I(2), L(3), L(4), L(5), I(6), I(7), F(8), I(9), L(10), I(11), L(12)); };
-    else if (k == "pool/max_pool") f = [] { max_pool(P(0), P(1), L(2), I(3), I(4), I(5), I(6), I(7), I(8)); };
-    else if (k == "pool/avg_pool") f = [] { avg_pool(P(0), P(1), L(2), I(3), I(4), I(5), I(6), I(7), I(8)); };
-    else if (k == "softmax/softmax_columns") f = [] { softmax_columns(P(0), P(1), I(2), L(3)); };
-    else if (k == "mc_reduce/mc_accumulate") f = [] { mc_accumulate(P(0), P(1), I(2), L(3), L(4), I(5)); };
-    else if (k == "gemm/sgemm_nn") f = [] { sgemm_nn(I(0), I(1), I(2), P(3), P(4), F(5), P(6)); };
-    else if (k == "gemm/sgemm_nt") f = [] { sgemm_nt(I(0), I(1), I(2), P(3), P(4), F(5), P(6)); };
-    else if (k == "gemm/sgemm_tn") f = [] { sgemm_tn(I(0), I(1), I(2), P(3), P(4), F(5), P(6)); };
-    else if (k == "gemm/sgemm_tt") f = [] { sgemm_tt(I(0), I(1), I(2), P(3), P(4), F(5), P(6)); };
-    else { fprintf(stderr, "unknown kernel %s\n", name); return 3; }
+#define DISPATCH(op, kname, types, call) if (k == #op "/" #kname) f = [] { call; }; else
+    MCDROP_KERNELS(DISPATCH) { fprintf(stderr, "unknown kernel %s\n", name); return 3; }
+#undef DISPATCH
     run(grid, block, f);
     for (auto& b : buffers) {
         for (size_t i = 0; i < b.size(); i++) { int bits; std::memcpy(&bits, &b[i], 4); printf(i ? " %d" : "%d", bits); }

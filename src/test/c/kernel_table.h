@@ -1,0 +1,29 @@
+/* kernel_table.h — the one list of native-kernels entry points for the CPU emulations of the kernels:
+ * kernel_emulator.cpp (KernelEmulation32Test/64Test) and fake_cuda/fakecuda.cpp (FakeDriverTest).
+ * A new kernel must be added here (and to KernelSignatures.java, which KernelSignaturesTest checks
+ * against the PTX).
+ *
+ * MCDROP_KERNELS(X) calls X(op, name, types, call) once per kernel:
+ *   op/name  as in KernelSignatures ("gemm/sgemm_nn": the PTX module and its .entry)
+ *   types    parameter types in KernelArgs' letters: p pointer, l 64-bit, i 32-bit, f float
+ *            (fakecuda.cpp checks them against the .param list of the PTX it is handed)
+ *   call     the kernel called with its arguments read by P(k) (float*), I(k) (int),
+ *            L(k) (long long) and F(k) (float), which the including file defines. */
+#pragma once
+
+#define MCDROP_KERNELS(X)                                                                                              \
+    X(im2col, im2col, "ppiiiiiiiiil", im2col(P(0), P(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), L(11))) \
+    X(im2col, flatten, "ppill", flatten(P(0), P(1), I(2), L(3), L(4)))                                                 \
+    X(bias_activation, bias_act, "ppilli", bias_act(P(0), P(1), I(2), L(3), L(4), I(5)))                               \
+    X(bias_activation, bias_act_dropout, "ppillilii" "fili" "l",                                                       \
+      bias_act_dropout(P(0), P(1), I(2), L(3), L(4), I(5), L(6), I(7), I(8), F(9), I(10), L(11), I(12), L(13)))        \
+    X(bias_activation, expand_dropout, "ppilllii" "fili" "l",                                                          \
+      expand_dropout(P(0), P(1), I(2), L(3), L(4), L(5), I(6), I(7), F(8), I(9), L(10), I(11), L(12)))                 \
+    X(pool, max_pool, "ppliiiiii", max_pool(P(0), P(1), L(2), I(3), I(4), I(5), I(6), I(7), I(8)))                     \
+    X(pool, avg_pool, "ppliiiiii", avg_pool(P(0), P(1), L(2), I(3), I(4), I(5), I(6), I(7), I(8)))                     \
+    X(softmax, softmax_columns, "ppil", softmax_columns(P(0), P(1), I(2), L(3)))                                       \
+    X(mc_reduce, mc_accumulate, "ppilli", mc_accumulate(P(0), P(1), I(2), L(3), L(4), I(5)))                           \
+    X(gemm, sgemm_nn, "iiippfp", sgemm_nn(I(0), I(1), I(2), P(3), P(4), F(5), P(6)))                                   \
+    X(gemm, sgemm_nt, "iiippfp", sgemm_nt(I(0), I(1), I(2), P(3), P(4), F(5), P(6)))                                   \
+    X(gemm, sgemm_tn, "iiippfp", sgemm_tn(I(0), I(1), I(2), P(3), P(4), F(5), P(6)))                                   \
+    X(gemm, sgemm_tt, "iiippfp", sgemm_tt(I(0), I(1), I(2), P(3), P(4), F(5), P(6)))

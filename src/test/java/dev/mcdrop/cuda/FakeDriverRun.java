@@ -1,0 +1,274 @@
+package dev.mcdrop.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
+import static jcuda.driver.JCudaDriver.cuMemAllocHost;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import dev.mcdrop.backend.Backend;
+import dev.mcdrop.backend.Buffer;
+import dev.mcdrop.cpu.CpuBackend;
+import dev.mcdrop.data.Idx;
+import dev.mcdrop.data.LabeledImages;
+import dev.mcdrop.model.Weights;
+import dev.mcdrop.model.WeightsFile;
+import dev.mcdrop.predict.ImagePrediction;
+import dev.mcdrop.predict.McOptions;
+import dev.mcdrop.predict.McPredictor;
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import jcuda.Pointer;
+import jcuda.driver.CUresult;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+/**
+ * The child JVM of {@link FakeDriverTest}: started with the fake libcuda.so.1 first on
+ * LD_LIBRARY_PATH and {@code -Dmcdrop.cublas=<fake libcublas>} (src/test/c/fake_cuda/), it
+ * <ol>
+ *   <li>checks that the CUDA backend really opened the fake (device name, cuBLAS path), and that
+ *       the fake is honest: bad launch geometry, a pointer argument outside device memory, an async
+ *       copy from pageable memory and an unimplemented driver call all fail; device memory is not
+ *       zeroed; queued work does not run before something waits for it;</li>
+ *   <li>runs {@link CudaBackendTest} through the JUnit Platform launcher;</li>
+ *   <li>predicts a few bundled MNIST test images with lenet-all (T = 4, several batches and
+ *       chunks) on the CUDA backend, with cuBLAS and with the built-in GEMM kernel, and on the CPU
+ *       backend, and requires the same mean and standard probabilities within 1e-5;</li>
+ *   <li>requires that the fake reported no failed check while doing all that.</li>
+ * </ol>
+ * Prints "FAKE-DRIVER junit ..." (the counts FakeDriverTest checks) and, when everything passed,
+ * "FAKE-DRIVER ok"; exits non-zero on any failure, skip or abort.
+ */
+public final class FakeDriverRun {
+    private static final String DEVICE = "mcdrop fakecuda (CPU emulation)";
+    private static final double TOLERANCE = 1e-5;
+    private static final List<String> problems = new ArrayList<>();
+
+    private FakeDriverRun() {}
+
+    public static void main(String[] args) throws Throwable {
+        long start = System.nanoTime();
+        Fake fake = Fake.find();
+        selfChecks(fake);
+        int errorsBefore = fake.errors();
+        long selfChecked = System.nanoTime();
+        runCudaBackendTest();
+        long tested = System.nanoTime();
+        comparePredictions();
+        long predicted = System.nanoTime();
+        System.out.printf(Locale.ROOT, "FAKE-DRIVER seconds: self-checks %.1f, CudaBackendTest %.1f, predictions %.1f%n",
+                (selfChecked - start) / 1e9, (tested - selfChecked) / 1e9, (predicted - tested) / 1e9);
+        int newErrors = fake.errors() - errorsBefore;
+        if (newErrors != 0) problems.add("the fake driver reported " + newErrors + " failed check(s): see the fakecuda: lines above");
+        System.out.printf(Locale.ROOT, "FAKE-DRIVER stats kernels=%d liveDeviceBytes=%d%n", fake.kernelsRun(), fake.liveDeviceBytes());
+        if (fake.kernelsRun() == 0) problems.add("no kernel ran on the fake driver");
+        if (problems.isEmpty()) {
+            System.out.println("FAKE-DRIVER ok");
+            System.exit(0);
+        }
+        problems.forEach(p -> System.out.println("FAKE-DRIVER problem: " + p));
+        System.exit(1);
+    }
+
+    /** The fake's own counters (FFM: libcuda.so.1 is already loaded by JCuda; this finds the same library). */
+    private record Fake(MethodHandle errorsHandle, MethodHandle kernelsHandle, MethodHandle liveHandle) {
+        @SuppressWarnings("restricted")
+        static Fake find() {
+            SymbolLookup lib = SymbolLookup.libraryLookup("libcuda.so.1", Arena.global());
+            Linker linker = Linker.nativeLinker();
+            java.util.function.Function<String, MethodHandle> bind = name -> linker.downcallHandle(
+                    lib.find(name).orElseThrow(() -> new IllegalStateException("libcuda.so.1 on this JVM's path is not the fake driver (no " + name + ")")),
+                    FunctionDescriptor.of(name.equals("fakecuda_errors") ? ValueLayout.JAVA_INT : ValueLayout.JAVA_LONG));
+            return new Fake(bind.apply("fakecuda_errors"), bind.apply("fakecuda_kernels_run"), bind.apply("fakecuda_live_device_bytes"));
+        }
+
+        int errors() throws Throwable { return (int) errorsHandle.invokeExact(); }
+
+        long kernelsRun() throws Throwable { return (long) kernelsHandle.invokeExact(); }
+
+        long liveDeviceBytes() throws Throwable { return (long) liveHandle.invokeExact(); }
+    }
+
+    private static void check(boolean ok, String what) {
+        System.out.println((ok ? "  ok   " : "  FAIL ") + what);
+        if (!ok) problems.add(what);
+    }
+
+    private static void expectFailure(String what, Runnable call) {
+        try {
+            call.run();
+            check(false, what + " must fail");
+        } catch (CudaOpException e) {
+            check(true, what + " fails: " + e.getMessage());
+        }
+    }
+
+    private static void selfChecks(Fake fake) throws Throwable {
+        System.out.println("FAKE-DRIVER self-checks");
+        int before = fake.errors();
+        int expectedErrors = 0;
+        try (CudaBackend cuda = CudaBackend.open(CudaOptions.defaults())) {
+            String describe = cuda.describe();
+            System.out.println("  " + describe);
+            check(describe.contains(DEVICE), "the backend runs on the fake driver");
+            String cublas = System.getProperty("mcdrop.cublas");
+            check(cublas != null && cuda.usesCublas() && describe.contains("(" + cublas + ")"), "cuBLAS is the fake at -Dmcdrop.cublas=" + cublas);
+
+            Cuda.Stream stream = new Cuda.Stream();
+            Cuda.check(cuStreamCreate(stream, 0), "create stream");
+            PtxModules modules = new PtxModules();
+            DriverLauncher launcher = new DriverLauncher(modules, stream);
+            Buffer buffer = cuda.allocate(64);
+            CudaBuffer b = (CudaBuffer) buffer;
+            long address = b.address(0);
+            KernelArgs flatten = KernelSignatures.args("im2col/flatten").set(0, address).set(1, address).set(2, 1).set(3, 1L).set(4, 8L);
+            launcher.launch("im2col/flatten", 1, 1, 32, 1, flatten, "a valid launch");
+            expectFailure("a block of 1025 threads", () -> launcher.launch("im2col/flatten", 1, 1, 1025, 1, flatten, "flatten"));
+            expectFailure("a grid of 0 blocks", () -> launcher.launch("im2col/flatten", 0, 1, 32, 1, flatten, "flatten"));
+            expectFailure("a grid 65536 blocks high", () -> launcher.launch("im2col/flatten", 1, 65536, 32, 1, flatten, "flatten"));
+            KernelArgs gemm = KernelSignatures.args("gemm/sgemm_nn").set(0, 1).set(1, 1).set(2, 1).set(3, address).set(4, address).set(5, 0f).set(6, address);
+            expectFailure("a 512-thread block for a kernel with .maxntid 256", () -> launcher.launch("gemm/sgemm_nn", 1, 1, 32, 16, gemm, "sgemm"));
+            flatten.set(1, 4096L);
+            expectFailure("a pointer argument outside device memory", () -> launcher.launch("im2col/flatten", 1, 1, 32, 1, flatten, "flatten"));
+            expectedErrors += 5;
+
+            int r = cuCtxSynchronize();
+            check(r != CUresult.CUDA_SUCCESS, "an unimplemented driver call (cuCtxSynchronize) fails: " + CUresult.stringFor(r));
+            r = cuMemcpyHtoDAsync(b.pointer, Pointer.to(new float[4]), 16, stream);
+            check(r != CUresult.CUDA_SUCCESS, "an async copy from pageable memory fails: " + CUresult.stringFor(r));
+            expectedErrors += 2;
+
+            float[] fresh = new float[64];
+            Buffer other = cuda.allocate(64);
+            Cuda.check(cuMemcpyDtoH(Pointer.to(fresh), ((CudaBuffer) other).pointer, 256), "read fresh memory");
+            check(Float.floatToRawIntBits(fresh[0]) == -1 && Float.floatToRawIntBits(fresh[63]) == -1, "fresh device memory is not zeroed");
+            other.close();
+
+            Pointer host = new Pointer();
+            Cuda.check(cuMemAllocHost(host, 256), "pinned block");
+            FloatBuffer pinned = host.getByteBuffer(0, 256).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            Cuda.check(cuMemsetD32Async(b.pointer, 0, 64, stream), "memset");
+            Cuda.check(cuMemcpyDtoHAsync(host, b.pointer, 256, stream), "async download");
+            boolean lazy = Float.floatToRawIntBits(pinned.get(0)) == -1;
+            Cuda.check(cuStreamSynchronize(stream), "synchronize");
+            check(lazy && pinned.get(0) == 0f && pinned.get(63) == 0f, "queued work runs only when the host waits for it");
+            Cuda.check(cuMemFreeHost(host), "free pinned block");
+
+            buffer.close();
+            modules.close();
+            Cuda.check(cuStreamDestroy(stream), "destroy stream");
+        }
+        int got = fake.errors() - before;
+        check(got == expectedErrors, "the fake counted exactly the " + expectedErrors + " provoked failures (got " + got + ")");
+    }
+
+    private static void runCudaBackendTest() {
+        System.out.println("FAKE-DRIVER CudaBackendTest");
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(CudaBackendTest.class)).build();
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener summary = new SummaryGeneratingListener();
+        TestExecutionListener printer = new TestExecutionListener() {
+            @Override
+            public void executionSkipped(TestIdentifier id, String reason) {
+                System.out.println("  SKIPPED " + id.getDisplayName() + ": " + reason);
+            }
+
+            @Override
+            public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                if (!id.isTest() && result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) return;
+                System.out.println("  " + result.getStatus() + " " + id.getDisplayName()
+                        + result.getThrowable().map(t -> ": " + t).orElse(""));
+            }
+        };
+        long start = System.nanoTime();
+        launcher.execute(request, summary, printer);
+        TestExecutionSummary s = summary.getSummary();
+        s.printFailuresTo(new PrintWriter(System.out, true), 20);
+        System.out.printf(Locale.ROOT, "FAKE-DRIVER junit found=%d started=%d succeeded=%d failed=%d aborted=%d skipped=%d containersFailed=%d seconds=%.1f%n",
+                s.getTestsFoundCount(), s.getTestsStartedCount(), s.getTestsSucceededCount(), s.getTestsFailedCount(),
+                s.getTestsAbortedCount(), s.getTestsSkippedCount(), s.getContainersFailedCount(), (System.nanoTime() - start) / 1e9);
+        boolean allPassed = s.getTestsFoundCount() > 0 && s.getTestsSucceededCount() == s.getTestsFoundCount()
+                && s.getTestsFailedCount() == 0 && s.getTestsAbortedCount() == 0 && s.getTestsSkippedCount() == 0
+                && s.getContainersFailedCount() == 0;
+        if (!allPassed) problems.add("CudaBackendTest did not pass completely on the fake driver");
+    }
+
+    private static void comparePredictions() throws Exception {
+        System.out.println("FAKE-DRIVER prediction");
+        Weights weights = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
+        LabeledImages images = Idx.read(Path.of("test-data/mnist/t10k-images-first1000-idx3-ubyte.gz"),
+                Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, 7);
+        // T = 4; batches of 3 (two in flight, a short last one); a budget that splits the 12 pairs of a batch into chunks
+        McOptions options = McOptions.defaults().withSamples(4).withBatch(3).withMemory(2_000_000);
+        ImagePrediction[] cpu;
+        try (Backend backend = new CpuBackend(2)) {
+            cpu = predict(backend, weights, images, options);
+        }
+        for (boolean cublas : new boolean[]{true, false}) {
+            try (CudaBackend backend = CudaBackend.open(CudaOptions.defaults().withCublas(cublas))) {
+                ImagePrediction[] gpu = predict(backend, weights, images, options);
+                compare(cublas ? "cuda (fake cuBLAS)" : "cuda (built-in GEMM)", gpu, cpu);
+            }
+        }
+    }
+
+    private static ImagePrediction[] predict(Backend backend, Weights weights, LabeledImages images, McOptions options) {
+        long start = System.nanoTime();
+        try (McPredictor predictor = new McPredictor(backend, weights, options)) {
+            ImagePrediction[] out = predictor.predict(images, null);
+            System.out.printf(Locale.ROOT, "  %s: batches of %d images, chunks of %d columns, %.1f s%n",
+                    backend.name(), predictor.batchImages(), predictor.chunkColumns(), (System.nanoTime() - start) / 1e9);
+            return out;
+        }
+    }
+
+    private static void compare(String what, ImagePrediction[] gpu, ImagePrediction[] cpu) {
+        double worst = 0;
+        boolean sameClasses = true;
+        for (int i = 0; i < cpu.length; i++) {
+            worst = Math.max(worst, maxDifference(gpu[i].meanProbs(), cpu[i].meanProbs()));
+            worst = Math.max(worst, maxDifference(gpu[i].standardProbs(), cpu[i].standardProbs()));
+            sameClasses &= gpu[i].predicted() == cpu[i].predicted() && gpu[i].standardPredicted() == cpu[i].standardPredicted();
+        }
+        check(worst <= TOLERANCE && sameClasses, String.format(Locale.ROOT,
+                "%s matches the CPU on %d images: largest probability difference %.2e (limit %.0e), same classes %b",
+                what, cpu.length, worst, TOLERANCE, sameClasses));
+    }
+
+    /** Largest |a - b|; infinite when a value is NaN or the lengths differ. */
+    private static double maxDifference(float[] a, float[] b) {
+        if (a.length != b.length) return Double.POSITIVE_INFINITY;
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.abs(a[i] - b[i]);
+            worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(worst, d);
+        }
+        return worst;
+    }
+}
