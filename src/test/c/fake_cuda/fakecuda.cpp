@@ -14,9 +14,10 @@
  *  - Kernels are the real native-kernels sources (.cu, .cuh) compiled for the CPU with cuda_host_shim.h (as in
  *    KernelEmulation32Test), dispatched through kernel_table.h. cuModuleLoadData parses the PTX it is
  *    handed: PTX ISA version (<= 9.0, a CUDA 13 driver), each .entry's parameter list (checked against
- *    the table's argument types), .maxntid, and whether it uses bar.sync (then every CUDA thread of a
- *    block is a std::thread; otherwise a block's threads run one after another). The PTX itself is not
- *    executed: the kernels run from the .cu sources PtxFreshnessTest ties it to.
+ *    the table's argument types), .maxntid, and whether it uses bar.sync (then each CUDA thread of a
+ *    block is a std::thread, the same ones block after block; otherwise a block's threads run one after
+ *    another). Blocks run one after another, the whole grid. The PTX itself is not executed: the
+ *    kernels run from the .cu sources that PtxFreshnessTest ties it to.
  *  - Streams are lazy: async copies, memsets, launches, event records and (fakecublas) GEMMs are queued
  *    with copies of their arguments and run only when something waits — cuStreamSynchronize,
  *    cuEventSynchronize (up to that event), a synchronous memcpy (which waits for the blocking streams,
