@@ -2,6 +2,8 @@
  * so KernelEmulation32Test/64Test can run the real kernel sources on the CPU: every CUDA thread of a block
  * is a std::thread (threadIdx is thread_local), __shared__ arrays are statics shared by the
  * block's threads, __syncthreads() is a std::barrier; blocks run one after another.
+ * With MCDROP_FIBER_SYNC (fake_cuda/fakecuda.cpp) a block's threads are fibers on one OS thread instead
+ * and __syncthreads() calls mcdrop_syncthreads(), which the including file defines.
  * Not a performance model, and races between threads are not detected reliably. */
 #pragma once
 #include <barrier>
@@ -20,7 +22,12 @@ struct dim3 { unsigned int x = 1, y = 1, z = 1; };
 extern thread_local dim3 threadIdx;
 extern dim3 blockIdx, blockDim, gridDim;
 extern std::barrier<>* block_barrier;
+#ifdef MCDROP_FIBER_SYNC
+void mcdrop_syncthreads();
+inline void __syncthreads() { mcdrop_syncthreads(); }
+#else
 inline void __syncthreads() { block_barrier->arrive_and_wait(); }
+#endif
 
 /* Round-to-nearest float ops: plain operators with -ffp-contract=off. */
 inline float __fadd_rn(float a, float b) { return a + b; }

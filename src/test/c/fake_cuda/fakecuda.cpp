@@ -1,48 +1,58 @@
 /* fakecuda.cpp — a stand-in libcuda.so.1 (the CUDA driver API) that runs on the CPU, for FakeDriverTest.
  *
- * Why: CudaBackend has never run on a GPU in CI. With this library first on LD_LIBRARY_PATH, the
+ * Why: CudaBackend cannot run on CI, which has no GPU. With this library first on LD_LIBRARY_PATH the
  * unmodified backend runs end to end — JCuda's real JNI library (which links libcuda.so.1), our
  * kernel-argument blocks, PinnedStaging's pinned blocks and events, module loading from the shipped
- * PTX, and (with fakecublas.c) the FFM cuBLAS bindings — and CudaBackendTest checks every op against
+ * PTX and (with fakecublas.c) the FFM cuBLAS bindings — and CudaBackendTest checks every op against
  * ReferenceBackend.
  *
  * What it does:
- *  - "Device" memory is host memory, one mmap per cuMemAlloc with a PROT_NONE guard page right after
- *    the last byte (device pointers are therefore only 4-byte aligned, not 256): a kernel reading or
- *    writing past the end of an allocation crashes the process. New allocations are filled with 0xFF
- *    bytes (NaN floats), because real device memory is not zeroed.
- *  - Kernels are the real native-kernels sources (.cu, .cuh) compiled for the CPU with cuda_host_shim.h (as in
- *    KernelEmulation32Test), dispatched through kernel_table.h. cuModuleLoadData parses the PTX it is
- *    handed: PTX ISA version (<= 9.0, a CUDA 13 driver), each .entry's parameter list (checked against
- *    the table's argument types), .maxntid, and whether it uses bar.sync (then each CUDA thread of a
- *    block is a std::thread, the same ones block after block; otherwise a block's threads run one after
- *    another). Blocks run one after another, the whole grid. The PTX itself is not executed: the
- *    kernels run from the .cu sources that PtxFreshnessTest ties it to.
- *  - Streams are lazy: async copies, memsets, launches, event records and (fakecublas) GEMMs are queued
- *    with copies of their arguments and run only when something waits — cuStreamSynchronize,
- *    cuEventSynchronize (up to that event), a synchronous memcpy (which waits for the blocking streams,
- *    like the legacy default stream), freeing memory, unloading, destroying. That is the laziest schedule
- *    a GPU may legally choose, so host code that reads a result or reuses a pinned block without waiting
- *    gets stale data here, deterministically.
- *  - Honesty: every call checks what the real driver checks that matters here — cuInit first, a current
- *    context (the device's primary context, reference counted; released to zero it is destroyed with all
- *    its memory, streams, events and modules), live handles, device ranges of copies and of pointer
- *    arguments, launch geometry (grid/block limits, .maxntid), async copies only from pinned
- *    (cuMemAllocHost) memory. A failed check prints "fakecuda: ..." to stderr, counts an error
- *    (fakecuda_errors(), which the test requires to be 0) and returns the CUresult a driver would.
- *    Every other driver function JCuda links is a weak stub generated at test time (FakeDriverTest,
- *    from `nm -D --undefined-only` of JCuda's libJCudaDriver) that reports "unexpected call" the same way.
+ *  - "Device" memory is host memory: one mmap per cuMemAlloc, with a PROT_NONE guard page right after
+ *    the last byte (so device pointers are only 4-byte aligned, not 256), so a kernel that runs past
+ *    the end of an allocation crashes the process. New allocations are filled with 0xFF bytes (NaN
+ *    floats): real device memory is not zeroed either.
+ *  - Kernels are the real native-kernels sources compiled for the CPU with cuda_host_shim.h (as in
+ *    KernelEmulation32Test) and dispatched through kernel_table.h. cuModuleLoadData parses the PTX it
+ *    is handed: the ISA version (at most 9.0, a CUDA 13.0 driver), each .entry's parameter list
+ *    (checked against the table's argument types; it gives the byte sizes copied at launch), .maxntid,
+ *    and whether the entry uses bar.sync. Such a kernel's block runs its CUDA threads as fibers,
+ *    round-robin from one __syncthreads to the next (a barrier that some threads of a block reach and
+ *    others do not is reported); other kernels run a block's threads one after another. Every block of
+ *    the grid runs, one after another. The PTX code itself is not executed: the kernels run from the
+ *    .cu sources, which PtxFreshnessTest ties the PTX to.
+ *  - Streams are lazy: async copies, memsets, launches, event records and fakecublas' GEMMs are queued
+ *    (with copies of their arguments) and run only when the host waits — cuStreamSynchronize,
+ *    cuEventSynchronize (up to that event), a synchronous memcpy (which waits for the blocking
+ *    streams, like the legacy default stream does), a free, an unload, a destroy. That is the laziest
+ *    schedule a GPU may legally choose, so host code that reads a result or reuses a pinned block
+ *    without waiting gets stale data here, every time.
+ *  - Honesty: each call checks what a driver would and what matters here — cuInit first; a current
+ *    context (the device's primary context, reference counted: released to zero it is destroyed with
+ *    its memory, streams, events and modules); live handles; that copies, memsets and pointer
+ *    arguments of launches lie inside live allocations; launch geometry (at least one block, grid
+ *    limits, 1024 threads per block and the entry's .maxntid; no 3-D, dynamic shared memory or 'extra'
+ *    launches, which nothing here uses); async copies only to or from pinned (cuMemAllocHost) memory.
+ *    A failed check prints "fakecuda: ..." to stderr, is counted (fakecuda_errors(), which the test
+ *    requires to stay 0) and returns the CUresult a driver would.
+ *  - Every other driver function that JCuda links is a weak stub that reports an "unexpected call" the
+ *    same way. The stubs are generated at test time (FakeDriverTest: `nm -D --undefined-only` of the
+ *    libJCudaDriver-*.so in the jcuda-natives jar) rather than committed, so they follow whatever JCuda
+ *    version the pom names; nm comes with binutils, which g++ needs anyway. Being weak, they need no
+ *    list of what this file implements: its definitions override them at link time.
  *
- * What it cannot show: real concurrency (blocks run one after another; no data races are found), PTX
- * JIT and the PTX's own code generation, device limits beyond the ones above, or speed.
+ * What it cannot show: real asynchrony and concurrency (one host thread drains the queue; blocks run
+ * one after another, so data races are not found), the PTX's own code and the driver's JIT, device
+ * limits beyond the ones above (registers, shared memory size, occupancy), or speed.
  *
  * Build (FakeDriverTest does this into target/fake-cuda/):
  *   g++ -std=c++20 -O1 -pthread -ffp-contract=off -fPIC -shared -fvisibility=hidden \
  *       -Inative-kernels -Isrc/test/c src/test/c/fake_cuda/fakecuda.cpp stubs.cpp \
  *       -Wl,-soname,libcuda.so.1 -o lib/libcuda.so.1
  */
+#define MCDROP_FIBER_SYNC
 #include "cuda_host_shim.h"
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 #include <cstdarg>
 #include <cstdint>
@@ -56,12 +66,11 @@
 #include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 thread_local dim3 threadIdx;
 dim3 blockIdx, blockDim, gridDim;
-std::barrier<>* block_barrier;
+std::barrier<>* block_barrier; // unused here: MCDROP_FIBER_SYNC
 
 #include "philox.cuh"
 #include "im2col.cu"
@@ -537,36 +546,71 @@ API int cuMemsetD32Async(DP dst, unsigned value, size_t count, void* s) {
     return OK;
 }
 
+// A block of a kernel with __syncthreads: its CUDA threads are fibers (ucontext) on the draining
+// thread, run round-robin from one __syncthreads to the next. Much cheaper than an OS thread per CUDA
+// thread, and it sees a barrier that some threads of a block reach and others skip.
+struct Fiber { ucontext_t context; std::unique_ptr<char[]> stack; bool finished; };
+static const size_t FIBER_STACK = 256 << 10;
+static std::vector<Fiber> fibers;
+static ucontext_t scheduler;
+static unsigned runningFiber;
+static const Kernel* fiberKernel;
+
+void mcdrop_syncthreads() { swapcontext(&fibers[runningFiber].context, &scheduler); }
+
+static void fiberMain() {
+    fiberKernel->run();
+    fibers[runningFiber].finished = true; // then uc_link: back to the scheduler
+}
+
+/** Runs block blockIdx of k with bx×by fiber threads; false if its threads disagreed on a __syncthreads. */
+static bool runBlockWithFibers(const Kernel* k, unsigned bx, unsigned by) {
+    unsigned n = bx * by;
+    if (fibers.size() < n) fibers.resize(n);
+    fiberKernel = k;
+    for (unsigned t = 0; t < n; t++) {
+        Fiber& f = fibers[t];
+        if (!f.stack) f.stack.reset(new char[FIBER_STACK]);
+        getcontext(&f.context);
+        f.context.uc_stack.ss_sp = f.stack.get();
+        f.context.uc_stack.ss_size = FIBER_STACK;
+        f.context.uc_link = &scheduler;
+        makecontext(&f.context, fiberMain, 0);
+        f.finished = false;
+    }
+    for (;;) { // one round: every thread runs to its next __syncthreads or its end
+        unsigned finished = 0;
+        for (unsigned t = 0; t < n; t++) {
+            runningFiber = t;
+            threadIdx.x = t % bx; threadIdx.y = t / bx; threadIdx.z = 0;
+            swapcontext(&scheduler, &fibers[t].context);
+            finished += fibers[t].finished;
+        }
+        if (finished == n) return true;
+        if (finished != 0) return false; // some threads ended while others wait at a barrier
+    }
+}
+
 /** Runs one launch (argument copies in args) on the CPU, block after block. */
 static void runKernel(const Kernel* k, bool barrier, std::vector<void*> args, std::shared_ptr<std::vector<unsigned char>> storage,
                       unsigned gx, unsigned gy, unsigned bx, unsigned by) {
     params = args.data();
     gridDim.x = gx; gridDim.y = gy; gridDim.z = 1;
     blockDim.x = bx; blockDim.y = by; blockDim.z = 1;
-    blockIdx.x = 0; blockIdx.y = 0; blockIdx.z = 0;
     unsigned n = bx * by;
-    if (!barrier) { // no __syncthreads: a block's threads may run one after another
-        for (unsigned y = 0; y < gy; y++)
-            for (unsigned x = 0; x < gx; x++) {
-                blockIdx.x = x; blockIdx.y = y;
-                for (unsigned t = 0; t < n; t++) { threadIdx.x = t % bx; threadIdx.y = t / bx; threadIdx.z = 0; k->run(); }
+    for (unsigned y = 0; y < gy; y++)
+        for (unsigned x = 0; x < gx; x++) {
+            blockIdx.x = x; blockIdx.y = y; blockIdx.z = 0;
+            if (barrier) {
+                if (!runBlockWithFibers(k, bx, by)) {
+                    fail(ILLEGAL_ADDRESS, "kernel %s block (%u, %u): __syncthreads reached by some threads of the block but not all", k->name, x, y);
+                    params = nullptr;
+                    return;
+                }
+                continue;
             }
-    } else { // one std::thread per CUDA thread of a block, reused for every block of the grid
-        bool done = false;
-        std::barrier<> sync(n);
-        auto next = [&]() noexcept { if (++blockIdx.x == gx) { blockIdx.x = 0; done = ++blockIdx.y == gy; } };
-        std::barrier<decltype(next)> blockEnd(n, next);
-        block_barrier = &sync;
-        std::vector<std::thread> team;
-        team.reserve(n);
-        for (unsigned t = 0; t < n; t++)
-            team.emplace_back([&, t] {
-                threadIdx.x = t % bx; threadIdx.y = t / bx; threadIdx.z = 0;
-                while (!done) { k->run(); blockEnd.arrive_and_wait(); }
-            });
-        for (auto& th : team) th.join();
-        block_barrier = nullptr;
-    }
+            for (unsigned t = 0; t < n; t++) { threadIdx.x = t % bx; threadIdx.y = t / bx; threadIdx.z = 0; k->run(); }
+        }
     params = nullptr;
     kernelsRun++;
 }

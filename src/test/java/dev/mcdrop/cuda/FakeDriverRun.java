@@ -129,7 +129,7 @@ public final class FakeDriverRun {
     }
 
     private static void selfChecks(Fake fake) throws Throwable {
-        System.out.println("FAKE-DRIVER self-checks");
+        System.out.println("FAKE-DRIVER self-checks (the 7 \"fakecuda:\" lines here are provoked on purpose)");
         int before = fake.errors();
         int expectedErrors = 0;
         try (CudaBackend cuda = CudaBackend.open(CudaOptions.defaults())) {

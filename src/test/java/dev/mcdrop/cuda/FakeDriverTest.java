@@ -173,6 +173,7 @@ class FakeDriverTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-Xmx1g", "-XX:+UseSerialGC",
+                "-XX:ErrorFile=" + DIR.toAbsolutePath().resolve("hs_err_pid%p.log"), // a kernel hitting a guard page crashes the JVM
                 "-Dmcdrop.cublas=" + libcublas,
                 "-cp", classPath,
                 FakeDriverRun.class.getName()));
