@@ -12,8 +12,9 @@ import java.util.Locale;
 /**
  * Paper Fig. 4: how fast MC dropout converges. Test error of one model against the number of
  * samples T, for several mask seeds (mean ± one sample standard deviation), with standard
- * dropout as a reference line. One unit per (T, seed): the predictor runs once per T (its masks
- * for samples 0..T−1 do not depend on T, so a larger T extends a smaller one's samples).
+ * dropout as a reference line. One unit per (T, seed), but one predictor run per seed: the masks
+ * of samples 0..T−1 do not depend on T, so the largest T's run yields every smaller T's answer
+ * bit for bit ({@link dev.mcdrop.predict.McPredictor#predictPrefixes}).
  */
 public final class ConvergenceExperiment {
     public static final List<Integer> PAPER_SAMPLES = List.of(1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100);
@@ -37,23 +38,37 @@ public final class ConvergenceExperiment {
         Table raw = new Table("samples", "seed", "images", "standard_error_percent", "mc_error_percent", "standard_nll", "mc_nll");
         Table csv = new Table("samples", "seeds", "mc_error_mean_percent", "mc_error_std_percent", "mc_nll_mean", "standard_error_percent", "standard_nll");
         double[] x = new double[s.samples().size()], mean = new double[x.length], sd = new double[x.length], std = new double[x.length];
+        int[] sorted = s.samples().stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
+        if (sorted.length != s.samples().size() || sorted[0] < 1) {
+            throw new IllegalArgumentException("--samples-list needs distinct values >= 1, got " + s.samples());
+        }
+        for (int k = 0; k < s.seeds(); k++) {
+            long seed = s.firstSeed() + k;
+            int[] missing = java.util.Arrays.stream(sorted).filter(t -> !units.isDone(key(t, seed))).toArray();
+            for (int t : sorted) {
+                if (units.isDone(key(t, seed))) run.unitFinished("T=" + t + " seed " + seed + " (recorded earlier)");
+            }
+            if (missing.length == 0) continue;
+            // one run up to the largest missing T gives every T below it
+            int[] ts = java.util.Arrays.stream(sorted).filter(t -> t <= missing[missing.length - 1]).toArray();
+            long begin = System.nanoTime();
+            Evaluation[] es = Predictions.evaluatePrefixes(run.backend(), weights, McOptions.defaults().withSeed(seed), ts, test,
+                    run.log(), "seed " + seed + ", T up to " + ts[ts.length - 1]);
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            for (int i = 0; i < ts.length; i++) {
+                if (units.isDone(key(ts[i], seed))) continue;
+                units.save(key(ts[i], seed), EvalRow.of(es[i], ts[i]), seconds / ts.length);
+                run.unitFinished(String.format(Locale.ROOT, "T=%d seed %d: MC error %.2f%%, standard %.2f%%", ts[i], seed,
+                        es[i].mcErrorPercent(), es[i].standardErrorPercent()));
+            }
+        }
         for (int i = 0; i < x.length; i++) {
             int t = s.samples().get(i);
             double[] errors = new double[s.seeds()], nlls = new double[s.seeds()];
             Table first = null;
             for (int k = 0; k < s.seeds(); k++) {
                 long seed = s.firstSeed() + k;
-                String key = "T" + t + ".seed" + seed;
-                if (!units.isDone(key)) {
-                    long begin = System.nanoTime();
-                    McOptions options = McOptions.defaults().withSamples(t).withSeed(seed);
-                    Evaluation e = Predictions.evaluate(run.backend(), weights, options, test, run.log(), key);
-                    units.save(key, EvalRow.of(e, t), (System.nanoTime() - begin) / 1e9);
-                    run.unitFinished(String.format(Locale.ROOT, "T=%d seed %d: MC error %.2f%%, standard %.2f%%", t, seed,
-                            e.mcErrorPercent(), e.standardErrorPercent()));
-                } else {
-                    run.unitFinished("T=" + t + " seed " + seed + " (recorded earlier)");
-                }
+                String key = key(t, seed);
                 Table r = units.load(key);
                 if (first == null) first = r;
                 errors[k] = EvalRow.mcError(r);
@@ -89,6 +104,8 @@ public final class ConvergenceExperiment {
         run.info("wrote %s", run.out().resolve("summary.md"));
         return csv;
     }
+
+    private static String key(int t, long seed) { return "T" + t + ".seed" + seed; }
 
     static double mean(double[] v) {
         double s = 0;

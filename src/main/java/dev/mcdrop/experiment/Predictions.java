@@ -34,6 +34,32 @@ public final class Predictions {
         }
     }
 
+    /**
+     * Test error and NLL for each T in {@code samples} (increasing) from one run of the largest
+     * (see {@link McPredictor#predictPrefixes}); bit-identical to separate runs.
+     */
+    public static Evaluation[] evaluatePrefixes(Backend backend, Weights weights, McOptions options, int[] samples,
+                                                LabeledImages images, PrintStream log, String what) {
+        int largest = samples[samples.length - 1];
+        McOptions o = options.withSamples(largest).withBatch(Math.min(options.batchImages(), images.count()));
+        long start = System.nanoTime();
+        long[] last = {start};
+        ImagePrediction[][] ps;
+        try (McPredictor predictor = new McPredictor(backend, weights, o)) {
+            ps = predictor.predictPrefixes(images, samples, done -> {
+                long now = System.nanoTime();
+                if (log != null && now - last[0] > 10_000_000_000L && done < images.count()) {
+                    last[0] = now;
+                    log.printf(Locale.ROOT, "mcdrop:   %s: %d/%d images, T=%d (%.0f s)%n", what, done, images.count(),
+                            largest, (now - start) / 1e9);
+                }
+            });
+        }
+        Evaluation[] out = new Evaluation[samples.length];
+        for (int i = 0; i < samples.length; i++) out[i] = Evaluation.of(ps[i], images::label);
+        return out;
+    }
+
     /** Test error and NLL, standard and MC. */
     public static Evaluation evaluate(Backend backend, Weights weights, McOptions options, LabeledImages images,
                                       PrintStream log, String what) {

@@ -40,8 +40,8 @@ public final class McPredictor implements AutoCloseable {
     // acc, standardAcc[B][3K+1]
     private final Buffer acc, standardAcc;
     private final float[] hostInput;
-    // [2][B·(3K+1)]: batch k's results land in slot k % 2 while batch k−1's are read from the other
-    private final float[][] hostAcc, hostStandardAcc;
+    // [2][B·(3K+1)]: batch k's standard results land in slot k % 2 while batch k−1's are read from the other
+    private final float[][] hostStandardAcc;
 
     public McPredictor(Backend backend, Weights weights, McOptions options) {
         this.backend = backend;
@@ -83,7 +83,6 @@ public final class McPredictor implements AutoCloseable {
             acc = backend.allocate(width * batch);
             standardAcc = backend.allocate(width * batch);
             hostInput = new float[Math.toIntExact(input.elements() * batch)];
-            hostAcc = new float[2][Math.toIntExact(width * batch)];
             hostStandardAcc = new float[2][Math.toIntExact(width * batch)];
         } catch (RuntimeException e) {
             net.close();
@@ -106,15 +105,36 @@ public final class McPredictor implements AutoCloseable {
      * k−1 and reads batch k+1's pixels (on a synchronous backend this only reorders host work).
      */
     public ImagePrediction[] predict(ImageSource source, IntConsumer progress) {
+        return predictPrefixes(source, new int[]{options.samples()}, progress)[0];
+    }
+
+    /**
+     * Predicts every image for each T in {@code samples} (strictly increasing, the last one at most
+     * {@code options().samples()}) in one run of the largest T: sample t's masks do not depend on
+     * T and each image sums its samples in pair order, so the answer for T is bit-identical to
+     * {@link #predict} with {@code samples = T}, at the cost of the largest T alone (a convergence
+     * curve, paper Fig. 4). Returns {@code [index into samples][image]}.
+     */
+    public ImagePrediction[][] predictPrefixes(ImageSource source, int[] samples, IntConsumer progress) {
         if (!source.imageShape().equals(input)) {
             throw new IllegalArgumentException("images are " + source.imageShape() + " but the network expects " + input);
         }
-        ImagePrediction[] out = new ImagePrediction[source.count()];
+        if (samples.length == 0) throw new IllegalArgumentException("no sample counts given");
+        for (int i = 0; i < samples.length; i++) {
+            if (samples[i] < 1 || (i > 0 && samples[i] <= samples[i - 1]) || samples[i] > options.samples()) {
+                throw new IllegalArgumentException("sample counts must increase from 1 up to T = " + options.samples()
+                        + ", got " + java.util.Arrays.toString(samples));
+            }
+        }
+        int width = McAccumulators.width(classes);
+        // [slot][prefix][B·(3K+1)]: batch k's results land in slot k % 2 while batch k−1's are read from the other
+        float[][][] hostAcc = new float[2][samples.length][width * batch];
+        ImagePrediction[][] out = new ImagePrediction[samples.length][source.count()];
         InFlight previous = null;
         for (int from = 0, k = 0; from < source.count(); from += batch, k++) {
             int b = Math.min(batch, source.count() - from);
             source.copyCnhw(from, b, inputScale, hostInput, 0);
-            InFlight current = issueBatch(b, from, k % 2);
+            InFlight current = issueBatch(b, from, samples, hostAcc[k % 2], hostStandardAcc[k % 2]);
             if (previous != null) finish(previous, out, progress);
             previous = current;
         }
@@ -122,11 +142,15 @@ public final class McPredictor implements AutoCloseable {
         return out;
     }
 
-    /** A batch whose ops are issued and whose accumulators are on their way to host slot {@code slot}. */
-    private record InFlight(int images, int first, int slot, PendingDownload mc, PendingDownload standard) {}
+    /**
+     * A batch whose ops are issued: {@code mc[i]} brings the accumulators after {@code samples[i]}
+     * samples into {@code hostAcc[i]}, {@code standard} the standard pass's into {@code hostStandard}.
+     */
+    private record InFlight(int images, int first, int[] samples, PendingDownload[] mc, float[][] hostAcc,
+                            PendingDownload standard, float[] hostStandard) {}
 
     /** Issues one batch whose CNHW pixels are in {@code hostInput[0 .. C·b·H·W)}; returns without waiting. */
-    private InFlight issueBatch(int b, int imageBase, int slot) {
+    private InFlight issueBatch(int b, int imageBase, int[] samples, float[][] hostAcc, float[] hostStandard) {
         int width = McAccumulators.width(classes);
         int perImage = Math.toIntExact(input.elements());
         // The input is [C][b][H][W]: upload it densely for b columns.
@@ -134,44 +158,59 @@ public final class McPredictor implements AutoCloseable {
         Buffer prefixOut = run(net.prefix, prefixA, prefixB, prefixCols, b, null, false);
         backend.zero(acc, 0, (long) width * b);
         backend.zero(standardAcc, 0, (long) width * b);
+        PendingDownload[] mc = new PendingDownload[samples.length];
         if (net.expand == null) {
+            // No dropout: one deterministic pass is every T's answer.
             Pairs images = Pairs.images(b, imageBase);
             backend.mcAccumulate(prefixOut, 0, classes, b, images, acc);
             backend.mcAccumulate(prefixOut, 0, classes, b, images, standardAcc);
+            for (int i = 0; i < samples.length; i++) mc[i] = backend.downloadAsync(acc, 0, hostAcc[i], 0, width * b);
         } else {
-            runSamples(prefixOut, b, imageBase, options.samples(), true, acc);
-            runSamples(prefixOut, b, imageBase, 1, false, standardAcc);
+            runSamples(prefixOut, b, imageBase, samples, true, acc, mc, hostAcc);
+            runSamples(prefixOut, b, imageBase, new int[]{1}, false, standardAcc, null, null);
         }
-        return new InFlight(b, imageBase, slot,
-                backend.downloadAsync(acc, 0, hostAcc[slot], 0, width * b),
-                backend.downloadAsync(standardAcc, 0, hostStandardAcc[slot], 0, width * b));
+        return new InFlight(b, imageBase, samples, mc, hostAcc, backend.downloadAsync(standardAcc, 0, hostStandard, 0, width * b),
+                hostStandard);
     }
 
     /** Waits for a batch's accumulators and turns them into predictions. */
-    private void finish(InFlight f, ImagePrediction[] out, IntConsumer progress) {
-        f.mc().await();
+    private void finish(InFlight f, ImagePrediction[][] out, IntConsumer progress) {
         f.standard().await();
         int width = McAccumulators.width(classes);
-        int samples = net.expand == null ? 1 : options.samples();
-        float[] mc = hostAcc[f.slot()], standard = hostStandardAcc[f.slot()];
-        for (int i = 0; i < f.images(); i++) {
-            out[f.first() + i] = McSummary.summarize(mc, i * width, classes, samples, standard, i * width);
+        for (int s = 0; s < f.samples().length; s++) {
+            f.mc()[s].await();
+            int samples = net.expand == null ? 1 : f.samples()[s];
+            float[] mc = f.hostAcc()[s];
+            for (int i = 0; i < f.images(); i++) {
+                out[s][f.first() + i] = McSummary.summarize(mc, i * width, classes, samples, f.hostStandard(), i * width);
+            }
         }
         if (progress != null) progress.accept(f.first() + f.images());
     }
 
-    /** All T·b pairs through expand + sampled steps, chunk by chunk, reduced into {@code into}. */
-    private void runSamples(Buffer prefixOut, int b, long imageBase, int samples, boolean stochastic, Buffer into) {
-        long total = (long) samples * b;
+    /**
+     * The first {@code samples[last]}·b pairs through expand + sampled steps, chunk by chunk,
+     * reduced into {@code into}. Chunks also end at every {@code samples[i]}·b, where, if
+     * {@code snapshots} is not null, a download of {@code into} to {@code hosts[i]} starts.
+     */
+    private void runSamples(Buffer prefixOut, int b, long imageBase, int[] samples, boolean stochastic, Buffer into,
+                            PendingDownload[] snapshots, float[][] hosts) {
+        int width = McAccumulators.width(classes);
         Shape e = net.expand.out();
-        for (long first = 0; first < total; first += chunkColumns) {
-            int columns = (int) Math.min(chunkColumns, total - first);
-            Pairs pairs = new Pairs(first, b, imageBase);
-            float p = stochastic ? net.expand.drop().p() : 0f;
-            MaskSpec mask = new MaskSpec(options.seed(), net.expand.dropLayer(), p, net.expand.drop().perChannel(), pairs);
-            backend.expandDropout(prefixOut, 0, sampleA, 0, e.channels(), columns, e.plane(), mask);
-            Buffer logits = run(net.sampled, sampleA, sampleB, sampleCols, columns, pairs, stochastic);
-            backend.mcAccumulate(logits, 0, classes, columns, pairs, into);
+        long first = 0;
+        for (int s = 0; s < samples.length; s++) {
+            long end = (long) samples[s] * b;
+            for (; first < end; ) {
+                int columns = (int) Math.min(chunkColumns, end - first);
+                Pairs pairs = new Pairs(first, b, imageBase);
+                float p = stochastic ? net.expand.drop().p() : 0f;
+                MaskSpec mask = new MaskSpec(options.seed(), net.expand.dropLayer(), p, net.expand.drop().perChannel(), pairs);
+                backend.expandDropout(prefixOut, 0, sampleA, 0, e.channels(), columns, e.plane(), mask);
+                Buffer logits = run(net.sampled, sampleA, sampleB, sampleCols, columns, pairs, stochastic);
+                backend.mcAccumulate(logits, 0, classes, columns, pairs, into);
+                first += columns;
+            }
+            if (snapshots != null) snapshots[s] = backend.downloadAsync(into, 0, hosts[s], 0, width * b);
         }
     }
 

@@ -102,6 +102,42 @@ class McPredictorTest {
     }
 
     @Test
+    void prefixesOfOneRunEqualSeparateRunsBitForBit() {
+        Architecture a = TestNets.mixed();
+        Weights w = TestNets.randomWeights(a, 12);
+        TestNets.Images images = TestNets.Images.random(a.input(), 7, 13);
+        int[] ts = {1, 2, 5, 6};
+        // batches of 4 and 3 and a budget whose chunks align with neither
+        McOptions o = null;
+        for (long memory = 30_000; o == null && memory < 80_000; memory += 1_000) {
+            try (McPredictor p = new McPredictor(new ReferenceBackend(), w, new McOptions(6, 5, 4, memory))) {
+                if (p.chunkColumns() % 4 != 0 && p.chunkColumns() % 3 != 0) o = p.options();
+            } catch (IllegalArgumentException tooSmall) {
+                // try more memory
+            }
+        }
+        assertTrue(o != null, "no budget gives unaligned chunks");
+        ImagePrediction[][] prefixes;
+        LateDownloadBackend late = new LateDownloadBackend(new ReferenceBackend());
+        try (McPredictor p = new McPredictor(late, w, o)) {
+            prefixes = p.predictPrefixes(images, ts, null);
+            assertThrows(IllegalArgumentException.class, () -> p.predictPrefixes(images, new int[]{2, 2}, null));
+            assertThrows(IllegalArgumentException.class, () -> p.predictPrefixes(images, new int[]{7}, null));
+        }
+        for (int k = 0; k < ts.length; k++) {
+            ImagePrediction[] alone = predict(new ReferenceBackend(), w, images, o.withSamples(ts[k]));
+            for (int i = 0; i < alone.length; i++) {
+                assertArrayEquals(alone[i].meanProbs(), prefixes[k][i].meanProbs(), "T=" + ts[k] + " image " + i);
+                assertArrayEquals(alone[i].standardProbs(), prefixes[k][i].standardProbs(), "T=" + ts[k] + " image " + i);
+                assertEquals(alone[i].mutualInformation(), prefixes[k][i].mutualInformation());
+                assertEquals(alone[i].variationRatio(), prefixes[k][i].variationRatio());
+            }
+        }
+        // and T matters, so the comparison above could fail
+        assertTrue(prefixes[0][0].meanProbs()[0] != prefixes[3][0].meanProbs()[0]);
+    }
+
+    @Test
     void smallChunksAreReallyUsed() {
         Weights w = TestNets.randomWeights(TestNets.mixed(), 7);
         try (McPredictor p = new McPredictor(new ReferenceBackend(), w, new McOptions(6, 5, 7, 40_000))) {
