@@ -18,6 +18,12 @@ final class Home {
 
     static Path resolve(String relative) { return root().resolve(relative).normalize(); }
 
+    /** {@code p} relative to the home folder when it lies inside it (for records that travel), else as given. */
+    static String display(Path p) {
+        Path home = root().toAbsolutePath().normalize(), abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(home) && !abs.equals(home) ? home.relativize(abs).toString() : p.toString();
+    }
+
     /** A bundled model name ("lenet-all") or a path to a .safetensors file. */
     static Path model(String nameOrPath) {
         Path direct = Path.of(nameOrPath);

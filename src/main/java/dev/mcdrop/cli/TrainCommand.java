@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
                 + " --seed " + seed + (subset < 1 ? " --subset " + subset + " --subset-seed " + subsetSeed : ""));
         meta.put("train.recipe", config.recipe());
         meta.put("train.seed", Long.toString(seed));
-        meta.put("train.data", dir + " (" + train.count() + " images)");
+        meta.put("train.data", Home.display(dir) + " (" + train.count() + " images)");
         meta.put("train.subset", config.subsetDescription());
         if (init != null) meta.put("train.init", init.toString());
         meta.put("train.machine", BenchCommand.cpuName() + ", " + t + " threads");

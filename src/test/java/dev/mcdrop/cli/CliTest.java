@@ -119,6 +119,14 @@ class CliTest {
         assertEquals(0, r.exit(), r.err());
         assertEquals("4", WeightsFile.load(out).metadata().get("train.iterations"));
         assertEquals("2", WeightsFile.load(dir.resolve("tiny.iter2.safetensors")).metadata().get("train.iterations"));
+        // a temp folder outside the home folder is recorded as given
+        assertEquals(dir + " (256 images)", WeightsFile.load(out).metadata().get("train.data"));
+    }
+
+    @Test
+    void pathsInsideTheHomeFolderAreRecordedRelativeToIt() {
+        assertEquals("data" + java.io.File.separator + "mnist", Home.display(Home.resolve("data/mnist").toAbsolutePath()));
+        assertEquals("/elsewhere/mnist", Home.display(Path.of("/elsewhere/mnist")));
     }
 
     @Test
