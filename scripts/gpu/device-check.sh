@@ -72,6 +72,9 @@ fi
 if [ "$HAVE_DATA" = 1 ]; then
   step eval-cuda-fp32 90 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision fp32 --data "$DATA" --samples 100 --json
   step eval-cpu 150 "$MC" eval --backend cpu --data "$DATA" --samples 100 --json
+  # chunk invariance on the GPU: a 64 MB budget cuts each batch into many chunks; the JSON must equal eval-cuda-fp32's
+  step eval-cuda-fp32-small-chunks 90 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision fp32 --data "$DATA" \
+    --samples 100 --memory 64 --json
 fi
 # 3. speed: 10,000 images x T=100 (1,000,000 passes) per repetition, chunk sizes from free memory
 step bench-cuda-fp32 90 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision fp32 --samples 100 --batch 10000 \
@@ -100,6 +103,11 @@ step bench-cuda-profile 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --sampl
   echo "| run | result |"; echo "|---|---|"
   for f in "$RAW"/eval-*.out "$RAW"/torch-*.out; do [ -f "$f" ] && echo "| $(basename "$f" .out) | $(tr '\n' ' ' < "$f") |"; done
   for f in "$RAW"/bench-*.out; do [ -f "$f" ] && echo "| $(basename "$f" .out) | $(grep -E 'backend|median|compare' "$f" | tr '\n' ' ') |"; done
+  if [ -f "$RAW/eval-cuda-fp32.out" ] && [ -f "$RAW/eval-cuda-fp32-small-chunks.out" ]; then
+    strip() { sed 's/,"seconds":[0-9.]*//' "$1"; }   # everything but the wall time must match
+    if [ -s "$RAW/eval-cuda-fp32.out" ] && cmp -s <(strip "$RAW/eval-cuda-fp32.out") <(strip "$RAW/eval-cuda-fp32-small-chunks.out"); then echo; echo "chunk invariance: identical"
+    else echo; echo "chunk invariance: DIFFERENT (see eval-cuda-fp32*)"; fi
+  fi
   echo; echo "stderr tails of failed steps:"
   for f in "$RAW"/*.err; do
     name="$(basename "$f" .err)"
