@@ -9,6 +9,7 @@ import dev.mcdrop.predict.McOptions;
 import dev.mcdrop.predict.McPredictor;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.IntConsumer;
 
 /**
  * Runs the MC-dropout predictor over a labelled set (each call gives the MC answer with T samples
@@ -20,18 +21,22 @@ public final class Predictions {
     public static ImagePrediction[] predict(Backend backend, Weights weights, McOptions options, LabeledImages images,
                                             PrintStream log, String what) {
         McOptions o = options.withBatch(Math.min(options.batchImages(), images.count()));
+        try (McPredictor predictor = new McPredictor(backend, weights, o)) {
+            return predictor.predict(images, progress(log, what, images.count(), o.samples()));
+        }
+    }
+
+    /** A progress callback printing a line at most every 10 s (long passes only). */
+    private static IntConsumer progress(PrintStream log, String what, int count, int samples) {
         long start = System.nanoTime();
         long[] last = {start};
-        try (McPredictor predictor = new McPredictor(backend, weights, o)) {
-            return predictor.predict(images, done -> {
-                long now = System.nanoTime();
-                if (log != null && now - last[0] > 10_000_000_000L && done < images.count()) {
-                    last[0] = now;
-                    log.printf(Locale.ROOT, "mcdrop:   %s: %d/%d images, T=%d (%.0f s)%n", what, done, images.count(),
-                            o.samples(), (now - start) / 1e9);
-                }
-            });
-        }
+        return done -> {
+            long now = System.nanoTime();
+            if (log != null && now - last[0] > 10_000_000_000L && done < count) {
+                last[0] = now;
+                log.printf(Locale.ROOT, "mcdrop:   %s: %d/%d images, T=%d (%.0f s)%n", what, done, count, samples, (now - start) / 1e9);
+            }
+        };
     }
 
     /**
@@ -42,18 +47,9 @@ public final class Predictions {
                                                 LabeledImages images, PrintStream log, String what) {
         int largest = samples[samples.length - 1];
         McOptions o = options.withSamples(largest).withBatch(Math.min(options.batchImages(), images.count()));
-        long start = System.nanoTime();
-        long[] last = {start};
         ImagePrediction[][] ps;
         try (McPredictor predictor = new McPredictor(backend, weights, o)) {
-            ps = predictor.predictPrefixes(images, samples, done -> {
-                long now = System.nanoTime();
-                if (log != null && now - last[0] > 10_000_000_000L && done < images.count()) {
-                    last[0] = now;
-                    log.printf(Locale.ROOT, "mcdrop:   %s: %d/%d images, T=%d (%.0f s)%n", what, done, images.count(),
-                            largest, (now - start) / 1e9);
-                }
-            });
+            ps = predictor.predictPrefixes(images, samples, progress(log, what, images.count(), largest));
         }
         Evaluation[] out = new Evaluation[samples.length];
         for (int i = 0; i < samples.length; i++) out[i] = Evaluation.of(ps[i], images::label);
