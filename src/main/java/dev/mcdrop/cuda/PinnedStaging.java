@@ -13,6 +13,8 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import dev.mcdrop.backend.PendingDownload;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
@@ -29,32 +31,38 @@ import jcuda.driver.CUresult;
  * {@link PendingDownload#await} waits for the event and copies the block into the array. A block
  * is reused once its event completed (and, for a download, once it was awaited).
  *
- * <p>Blocks grow to the largest copy seen and are then reused: after the first batch nothing is
- * allocated. Copies larger than {@link #MAX_STAGED_BYTES} are not staged (the caller copies
+ * <p>Blocks grow to the largest copy seen and are then reused; when every block holds a download
+ * nobody awaited yet (a convergence run snapshots the accumulators after each of up to a dozen
+ * sample counts per batch, two batches in flight) one more block is added. After the first
+ * batches nothing is allocated. Copies larger than {@link #MAX_STAGED_BYTES} are not staged (the caller copies
  * synchronously) so that a huge upload does not pin that much host memory.
  */
 final class PinnedStaging implements AutoCloseable {
     /** Largest copy that goes through a pinned block. */
     static final long MAX_STAGED_BYTES = 256L << 20;
-    private static final int BLOCKS = 6;
+    /** Blocks made up front; more are added on demand (see the class comment). */
+    private static final int INITIAL_BLOCKS = 6;
 
     private final Cuda.Stream stream;
-    private final Block[] blocks = new Block[BLOCKS];
+    private final List<Block> blocks = new ArrayList<>();
     private int next;
 
-    /** Needs the backend's context current (events are created here). */
+    /** Needs the backend's context current (events are created here and in {@link #acquire}). */
     PinnedStaging(Cuda.Stream stream) {
         this.stream = stream;
         try {
-            for (int i = 0; i < BLOCKS; i++) {
-                blocks[i] = new Block();
-                check(cuEventCreate(blocks[i].done, CUevent_flags.CU_EVENT_DISABLE_TIMING), "create staging event");
-                blocks[i].eventCreated = true;
-            }
+            for (int i = 0; i < INITIAL_BLOCKS; i++) blocks.add(newBlock());
         } catch (CudaOpException e) {
             close();
             throw e;
         }
+    }
+
+    private static Block newBlock() {
+        Block b = new Block();
+        check(cuEventCreate(b.done, CUevent_flags.CU_EVENT_DISABLE_TIMING), "create staging event");
+        b.eventCreated = true;
+        return b;
     }
 
     /** Queues an upload of {@code src[srcOffset .. +count)} to {@code dst}; returns at once. */
@@ -71,8 +79,10 @@ final class PinnedStaging implements AutoCloseable {
         check(cuMemcpyDtoHAsync(b.host, src, (long) count * Float.BYTES, stream), "download (async copy)");
         check(cuEventRecord(b.done, stream), "download (record event)");
         b.awaited = false;
+        long generation = ++b.generation;
         return () -> {
-            if (b.awaited) return;
+            // Already awaited: either still marked so, or the block has since carried a newer download.
+            if (b.awaited || b.generation != generation) return;
             check(cuEventSynchronize(b.done), "download (wait)");
             b.floats.get(0, dst, dstOffset, count);
             b.awaited = true;
@@ -81,16 +91,23 @@ final class PinnedStaging implements AutoCloseable {
 
     /** The next block not held by an un-awaited download, grown to {@code bytes}, its last copy finished. */
     private Block acquire(long bytes, String op) {
-        for (int tries = 0; tries < BLOCKS; tries++) {
-            Block b = blocks[next];
-            next = (next + 1) % BLOCKS;
+        for (int tries = 0; tries < blocks.size(); tries++) {
+            Block b = blocks.get(next);
+            next = (next + 1) % blocks.size();
             if (!b.awaited) continue;
             check(cuEventSynchronize(b.done), op + " (wait for staging block)");
             if (b.capacity < bytes) b.grow(bytes, op);
             return b;
         }
-        throw new IllegalStateException(op + ": all " + BLOCKS + " staging blocks hold downloads nobody awaited");
+        // Every block carries a download nobody awaited yet: add one.
+        Block b = newBlock();
+        blocks.add(b);
+        b.grow(bytes, op);
+        return b;
     }
+
+    /** Blocks in the pool (for tests). */
+    int blockCount() { return blocks.size(); }
 
     @Override
     public void close() {
@@ -108,6 +125,7 @@ final class PinnedStaging implements AutoCloseable {
         FloatBuffer floats;
         long capacity;
         boolean awaited = true; // true: no download waiting for its await()
+        long generation;        // downloads carried so far: a handle awaits only its own
         boolean eventCreated;
 
         void grow(long bytes, String op) {

@@ -236,6 +236,18 @@ public final class FakeDriverRun {
                 compare(cublas ? "cuda (fake cuBLAS)" : "cuda (built-in GEMM)", gpu, cpu);
             }
         }
+        // A convergence run: T = 1..4 snapshots per batch, two batches in flight = 10 downloads outstanding,
+        // more than the 6 pinned blocks PinnedStaging starts with. Every prefix must equal the CPU's.
+        int[] ts = {1, 2, 3, 4};
+        ImagePrediction[][] cpuPrefixes, gpuPrefixes;
+        try (Backend backend = new CpuBackend(2); McPredictor p = new McPredictor(backend, weights, options)) {
+            cpuPrefixes = p.predictPrefixes(images, ts, null);
+        }
+        try (CudaBackend backend = CudaBackend.open(CudaOptions.defaults());
+             McPredictor p = new McPredictor(backend, weights, options)) {
+            gpuPrefixes = p.predictPrefixes(images, ts, null);
+        }
+        for (int k = 0; k < ts.length; k++) compare("cuda prefixes, T=" + ts[k], gpuPrefixes[k], cpuPrefixes[k]);
     }
 
     private static ImagePrediction[] predict(Backend backend, Weights weights, LabeledImages images, McOptions options) {
