@@ -3,6 +3,8 @@
 //   bias_act_dropout:  x[c][n][i] = keep ? act(x + bias[c]) * scale : 0  (MC dropout layer)
 //   expand_dropout:    dst[c][n][i] = keep ? src[c][b(n)][i] * scale : 0 (first dropout of an MC
 //                      run: replicates the deterministic prefix [c][B][i] into T samples)
+//   expand_dropout_pool: expand_dropout then max/avg pooling of each plane, the masked plane kept
+//                      in shared memory (LeNet: conv1 -> dropout -> pool), same bits as the two
 // Masks come from philox.cuh, bit-identical to dev.mcdrop.rng.DropoutMask. Philox block q of an
 // image yields the words of elements e = 32*(q>>3) + (q&7) + 8*j, j = 0..3 (e = c*plane + i), so a
 // masked thread owns one (column n, block q) and computes one block; per-channel dropout keys by
@@ -105,4 +107,68 @@ extern "C" __global__ void expand_dropout(const float* src, float* dst, int chan
     else
         dropout_body<long long, true>(src, dst, nullptr, channels, columns, plane, 0,
                                       seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase);
+}
+
+// Largest plane expand_dropout_pool holds in shared memory (16 KB); CudaBackend runs
+// expand_dropout + pool for larger ones. Keep equal to BiasActivationKernels.FUSED_POOL_MAX_PLANE.
+#define MCDROP_FUSED_PLANE 4096
+
+// src: [channels][batchImages][h*w] -> dst: [channels][columns][oh*ow]. One CUDA block per plane
+// item = c*columns + n (grid-stride over items): its threads draw the Philox blocks that cover
+// elements [c*plane, (c+1)*plane) of the image (boundary blocks are also drawn by the neighbouring
+// channel's block), write the masked plane to shared memory, then pool it exactly as pool.cu does
+// (max from -inf with fmaxf; average summed row-major, divided by kernel^2). Any blockDim <= 256.
+extern "C" __global__ void __launch_bounds__(256)
+expand_dropout_pool(const float* src, float* dst, int channels, long long columns, int h, int w, int kernel,
+                    int stride, int oh, int ow, int isMax, unsigned long long seed, unsigned int layer,
+                    unsigned int threshold, float scale, int perChannel, unsigned long long firstPair,
+                    unsigned int batchImages, unsigned long long imageBase) {
+    __shared__ float masked[MCDROP_FUSED_PLANE];
+    const int plane = h * w, outPlane = oh * ow;
+    const float area = (float)(kernel * kernel);
+    const u64 s0 = firstPair / batchImages;
+    const u32 r0 = (u32)(firstPair % batchImages);
+    const long long items = (long long)channels * columns;
+    for (long long item = blockIdx.x; item < items; item += gridDim.x) {
+        long long c = item / columns, n = item - c * columns;
+        u64 sample, image;
+        u32 b;
+        column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
+        const float* in = src + ((long long)c * batchImages + b) * plane;
+        const long long e0 = c * plane;  // the plane's first element in the image's feature map
+        if (perChannel) {
+            MaskCache mc;
+            mask_cache_init(&mc);
+            int keep = mask_keep(cached_word(&mc, (u64)c, seed, sample, image, layer), threshold);
+            for (int i = threadIdx.x; i < plane; i += blockDim.x) masked[i] = keep ? in[i] * scale : 0.f;
+        } else {
+            const u64 g0 = (u64)e0 >> 5, g1 = (u64)(e0 + plane - 1) >> 5;
+            const int blocks = (int)((g1 - g0 + 1) << 3);
+            for (int t = threadIdx.x; t < blocks; t += blockDim.x) {
+                u64 q = (g0 << 3) + (u64)t;  // Philox block 8*g + r serves group g's elements r + 8j
+                u32 words[4];
+                mask_words(seed, sample, image, layer, q, words);
+                long long first = (long long)mask_first_element(q);
+#pragma unroll
+                for (int j = 0; j < 4; j++) {
+                    long long e = first + 8 * j;
+                    if (e < e0 || e >= e0 + plane) continue;
+                    int i = (int)(e - e0);
+                    masked[i] = mask_keep(words[j], threshold) ? in[i] * scale : 0.f;
+                }
+            }
+        }
+        __syncthreads();
+        float* out = dst + item * outPlane;
+        for (int o = threadIdx.x; o < outPlane; o += blockDim.x) {
+            int oy = o / ow, ox = o - oy * ow;
+            const float* base = masked + oy * stride * w + ox * stride;
+            float acc = isMax ? -INFINITY : 0.f;
+            for (int ky = 0; ky < kernel; ky++)
+                for (int kx = 0; kx < kernel; kx++)
+                    acc = isMax ? fmaxf(acc, base[ky * w + kx]) : acc + base[ky * w + kx];
+            out[o] = isMax ? acc : acc / area;
+        }
+        __syncthreads();  // the next item overwrites masked
+    }
 }

@@ -19,6 +19,9 @@
       bias_act_dropout(P(0), P(1), I(2), L(3), L(4), I(5), L(6), I(7), I(8), F(9), I(10), L(11), I(12), L(13)))        \
     X(bias_activation, expand_dropout, "ppilllii" "fili" "l",                                                          \
       expand_dropout(P(0), P(1), I(2), L(3), L(4), L(5), I(6), I(7), F(8), I(9), L(10), I(11), L(12)))                 \
+    X(bias_activation, expand_dropout_pool, "ppiliiiiiiil" "iifilil",                                                 \
+      expand_dropout_pool(P(0), P(1), I(2), L(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), L(11), I(12), I(13),       \
+                          F(14), I(15), L(16), I(17), L(18)))                                                          \
     X(pool, max_pool, "ppliiiiii", max_pool(P(0), P(1), L(2), I(3), I(4), I(5), I(6), I(7), I(8)))                     \
     X(pool, avg_pool, "ppliiiiii", avg_pool(P(0), P(1), L(2), I(3), I(4), I(5), I(6), I(7), I(8)))                     \
     X(softmax, softmax_columns, "ppil", softmax_columns(P(0), P(1), I(2), L(3)))                                       \

@@ -97,6 +97,20 @@ public interface Backend extends AutoCloseable {
     void expandDropout(Buffer src, long srcOffset, Buffer dst, long dstOffset,
                        int channels, int columns, int plane, MaskSpec mask);
 
+    /**
+     * {@link #expandDropout} followed by {@link #pool}, when the first dropout comes right before
+     * a pooling layer (LeNet: conv1 → dropout → max-pool): {@code dst[c][n] = pool(mask(src[c][b(n)]))},
+     * {@code dst} being {@code [channels][columns][g.outHeight()·g.outWidth()]}. Same bits as the
+     * two ops. The default runs them through {@code via} ({@code channels·columns·g.height()·g.width()}
+     * elements, clobbered); a backend may pool each masked plane where it lies (cache, shared
+     * memory) and never write the unpooled tensor.
+     */
+    default void expandDropoutPool(Buffer src, long srcOffset, int channels, int columns, PoolGeometry g,
+                                   MaskSpec mask, Buffer via, Buffer dst, long dstOffset) {
+        expandDropout(src, srcOffset, via, 0, channels, columns, g.height() * g.width(), mask);
+        pool(via, 0, g, channels * columns, dst, dstOffset);
+    }
+
     /** Pools {@code planes} planes of {@code g.height() × g.width()} into {@code g.outHeight() × g.outWidth()}. */
     void pool(Buffer in, long inOffset, PoolGeometry g, int planes, Buffer out, long outOffset);
 

@@ -86,6 +86,12 @@ public final class ProfilingBackend implements Backend {
         long t = start(); inner.expandDropout(src, srcOffset, dst, dstOffset, channels, columns, plane, mask); stop("expandDropout", t);
     }
 
+    @Override public void expandDropoutPool(Buffer src, long srcOffset, int channels, int columns, PoolGeometry g,
+                                            MaskSpec mask, Buffer via, Buffer dst, long dstOffset) {
+        long t = start(); inner.expandDropoutPool(src, srcOffset, channels, columns, g, mask, via, dst, dstOffset);
+        stop("expandDropout+pool", t);
+    }
+
     @Override public void pool(Buffer in, long inOffset, PoolGeometry g, int planes, Buffer out, long outOffset) {
         long t = start(); inner.pool(in, inOffset, g, planes, out, outOffset); stop("pool", t);
     }

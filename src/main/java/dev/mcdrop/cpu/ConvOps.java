@@ -126,43 +126,9 @@ final class ConvOps {
 
         @Override
         void items(int from, int to, int worker) {
-            int oh = g.outHeight(), ow = g.outWidth(), kk = g.kernel(), s = g.stride(), w = g.width();
-            boolean max = g.kind() == PoolGeometry.PoolKind.MAX;
-            float area = (float) kk * kk;
-            for (int p = from; p < to; p++) {
-                int src = inOffset + p * g.height() * w, dst = outOffset + p * oh * ow;
-                if (max && MaxPool2x2.applies(kk, s, g.height(), w)) {
-                    MaxPool2x2.plane(in, src, g.height(), w, out, dst, scratch(worker, oh * w));
-                    continue;
-                }
-                if (max && kk == 2) {
-                    max2(in, src, w, s, oh, ow, out, dst);
-                    continue;
-                }
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        int corner = src + oy * s * w + ox * s;
-                        float acc = max ? Float.NEGATIVE_INFINITY : 0f;
-                        for (int ky = 0; ky < kk; ky++) {
-                            int at = corner + ky * w;
-                            for (int kx = 0; kx < kk; kx++) acc = max ? Math.max(acc, in[at + kx]) : acc + in[at + kx];
-                        }
-                        out[dst + oy * ow + ox] = max ? acc : acc / area;
-                    }
-                }
-            }
-        }
-    }
-
-    /** 2×2 max pooling of one plane (the LeNet case), same NaN behaviour as Math.max. */
-    private static void max2(float[] in, int src, int w, int s, int oh, int ow, float[] out, int dst) {
-        for (int oy = 0; oy < oh; oy++) {
-            int top = src + oy * s * w, bottom = top + w, o = dst + oy * ow;
-            for (int ox = 0; ox < ow; ox++) {
-                int at = ox * s;
-                out[o + ox] = Math.max(Math.max(in[top + at], in[top + at + 1]),
-                        Math.max(in[bottom + at], in[bottom + at + 1]));
-            }
+            int inPlane = g.height() * g.width(), outPlane = g.outHeight() * g.outWidth();
+            float[] rows = scratch(worker, PlanePooling.scratchSize(g));
+            for (int p = from; p < to; p++) PlanePooling.pool(in, inOffset + p * inPlane, g, out, outOffset + p * outPlane, rows);
         }
     }
 

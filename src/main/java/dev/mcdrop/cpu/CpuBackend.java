@@ -107,6 +107,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void expandDropoutPool(Buffer src, long srcOffset, int channels, int columns, PoolGeometry g,
+                                  MaskSpec mask, Buffer via, Buffer dst, long dstOffset) {
+        dropout.expandDropoutPool(f(src), i(srcOffset), channels, columns, g, mask, f(dst), i(dstOffset));
+    }
+
+    @Override
     public void pool(Buffer in, long inOffset, PoolGeometry g, int planes, Buffer out, long outOffset) {
         conv.pool(f(in), i(inOffset), g, planes, f(out), i(outOffset));
     }

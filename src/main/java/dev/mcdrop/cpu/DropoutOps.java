@@ -2,13 +2,15 @@ package dev.mcdrop.cpu;
 
 import dev.mcdrop.backend.Activation;
 import dev.mcdrop.backend.MaskSpec;
+import dev.mcdrop.backend.PoolGeometry;
 import dev.mcdrop.rng.PhiloxBulk;
 
 /**
- * Bias + activation fused with dropout, and the MC-expanding first dropout, on CNHW arrays.
- * With a mask the work item is one column: its image's mask multipliers are drawn once (see
- * {@link ColumnMask}), then applied to each channel's plane of that column. Without one, the
- * item is a (channel, column) row. Jobs are kept per calling thread, multiplier scratch per worker (grow-only): a call allocates nothing once warm.
+ * Bias + activation fused with dropout, and the MC-expanding first dropout (optionally fused with
+ * the pooling after it), on CNHW arrays. With a mask the work item is one column: its image's
+ * mask multipliers are drawn once (see {@link ColumnMask}), then applied to each channel's plane
+ * of that column. Without one, the item is a (channel, column) row. Jobs are kept per calling
+ * thread, scratch per worker (grow-only): a call allocates nothing once warm.
  */
 final class DropoutOps {
     /** Philox blocks cost about as much as this many plain element updates. */
@@ -17,6 +19,7 @@ final class DropoutOps {
     private final WorkerPool pool;
     private final float[][] multScratch;
     private final float[][] groupScratch;
+    private final float[][] planeScratch, rowScratch; // fused pooling: one masked plane, pooling rows
     private final ThreadLocal<Bias> biasJobs = ThreadLocal.withInitial(() -> new Bias(this));
     private final ThreadLocal<Expand> expandJobs = ThreadLocal.withInitial(() -> new Expand(this));
 
@@ -24,6 +27,13 @@ final class DropoutOps {
         this.pool = pool;
         multScratch = new float[pool.size()][0];
         groupScratch = new float[pool.size()][PhiloxBulk.GROUP];
+        planeScratch = new float[pool.size()][0];
+        rowScratch = new float[pool.size()][0];
+    }
+
+    private static float[] grown(float[][] perWorker, int worker, int size) {
+        if (perWorker[worker].length < size) perWorker[worker] = new float[size];
+        return perWorker[worker];
     }
 
     private float[] mult(int worker, int size) {
@@ -115,6 +125,20 @@ final class DropoutOps {
     /** dst[c][n][i] = keep ? src[c][b(n)][i]·1/(1−p) : 0, src being [channels][batchImages][plane]. */
     void expandDropout(float[] src, int srcOffset, float[] dst, int dstOffset,
                        int channels, int columns, int plane, MaskSpec mask) {
+        expand(src, srcOffset, dst, dstOffset, channels, columns, plane, mask, null);
+    }
+
+    /**
+     * dst[c][n] = pool(expandDropout(src)[c][n]), each masked plane pooled while it is in cache;
+     * same bits as the two ops ({@link PlanePooling} is the pooling of {@link ConvOps#pool}).
+     */
+    void expandDropoutPool(float[] src, int srcOffset, int channels, int columns, PoolGeometry g, MaskSpec mask,
+                           float[] dst, int dstOffset) {
+        expand(src, srcOffset, dst, dstOffset, channels, columns, g.height() * g.width(), mask, g);
+    }
+
+    private void expand(float[] src, int srcOffset, float[] dst, int dstOffset,
+                        int channels, int columns, int plane, MaskSpec mask, PoolGeometry pooling) {
         Expand job = expandJobs.get();
         job.src = src;
         job.srcOffset = srcOffset;
@@ -124,10 +148,12 @@ final class DropoutOps {
         job.columns = columns;
         job.plane = plane;
         job.mask = mask;
+        job.pooling = pooling;
         job.length = maskLength(mask, channels, plane);
         job.runAll(pool, columns, MASK_COST * channels * plane);
         job.src = job.dst = null;
         job.mask = null;
+        job.pooling = null;
     }
 
     private static final class Expand extends RangeJob {
@@ -135,6 +161,7 @@ final class DropoutOps {
         float[] src, dst;
         int srcOffset, dstOffset, channels, columns, plane, length;
         MaskSpec mask;
+        PoolGeometry pooling; // null: write the masked planes themselves
 
         Expand(DropoutOps ops) { this.ops = ops; }
 
@@ -143,18 +170,24 @@ final class DropoutOps {
             float[] mult = ops.mult(worker, length);
             int images = mask.pairs().batchImages();
             boolean perChannel = mask.perChannel();
+            // Fused pooling: mask a plane into scratch (it stays in L1), then pool it into dst.
+            float[] planeOut = pooling == null ? dst : grown(ops.planeScratch, worker, plane);
+            float[] rows = pooling == null ? null : grown(ops.rowScratch, worker, PlanePooling.scratchSize(pooling));
+            int outPlane = pooling == null ? plane : pooling.outHeight() * pooling.outWidth();
             for (int n = from; n < to; n++) {
                 ColumnMask.fill(mask, n, length, mult, ops.groupScratch[worker]);
                 int image = mask.pairs().batchIndexOf(n);
                 for (int c = 0; c < channels; c++) {
                     int in = srcOffset + (c * images + image) * plane;
-                    int out = dstOffset + (c * columns + n) * plane;
+                    int out = dstOffset + (c * columns + n) * outPlane;
+                    int at = pooling == null ? out : 0;
                     if (!perChannel) {
-                        MaskApply.masked(src, in, mult, c * plane, dst, out, plane);
-                        continue;
+                        MaskApply.masked(src, in, mult, c * plane, planeOut, at, plane);
+                    } else {
+                        float m = mult[c];
+                        for (int i = 0; i < plane; i++) planeOut[at + i] = m != 0f ? src[in + i] * m : 0f;
                     }
-                    float m = mult[c];
-                    for (int i = 0; i < plane; i++) dst[out + i] = m != 0f ? src[in + i] * m : 0f;
+                    if (pooling != null) PlanePooling.pool(planeOut, 0, pooling, dst, out, rows);
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.mcdrop.cuda;
 import dev.mcdrop.backend.Activation;
 import dev.mcdrop.backend.MaskSpec;
 import dev.mcdrop.backend.Pairs;
+import dev.mcdrop.backend.PoolGeometry;
 
 /**
  * Launchers for native-kernels/bias_activation.cu: bias + activation, optionally fused with an MC
@@ -20,6 +21,13 @@ final class BiasActivationKernels {
     // expand_dropout(src, dst, channels, columns, plane, seed, layer, threshold, scale, perChannel,
     //                firstPair, batchImages, imageBase)
     private final KernelArgs expandArgs = KernelSignatures.args("bias_activation/expand_dropout");
+
+    // expand_dropout_pool(src, dst, channels, columns, h, w, kernel, stride, oh, ow, isMax, seed, layer,
+    //                     threshold, scale, perChannel, firstPair, batchImages, imageBase)
+    private final KernelArgs expandPoolArgs = KernelSignatures.args("bias_activation/expand_dropout_pool");
+
+    /** Largest plane (h·w) the fused expand + pool kernel keeps in shared memory (MCDROP_FUSED_PLANE). */
+    static final int FUSED_POOL_MAX_PLANE = 4096;
 
     BiasActivationKernels(KernelLauncher launcher) { this.launcher = launcher; }
 
@@ -41,6 +49,27 @@ final class BiasActivationKernels {
         expandArgs.set(0, src).set(1, dst).set(2, channels).set(3, (long) columns).set(4, (long) plane);
         setMask(expandArgs, 5, mask);
         launcher.linear("bias_activation/expand_dropout", groups(channels, plane) * columns, expandArgs, "expandDropout");
+    }
+
+    /**
+     * dst[c][n] = pool(keep ? src[c][b(n)]·scale : 0) for planes of at most
+     * {@link #FUSED_POOL_MAX_PLANE}: one CUDA block per (channel, column) plane, sized to the
+     * plane's Philox blocks or pooled outputs, whichever is more (a multiple of 32, at most 256).
+     */
+    void expandDropoutPool(long src, long dst, int channels, int columns, PoolGeometry g, MaskSpec mask) {
+        int plane = g.height() * g.width();
+        if (plane > FUSED_POOL_MAX_PLANE) throw new IllegalArgumentException("plane of " + plane + " > " + FUSED_POOL_MAX_PLANE);
+        long items = (long) channels * columns;
+        if (items == 0) return;
+        boolean isMax = g.kind() == PoolGeometry.PoolKind.MAX;
+        expandPoolArgs.set(0, src).set(1, dst).set(2, channels).set(3, (long) columns).set(4, g.height()).set(5, g.width())
+                .set(6, g.kernel()).set(7, g.stride()).set(8, g.outHeight()).set(9, g.outWidth()).set(10, isMax ? 1 : 0);
+        setMask(expandPoolArgs, 11, mask);
+        int philoxBlocks = 8 * (plane / 32 + 2);  // an upper bound on the blocks covering one plane
+        int work = Math.max(mask.perChannel() ? plane : philoxBlocks, g.outHeight() * g.outWidth());
+        int threads = Math.min(256, Math.max(32, (work + 31) / 32 * 32));
+        int grid = (int) Math.min(items, KernelLauncher.MAX_BLOCKS);
+        launcher.launch("bias_activation/expand_dropout_pool", grid, 1, threads, 1, expandPoolArgs, "expandDropout+pool");
     }
 
     /** One thread per 4 consecutive elements of an image (one Philox block). */

@@ -348,6 +348,20 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void expandDropoutPool(Buffer src, long srcOffset, int channels, int columns, PoolGeometry g,
+                                  MaskSpec mask, Buffer via, Buffer dst, long dstOffset) {
+        if ((long) g.height() * g.width() > BiasActivationKernels.FUSED_POOL_MAX_PLANE) {   // too big for shared memory
+            Backend.super.expandDropoutPool(src, srcOffset, channels, columns, g, mask, via, dst, dstOffset);
+            return;
+        }
+        int plane = g.height() * g.width();
+        long ps = at(src, srcOffset, (long) channels * mask.pairs().batchImages() * plane, "expandDropoutPool src");
+        long pd = at(dst, dstOffset, (long) channels * columns * g.outHeight() * g.outWidth(), "expandDropoutPool dst");
+        ready();
+        pointwise.expandDropoutPool(ps, pd, channels, columns, g, mask);
+    }
+
+    @Override
     public void pool(Buffer in, long inOffset, PoolGeometry g, int planes, Buffer out, long outOffset) {
         long pin = at(in, inOffset, (long) planes * g.height() * g.width(), "pool in");
         long pout = at(out, outOffset, (long) planes * g.outHeight() * g.outWidth(), "pool out");

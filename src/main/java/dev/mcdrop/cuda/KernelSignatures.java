@@ -17,6 +17,7 @@ final class KernelSignatures {
             Map.entry("bias_activation/bias_act", "ppilli"),
             Map.entry("bias_activation/bias_act_dropout", "ppillilii" + "fili" + "l"),
             Map.entry("bias_activation/expand_dropout", "ppilllii" + "fili" + "l"),
+            Map.entry("bias_activation/expand_dropout_pool", "ppiliiiiiiil" + "iifilil"),
             Map.entry("pool/max_pool", "ppliiiiii"),
             Map.entry("pool/avg_pool", "ppliiiiii"),
             Map.entry("softmax/softmax_columns", "ppil"),

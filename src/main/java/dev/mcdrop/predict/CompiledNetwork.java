@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * A network turned into backend steps, with its weights uploaded once. Split at the first
  * dropout: {@link #prefix} is deterministic and runs once per image; {@link #expand} replicates
- * its output into the T samples; {@link #sampled} runs on every (sample, image) pair. Without
+ * its output into the T samples (and pools it, when a pooling layer follows the dropout); {@link #sampled} runs on every (sample, image) pair. Without
  * dropout, everything is prefix and MC prediction equals standard prediction.
  */
 final class CompiledNetwork implements AutoCloseable {
@@ -40,8 +40,14 @@ final class CompiledNetwork implements AutoCloseable {
         prefix = compile(backend, weights, stages, 0, split);
         if (split < end) {
             Network.Stage d = stages.get(split);
-            expand = new Step.Expand(d.in(), d.out(), (Layer.Dropout) d.layer(), d.index());
-            sampled = compile(backend, weights, stages, split + 1, end);
+            List<Step> after = compile(backend, weights, stages, split + 1, end);
+            if (!after.isEmpty() && after.getFirst() instanceof Step.Pool p) { // LeNet: dropout → pool, fused
+                expand = new Step.Expand(d.in(), p.out(), (Layer.Dropout) d.layer(), d.index(), p.geometry());
+                sampled = List.copyOf(after.subList(1, after.size()));
+            } else {
+                expand = new Step.Expand(d.in(), d.out(), (Layer.Dropout) d.layer(), d.index(), null);
+                sampled = after;
+            }
         } else {
             expand = null;
             sampled = List.of();

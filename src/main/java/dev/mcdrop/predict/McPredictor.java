@@ -55,7 +55,7 @@ public final class McPredictor implements AutoCloseable {
             long prefixAct = CompiledNetwork.maxActivation(net.prefix, input);
             boolean scratch = backend.conv2dNeedsScratch();
             long prefixScratch = scratch ? CompiledNetwork.maxScratch(net.prefix) : 0;
-            long sampledAct = net.expand == null ? 0 : CompiledNetwork.maxActivation(net.sampled, net.expand.out());
+            long sampledAct = net.expand == null ? 0 : CompiledNetwork.maxActivation(net.sampled, net.expand.in()); // in: unpooled, for expandDropoutPool's via
             long sampledScratch = scratch ? CompiledNetwork.maxScratch(net.sampled) : 0;
             long width = McAccumulators.width(classes);
             long fixedBytes = 4L * batch * (2 * prefixAct + prefixScratch + 2 * width);
@@ -196,16 +196,21 @@ public final class McPredictor implements AutoCloseable {
     private void runSamples(Buffer prefixOut, int b, long imageBase, int[] samples, boolean stochastic, Buffer into,
                             PendingDownload[] snapshots, float[][] hosts) {
         int width = McAccumulators.width(classes);
-        Shape e = net.expand.out();
+        Step.Expand x = net.expand;
+        Shape e = x.in(); // [channels][plane] of the dropout (before any fused pooling)
         long first = 0;
         for (int s = 0; s < samples.length; s++) {
             long end = (long) samples[s] * b;
             for (; first < end; ) {
                 int columns = (int) Math.min(chunkColumns, end - first);
                 Pairs pairs = new Pairs(first, b, imageBase);
-                float p = stochastic ? net.expand.drop().p() : 0f;
-                MaskSpec mask = new MaskSpec(options.seed(), net.expand.dropLayer(), p, net.expand.drop().perChannel(), pairs);
-                backend.expandDropout(prefixOut, 0, sampleA, 0, e.channels(), columns, e.plane(), mask);
+                float p = stochastic ? x.drop().p() : 0f;
+                MaskSpec mask = new MaskSpec(options.seed(), x.dropLayer(), p, x.drop().perChannel(), pairs);
+                if (x.pool() == null) {
+                    backend.expandDropout(prefixOut, 0, sampleA, 0, e.channels(), columns, e.plane(), mask);
+                } else {                                                   // sampleA[C][S][pooled plane]
+                    backend.expandDropoutPool(prefixOut, 0, e.channels(), columns, x.pool(), mask, sampleB, sampleA, 0);
+                }
                 Buffer logits = run(net.sampled, sampleA, sampleB, sampleCols, columns, pairs, stochastic);
                 backend.mcAccumulate(logits, 0, classes, columns, pairs, into);
                 first += columns;

@@ -43,6 +43,10 @@ sealed interface Step {
         @Override public boolean inPlace() { return true; }
     }
 
-    /** The first dropout: replicates the once-per-image prefix into the T samples while masking. */
-    record Expand(Shape in, Shape out, Layer.Dropout drop, int dropLayer) implements Step {}
+    /**
+     * The first dropout: replicates the once-per-image prefix into the T samples while masking.
+     * {@code pool}, when not null, is the pooling layer right after it, fused
+     * ({@link dev.mcdrop.backend.Backend#expandDropoutPool}); {@code out} is then the pooled shape.
+     */
+    record Expand(Shape in, Shape out, Layer.Dropout drop, int dropLayer, PoolGeometry pool) implements Step {}
 }

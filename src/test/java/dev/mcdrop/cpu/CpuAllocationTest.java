@@ -35,6 +35,7 @@ class CpuAllocationTest {
             Pairs pairs = new Pairs(3, 8, 0);
             MaskSpec mask = new MaskSpec(1, 1, 0.5f, false, pairs);
             PoolGeometry pool = new PoolGeometry(PoolGeometry.PoolKind.MAX, 8, 8, 2, 2);
+            PoolGeometry firstPool = new PoolGeometry(PoolGeometry.PoolKind.MAX, 12, 12, 2, 2);
             var in = cpu.allocate(20L * n * 144);
             var cols = cpu.allocate(500L * n * 64);
             var w = cpu.allocate(500L * 800);
@@ -51,6 +52,7 @@ class CpuAllocationTest {
                     () -> cpu.biasActivation(out, 0, bias, 50, n, 64, Activation.RELU, null),
                     () -> cpu.expandDropout(in, 0, out, 0, 20, n, 144 / 4, mask),
                     () -> cpu.pool(out, 0, pool, 50 * n, small, 0),
+                    () -> cpu.expandDropoutPool(in, 0, 20, n, firstPool, mask, null, out, 0),
                     () -> cpu.flatten(small, 0, 50, n, 16, flat, 0),
                     () -> cpu.softmax(flat, 0, 10, n, out, 0),
                     () -> cpu.mcAccumulate(flat, 0, 10, n, pairs, acc),
@@ -59,11 +61,18 @@ class CpuAllocationTest {
             assertTrue(ids.length == 2, "caller and one worker");
             for (int o = 0; o < ops.length; o++) {
                 for (int i = 0; i < 300; i++) ops[o].run(); // warm: JIT, grow-only scratch
-                long before = allocated(mx, ids);
-                for (int i = 0; i < 200; i++) ops[o].run();
-                long bytes = allocated(mx, ids) - before;
+                // "Warm" means compiled: after other tests a shared method can be deoptimised and,
+                // until C2 recompiles it, run interpreted with its vectors boxed on the heap. So
+                // measure rounds of 200 calls until one is clean; an op that allocates on every
+                // call (a closure, a scratch array) never gets one.
+                long bytes = Long.MAX_VALUE;
+                for (int round = 0; round < 40 && bytes >= 1024; round++) {
+                    long before = allocated(mx, ids);
+                    for (int i = 0; i < 200; i++) ops[o].run();
+                    bytes = allocated(mx, ids) - before;
+                }
                 // Slack for the JVM's own bookkeeping; a closure per call would be ≥ 200·16 bytes.
-                assertTrue(bytes < 1024, "op " + o + " allocated " + bytes + " bytes in 200 calls");
+                assertTrue(bytes < 1024, "op " + o + " allocated " + bytes + " bytes in 200 calls, in each of 40 rounds");
             }
         }
     }

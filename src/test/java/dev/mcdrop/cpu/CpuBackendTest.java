@@ -95,6 +95,34 @@ class CpuBackendTest {
     }
 
     @Test
+    void expandDropoutPoolIsExpandThenPoolBitForBitAndMatchesReference() {
+        try (BackendPair b = new BackendPair(2, 9)) {
+            int[][] cases = {{20, 24, 24, 2, 2}, {3, 7, 9, 3, 2}, {4, 5, 6, 2, 1}, {2, 11, 10, 3, 3}, {5, 12, 12, 2, 2}};
+            for (int[] s : cases)
+                for (PoolGeometry.PoolKind kind : PoolGeometry.PoolKind.values())
+                    for (boolean perChannel : new boolean[] {false, true}) {
+                        PoolGeometry g = new PoolGeometry(kind, s[1], s[2], s[3], s[4]);
+                        int channels = s[0], images = 3, columns = 8, plane = s[1] * s[2];
+                        int outPlane = g.outHeight() * g.outWidth();
+                        MaskSpec mask = new MaskSpec(7, 1, 0.5f, perChannel, new Pairs(5, images, 100));
+                        var src = b.randomTwin(1 + channels * images * plane, 2f);
+                        var via = b.twin(new float[channels * columns * plane]);
+                        var twoOps = b.twin(new float[2 + channels * columns * outPlane]);
+                        var fused = b.twin(b.random(2 + channels * columns * outPlane, 1f));
+                        b.cpu.expandDropout(src.cpu(), 1, via.cpu(), 0, channels, columns, plane, mask);
+                        b.cpu.pool(via.cpu(), 0, g, channels * columns, twoOps.cpu(), 2);
+                        b.cpu.expandDropoutPool(src.cpu(), 1, channels, columns, g, mask, null, fused.cpu(), 2);
+                        float[] expected = b.cpuValues(twoOps), got = b.cpuValues(fused);
+                        for (int i = 2; i < got.length; i++)
+                            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]),
+                                    "element " + i + " " + g + " perChannel=" + perChannel);
+                        b.ref.expandDropoutPool(src.ref(), 1, channels, columns, g, mask, via.ref(), fused.ref(), 2);
+                        b.assertClose(fused, 1e-6, 1e-6, "expandDropoutPool " + g + " perChannel=" + perChannel);
+                    }
+        }
+    }
+
+    @Test
     void poolMaxAndAverageMatchReference() {
         try (BackendPair b = new BackendPair(2, 5)) {
             int[][] cases = {{24, 24, 2, 2}, {8, 8, 2, 2}, {7, 9, 3, 2}, {5, 6, 2, 1}, {11, 10, 3, 3}};

@@ -196,6 +196,38 @@ class CudaBackendTest {
     }
 
     @Test
+    void expandDropoutPoolIsExpandThenPoolBitForBit() {
+        Random rnd = new Random(41);
+        for (int trial = 0; trial < 16; trial++) {
+            int kernel = 1 + rnd.nextInt(3);
+            // trial 0: LeNet's 24×24 max 2/2; trial 1: a 70×70 plane, above the shared-memory limit (falls back)
+            PoolGeometry g = trial == 0 ? new PoolGeometry(PoolGeometry.PoolKind.MAX, 24, 24, 2, 2)
+                    : trial == 1 ? new PoolGeometry(PoolGeometry.PoolKind.AVERAGE, 70, 70, 2, 2)
+                    : new PoolGeometry(trial % 2 == 0 ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
+                    kernel + rnd.nextInt(20), kernel + rnd.nextInt(20), kernel, 1 + rnd.nextInt(3));
+            int images = 1 + rnd.nextInt(4), channels = 1 + rnd.nextInt(trial == 1 ? 2 : 9);
+            int columns = 1 + rnd.nextInt(3 * images + 2), off = rnd.nextInt(3);
+            int plane = g.height() * g.width(), outPlane = g.outHeight() * g.outWidth();
+            MaskSpec mask = randomMask(rnd, images, trial % 4 == 3);
+            Pair src = pair(random(rnd, off + channels * images * plane));
+            Pair via = pair(new float[channels * columns * plane]);
+            Pair twoOps = pair(new float[off + channels * columns * outPlane]);
+            Pair fused = pair(random(rnd, off + channels * columns * outPlane));
+            cuda.expandDropout(src.gpu, off, via.gpu, 0, channels, columns, plane, mask);
+            cuda.pool(via.gpu, 0, g, channels * columns, twoOps.gpu, off);
+            cuda.expandDropoutPool(src.gpu, off, channels, columns, g, mask, via.gpu, fused.gpu, off);
+            float[] a = new float[twoOps.size], b = new float[fused.size];
+            cuda.download(twoOps.gpu, 0, a, 0, a.length);
+            cuda.download(fused.gpu, 0, b, 0, b.length);
+            for (int i = off; i < a.length; i++)
+                assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "element " + i + " " + g + " " + mask);
+            ref.expandDropoutPool(src.ref, off, channels, columns, g, mask, via.ref, fused.ref, off);
+            assertClose(cuda, fused, 1e-6, 1e-7, "expandDropoutPool " + g + " " + mask);
+            closeAll();
+        }
+    }
+
+    @Test
     void pooling() {
         Random rnd = new Random(5);
         for (int trial = 0; trial < 20; trial++) {

@@ -179,6 +179,31 @@ abstract class KernelEmulationChecks {
     }
 
     @Test
+    void expandDropoutPoolIsExpandThenPoolBitForBit() {
+        BiasActivationKernels pointwise = new BiasActivationKernels(emu);
+        PoolKernels pooling = new PoolKernels(emu);
+        Random rnd = new Random(16);
+        for (int trial = 0; trial < 8; trial++) {
+            int kernel = 1 + rnd.nextInt(3);
+            PoolGeometry g = new PoolGeometry(trial % 2 == 0 ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
+                    kernel + rnd.nextInt(9), kernel + rnd.nextInt(9), kernel, 1 + rnd.nextInt(2));
+            int images = 1 + rnd.nextInt(3), channels = 1 + rnd.nextInt(4), columns = 1 + rnd.nextInt(2 * images + 1);
+            int plane = g.height() * g.width(), outPlane = g.outHeight() * g.outWidth();
+            MaskSpec mask = new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.1f + 0.8f * rnd.nextFloat(), trial % 4 == 3,
+                    new Pairs(rnd.nextInt(30), images, rnd.nextInt(1000)));
+            float[] src = random(rnd, channels * images * plane);
+            float[] masked = new float[channels * columns * plane], twoOps = new float[channels * columns * outPlane];
+            pointwise.expandDropout(emu.put(src), emu.put(masked), channels, columns, plane, mask);
+            pooling.pool(emu.put(masked), g, channels * columns, emu.put(twoOps));
+            float[] fused = random(rnd, twoOps.length);
+            pointwise.expandDropoutPool(emu.put(src), emu.put(fused), channels, columns, g, mask);
+            for (int i = 0; i < fused.length; i++)
+                assertEquals(Float.floatToRawIntBits(twoOps[i]), Float.floatToRawIntBits(fused[i]),
+                        "element " + i + " of " + g + " channels " + channels + " columns " + columns + " " + mask);
+        }
+    }
+
+    @Test
     void poolSoftmaxAndMcReduce() {
         Random rnd = new Random(15);
         PoolKernels pooling = new PoolKernels(emu);
