@@ -79,6 +79,11 @@ fi
 # 3. speed: 10,000 images x T=100 (1,000,000 passes) per repetition, chunk sizes from free memory
 step bench-cuda-fp32 90 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision fp32 --samples 100 --batch 10000 \
   --images 10000 --repeat 3 --warmup 1 --compare-cpu
+# 3b. the implicit-GEMM convolution kernel (--conv implicit: no im2col matrix in device memory), same job
+step bench-cuda-fp32-implicit 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --samples 100 --batch 10000 \
+  --images 10000 --repeat 3 --warmup 1 --compare-cpu
+[ "$HAVE_DATA" = 1 ] && step eval-cuda-fp32-implicit 60 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --conv implicit \
+  --data "$DATA" --samples 100 --json
 # 4. PyTorch on the same job
 if [ "$HAVE_DATA" = 1 ]; then
   step torch-fp32 60 python3 scripts/gpu/torch_mc_lenet.py --precision fp32
@@ -94,6 +99,11 @@ if [ "$HAVE_DATA" = 1 ]; then
   for prec in tf32 bf16; do step "torch-$prec" 60 python3 scripts/gpu/torch_mc_lenet.py --precision "$prec"; done
 fi
 step bench-cuda-profile 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --samples 100 --batch 1000 --images 2000 --profile
+step bench-cuda-profile-implicit 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --samples 100 --batch 1000 \
+  --images 2000 --profile
+# small chunks whose im2col matrix (128 KB per pass) fits in a 50 MB L2: more launches, less DRAM traffic
+step bench-cuda-fp32-l2-chunks 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --samples 100 --batch 1000 --images 10000 \
+  --memory 190 --repeat 2 --warmup 1
 
 {
   cat "$STEPS"; echo

@@ -17,6 +17,7 @@
 #define __launch_bounds__(n)
 #define __restrict__ __restrict
 #define __shared__ static
+#define __align__(n) __attribute__((aligned(n)))
 
 struct dim3 { unsigned int x = 1, y = 1, z = 1; };
 extern thread_local dim3 threadIdx;

@@ -23,6 +23,7 @@ std::barrier<>* block_barrier;
 #include "softmax.cu"
 #include "mc_reduce.cu"
 #include "gemm.cu"
+#include "conv2d.cu"
 #include "kernel_table.h"
 
 static std::vector<std::vector<float>> buffers;

@@ -79,6 +79,7 @@ std::barrier<>* block_barrier; // unused here: MCDROP_FIBER_SYNC
 #include "softmax.cu"
 #include "mc_reduce.cu"
 #include "gemm.cu"
+#include "conv2d.cu"
 #include "kernel_table.h"
 
 #define API extern "C" __attribute__((visibility("default")))

@@ -1,6 +1,8 @@
 package dev.mcdrop.cli;
 
 import dev.mcdrop.backend.Backend;
+import dev.mcdrop.cuda.ConvAlgorithm;
+import dev.mcdrop.cuda.CudaOptions;
 import dev.mcdrop.cuda.GemmPrecision;
 import picocli.CommandLine.Option;
 
@@ -21,6 +23,11 @@ final class BackendOptions {
     @Option(names = "--tf32", description = "same as --gemm-precision tf32")
     boolean tf32;
 
+    @Option(names = "--conv", paramLabel = "ALGO", defaultValue = "im2col", converter = ConvAlgorithmConverter.class,
+            description = "GPU convolutions: im2col (unfold in device memory, then cuBLAS) or implicit (one kernel "
+                    + "that unfolds in shared memory; strict FP32). Default: ${DEFAULT-VALUE}")
+    ConvAlgorithm conv;
+
     @Option(names = "--cublas", paramLabel = "PATH", description = "path to libcublas.so (default: probe libcublas.so.13, then .so.12)")
     String cublasPath;
 
@@ -28,7 +35,19 @@ final class BackendOptions {
         if (tf32 && gemmPrecision != GemmPrecision.FP32 && gemmPrecision != GemmPrecision.TF32) {
             throw new IllegalArgumentException("--tf32 contradicts --gemm-precision " + gemmPrecision);
         }
-        return Backends.open(backend, threads, tf32 ? GemmPrecision.TF32 : gemmPrecision, cublasPath, System.err);
+        var cuda = new CudaOptions(0, tf32 ? GemmPrecision.TF32 : gemmPrecision, cublasPath, true, conv);
+        return Backends.open(backend, threads, cuda, System.err);
+    }
+
+    static final class ConvAlgorithmConverter implements picocli.CommandLine.ITypeConverter<ConvAlgorithm> {
+        @Override
+        public ConvAlgorithm convert(String value) {
+            try {
+                return ConvAlgorithm.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     static final class GemmPrecisionConverter implements picocli.CommandLine.ITypeConverter<GemmPrecision> {

@@ -4,6 +4,7 @@ import dev.mcdrop.backend.Backend;
 import dev.mcdrop.backend.ReferenceBackend;
 import dev.mcdrop.cpu.CpuBackend;
 import dev.mcdrop.cuda.BackendUnavailableException;
+import dev.mcdrop.cuda.ConvAlgorithm;
 import dev.mcdrop.cuda.CudaBackend;
 import dev.mcdrop.cuda.CudaOptions;
 import dev.mcdrop.cuda.GemmPrecision;
@@ -16,24 +17,28 @@ import java.io.PrintStream;
 final class Backends {
     private Backends() {}
 
-    static Backend open(String kind, int threads, GemmPrecision precision, String cublasPath, PrintStream log) {
+    static Backend open(String kind, int threads, CudaOptions cuda, PrintStream log) {
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        if (precision != GemmPrecision.FP32 && (kind.equals("cpu") || kind.equals("reference"))) {
-            log.println("mcdrop: --gemm-precision " + precision + " applies to the GPU only; --backend " + kind + " computes in full precision");
+        boolean cpuOnly = kind.equals("cpu") || kind.equals("reference");
+        if (cuda.gemmPrecision() != GemmPrecision.FP32 && cpuOnly) {
+            log.println("mcdrop: --gemm-precision " + cuda.gemmPrecision() + " applies to the GPU only; --backend " + kind + " computes in full precision");
+        }
+        if (cuda.conv() != ConvAlgorithm.IM2COL && cpuOnly) {
+            log.println("mcdrop: --conv " + cuda.conv() + " applies to the GPU only");
         }
         return switch (kind) {
             case "cpu" -> new CpuBackend(t);
             case "reference" -> new ReferenceBackend();
             case "cuda" -> {
                 try {
-                    yield CudaBackend.open(cudaOptions(precision, cublasPath));
+                    yield CudaBackend.open(cuda);
                 } catch (BackendUnavailableException e) {
                     throw new IllegalStateException("--backend cuda: " + e.getMessage());
                 }
             }
             case "auto" -> {
                 try {
-                    Backend b = CudaBackend.open(cudaOptions(precision, cublasPath));
+                    Backend b = CudaBackend.open(cuda);
                     log.println("mcdrop: backend cuda (" + b.describe() + ")");
                     yield b;
                 } catch (BackendUnavailableException | LinkageError e) {
@@ -43,9 +48,5 @@ final class Backends {
             }
             default -> throw new IllegalArgumentException("unknown --backend '" + kind + "' (auto, cpu, cuda, reference)");
         };
-    }
-
-    private static CudaOptions cudaOptions(GemmPrecision precision, String cublasPath) {
-        return new CudaOptions(0, precision, cublasPath, true);
     }
 }

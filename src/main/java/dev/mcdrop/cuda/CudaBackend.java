@@ -51,6 +51,7 @@ public final class CudaBackend implements Backend {
     private final CublasGemm cublas;       // null: built-in GEMM
     private final String gemmWarning;      // why cuBLAS is not used, or null
     private final GemmKernel builtinGemm;
+    private final ConvKernel implicitConv;
     private final Im2colKernels layout;
     private final BiasActivationKernels pointwise;
     private final PoolKernels pooling;
@@ -83,6 +84,7 @@ public final class CudaBackend implements Backend {
             this.softmaxKernel = new SoftmaxKernel(launcher);
             this.mcReduce = new McReduceKernel(launcher);
             this.builtinGemm = new GemmKernel(launcher);
+            this.implicitConv = new ConvKernel(launcher);
             this.staging = new PinnedStaging(stream); // last: it frees its own blocks if it fails
         } catch (CudaOpException e) {
             modules.close();
@@ -239,7 +241,8 @@ public final class CudaBackend implements Backend {
 : "built-in GEMM, strict FP32" + (gemmWarning != null ? "; " + gemmWarning : "; cuBLAS disabled");
         return String.format(java.util.Locale.ROOT, "cuda: %s (device %d, compute %d.%d, %.1f GiB, driver CUDA %s), %s",
                 deviceName, options.device(), ccMajor, ccMinor, totalMemory / (double) (1L << 30),
-                versionString(driverVersion), gemm);
+                versionString(driverVersion), gemm)
+                + (options.conv() == ConvAlgorithm.IMPLICIT ? "; convolutions: " + ConvAlgorithm.IMPLICIT.description() : "");
     }
 
     @Override
@@ -328,6 +331,23 @@ public final class CudaBackend implements Backend {
         ready();
         layout.im2col(pin, g, columns, pcols);
     }
+
+    @Override
+    public void conv2d(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer weight, Buffer scratch,
+                       Buffer out, long outOffset) {
+        if (options.conv() != ConvAlgorithm.IMPLICIT) {
+            Backend.super.conv2d(in, inOffset, g, columns, weight, scratch, out, outOffset);
+            return;
+        }
+        long pin = at(in, inOffset, (long) g.inChannels() * columns * g.inPlane(), "conv2d in");
+        long pw = at(weight, 0, (long) g.outChannels() * g.patchSize(), "conv2d weight");
+        long pout = at(out, outOffset, (long) g.outChannels() * columns * g.outPlane(), "conv2d out");
+        ready();
+        implicitConv.conv2d(pin, g, columns, pw, pout);
+    }
+
+    @Override
+    public boolean conv2dNeedsScratch() { return options.conv() != ConvAlgorithm.IMPLICIT; }
 
     @Override
     public void biasActivation(Buffer x, long xOffset, Buffer bias, int channels, int columns, int plane,

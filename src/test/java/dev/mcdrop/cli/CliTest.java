@@ -177,4 +177,15 @@ class CliTest {
         assertEquals(1, clash.exit());
         assertTrue(clash.err().contains("--tf32 contradicts --gemm-precision fp16"), clash.err());
     }
+
+    @Test
+    void convAlgorithmIsValidatedAndReportedAsGpuOnly() {
+        Run cpu = run("predict", "--backend", "cpu", "--conv", "implicit", "--samples", "2",
+                "--input", "test-data/images/digit-7.png");
+        assertEquals(0, cpu.exit(), cpu.err());
+        assertTrue(cpu.err().contains("--conv implicit applies to the GPU only"), cpu.err());
+        Run bad = run("predict", "--backend", "cpu", "--conv", "winograd", "--input", "test-data/images/digit-7.png");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("unknown convolution algorithm 'winograd' (im2col, implicit)"), bad.err());
+    }
 }

@@ -126,6 +126,31 @@ class CudaBackendTest {
     }
 
     @Test
+    void implicitConvolutionMatchesReference() throws BackendUnavailableException {
+        try (CudaBackend implicit = CudaBackend.open(CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT))) {
+            assertFalse(implicit.conv2dNeedsScratch());
+            assertTrue(implicit.describe().contains("implicit"), implicit.describe());
+            Random rnd = new Random(12);
+            // cin, h, w, cout, k, stride, pad, columns: LeNet's conv2 (K = 500, not a multiple of 8), two tile
+            // rows of output channels, 1×1, a strided padded case, a single column, a tail of 128-column tiles
+            int[][] cases = {{20, 12, 12, 50, 5, 1, 0, 9}, {3, 9, 7, 70, 3, 2, 1, 5}, {16, 6, 6, 8, 1, 1, 0, 7},
+                    {5, 11, 13, 33, 4, 3, 2, 3}, {1, 28, 28, 20, 5, 1, 0, 1}, {7, 5, 5, 129, 2, 1, 1, 11}};
+            for (int[] c : cases) {
+                ConvGeometry g = new ConvGeometry(c[0], c[1], c[2], c[3], c[4], c[4], c[5], c[6]);
+                int columns = c[7], off = rnd.nextInt(3);
+                Pair in = pair(implicit, random(rnd, off + g.inChannels() * columns * g.inPlane()));
+                Pair w = pair(implicit, random(rnd, g.outChannels() * g.patchSize()));
+                Pair out = pair(implicit, random(rnd, off + g.outChannels() * columns * g.outPlane()));
+                Pair cols = pair(implicit, new float[g.patchSize() * columns * g.outPlane()]);
+                implicit.conv2d(in.gpu, off, g, columns, w.gpu, null, out.gpu, off);
+                ref.conv2d(in.ref, off, g, columns, w.ref, cols.ref, out.ref, off);
+                assertClose(implicit, out, 1e-5, 2e-6 * g.patchSize(), "implicit conv2d " + g + " columns " + columns);
+                closeAll();
+            }
+        }
+    }
+
+    @Test
     void im2col() {
         Random rnd = new Random(2);
         for (int trial = 0; trial < 20; trial++) {

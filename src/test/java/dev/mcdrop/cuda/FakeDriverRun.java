@@ -236,6 +236,9 @@ public final class FakeDriverRun {
                 compare(cublas ? "cuda (fake cuBLAS)" : "cuda (built-in GEMM)", gpu, cpu);
             }
         }
+        try (CudaBackend backend = CudaBackend.open(CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT))) {
+            compare("cuda (implicit-GEMM convolutions)", predict(backend, weights, images, options), cpu);
+        }
         // A convergence run: T = 1..4 snapshots per batch, two batches in flight = 10 downloads outstanding,
         // more than the 6 pinned blocks PinnedStaging starts with. Every prefix must equal the CPU's.
         int[] ts = {1, 2, 3, 4};

@@ -204,6 +204,26 @@ abstract class KernelEmulationChecks {
     }
 
     @Test
+    void implicitConvolutionMatchesReference() {
+        ConvKernel conv = new ConvKernel(emu);
+        Random rnd = new Random(17);
+        // cin, h, w, cout, k, stride, pad, columns: K = 27 (not a multiple of 8), 70 channels (two tile
+        // rows), 1×1 kernels, 256 + 44 output columns (three 128-column tiles, the last partial)
+        int[][] cases = {{3, 9, 7, 70, 3, 2, 1, 3}, {4, 5, 5, 6, 1, 1, 0, 12}, {2, 8, 8, 5, 5, 1, 2, 3}};
+        for (int[] c : cases) {
+            ConvGeometry g = new ConvGeometry(c[0], c[1], c[2], c[3], c[4], c[4], c[5], c[6]);
+            int columns = c[7];
+            float[] in = random(rnd, g.inChannels() * columns * g.inPlane()), w = random(rnd, g.outChannels() * g.patchSize());
+            float[] out = random(rnd, g.outChannels() * columns * g.outPlane());
+            float[] cols = new float[g.patchSize() * columns * g.outPlane()];
+            float[] expected = reference(new float[][] {in, w, cols, out}, 3,
+                    b -> ref.conv2d(b[0], 0, g, columns, b[1], b[2], b[3], 0));
+            conv.conv2d(emu.put(in), g, columns, emu.put(w), emu.put(out));
+            assertClose(expected, out, 1e-5, 2e-6 * g.patchSize(), "implicit conv2d " + g + " columns " + columns);
+        }
+    }
+
+    @Test
     void poolSoftmaxAndMcReduce() {
         Random rnd = new Random(15);
         PoolKernels pooling = new PoolKernels(emu);

@@ -26,7 +26,8 @@ final class KernelEmulator implements KernelLauncher {
 
     private KernelEmulator(Path executable) { this.executable = executable; }
 
-    /** Compiles the emulator into {@code dir} (forceIndex64: the kernels' 64-bit index paths); null (with the reason in {@code why[0]}) if g++ is unusable. */
+    /** Compiles the emulator into {@code dir} (forceIndex64: the kernels' 64-bit index paths); null (with the reason in {@code why[0]}) if there is no g++;
+     * throws if g++ fails on the sources. */
     static KernelEmulator build(Path dir, boolean forceIndex64, String[] why) throws InterruptedException {
         Path exe = dir.resolve(forceIndex64 ? "kernel_emulator64" : "kernel_emulator");
         try {
@@ -36,8 +37,8 @@ final class KernelEmulator implements KernelLauncher {
                     "-o", exe.toString()).redirectErrorStream(true).start();
             String out = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!cc.waitFor(120, TimeUnit.SECONDS) || cc.exitValue() != 0) {
-                why[0] = "g++ failed to build the kernel emulator:\n" + out;
-                return null;
+                // A kernel source g++ cannot compile is a failure, not a reason to skip.
+                throw new IllegalStateException("g++ failed to build the kernel emulator:\n" + out);
             }
         } catch (IOException e) {
             why[0] = "g++ not available: " + e.getMessage();
@@ -55,8 +56,8 @@ final class KernelEmulator implements KernelLauncher {
     @Override
     public void launch(String kernel, int gx, int gy, int bx, int by, KernelArgs args, String op) {
         launches++;
-        boolean gemm = kernel.startsWith("gemm/");
-        if (!gemm) { // grid-stride kernels: any grid is correct; keep the emulation small
+        boolean tiled = kernel.startsWith("gemm/") || kernel.startsWith("conv2d/"); // need their exact grid and block
+        if (!tiled) { // grid-stride kernels: any grid is correct; keep the emulation small
             gx = Math.min(gx, 2);
             bx = Math.min(bx, 7);
         }

@@ -1,0 +1,154 @@
+// conv2d.cu — implicit-GEMM convolution on CNHW activations (dev.mcdrop.backend.Backend#conv2d):
+//   out[Cout][N*OH*OW] = W[Cout][K] * cols[K][N*OH*OW],  K = Cin*kh*kw,
+//   cols[(ci,ky,kx)][(n,oy,ox)] = in[ci][n][oy*stride - pad + ky][ox*stride - pad + kx] (0 outside),
+// with cols formed on the fly as each K-slice is staged in shared memory, so the unfolded matrix
+// never goes through device memory. Why: with im2col + cuBLAS that matrix (kh*kw times the input;
+// 128 KB per sampled pass for LeNet's conv2) is about 3/4 of a pass's memory traffic.
+// Opt-in (--conv implicit) until a GPU run shows which path is faster (docs/BENCHMARKS.md).
+//
+// Tiling: a 256-thread block computes a 64 x 128 tile of out; thread (tx, ty) = (tid % 16,
+// tid / 16) a 4 x 8 micro-tile: rows 4*ty + r, columns 4*tx + c and 64 + 4*tx + c (so a
+// half-warp's shared-memory reads are conflict-free and its stores coalesce). K is walked in
+// slices of 8; the next slice is fetched into registers while the current one is multiplied.
+// Each thread gathers one fixed column of the tile (its (n, oy, ox) decoded once) for 4 rows,
+// whose (ci, ky, kx) it advances by 8 per slice instead of dividing.
+// FP32 FMA, k summed in increasing order: results differ from the im2col + cuBLAS path by rounding.
+#define CONV_BM 64
+#define CONV_BN 128
+#define CONV_BK 8
+
+// The geometry every thread needs, decoded once.
+struct ConvTile {
+    const float* in;
+    const float* weight;
+    int cin, h, w, kh, kw, stride, pad, cout, patch;  // patch = K = cin*kh*kw
+    long long planeStride;                              // elements between input channels: columns*h*w
+};
+
+// A patch row k = (ci*kh + ky)*kw + kx, kept decoded.
+struct PatchRow {
+    int ci, ky, kx;
+};
+
+__device__ __forceinline__ PatchRow decode(const ConvTile& t, int k) {
+    int khw = t.kh * t.kw;
+    PatchRow p;
+    p.ci = k / khw;
+    int r = k - p.ci * khw;
+    p.ky = r / t.kw;
+    p.kx = r - p.ky * t.kw;
+    return p;
+}
+
+// k += CONV_BK without dividing.
+__device__ __forceinline__ void advance(const ConvTile& t, PatchRow* p) {
+    p->kx += CONV_BK;
+    while (p->kx >= t.kw) {
+        p->kx -= t.kw;
+        if (++p->ky == t.kh) {
+            p->ky = 0;
+            p->ci++;
+        }
+    }
+}
+
+// cols[k][j] for this thread's column (image offset `image`, window corner (iy0, ix0)); 0 outside
+// the image or past the last patch row.
+__device__ __forceinline__ float gather(const ConvTile& t, bool valid, long long image, int iy0, int ix0, PatchRow p) {
+    if (!valid || p.ci >= t.cin) return 0.f;
+    int y = iy0 + p.ky, x = ix0 + p.kx;
+    if (y < 0 || y >= t.h || x < 0 || x >= t.w) return 0.f;
+    return t.in[p.ci * t.planeStride + image + (long long)y * t.w + x];
+}
+
+__device__ __forceinline__ float weightAt(const ConvTile& t, int row, int k) {
+    return (row < t.cout && k < t.patch) ? t.weight[(long long)row * t.patch + k] : 0.f;
+}
+
+// Launch with block 256, grid (ceil(columns*oh*ow / 128), ceil(cout / 64)).
+extern "C" __global__ void __launch_bounds__(256)
+conv2d_implicit(const float* __restrict__ in, const float* __restrict__ weight, float* __restrict__ out,
+                int cin, int h, int w, int kh, int kw, int stride, int pad, int oh, int ow, int cout,
+                long long columns) {
+    __shared__ __align__(16) float As[CONV_BK][CONV_BM];  // As[kk][i] = W[i0 + i][p0 + kk]
+    __shared__ __align__(16) float Bs[CONV_BK][CONV_BN];  // Bs[kk][j] = cols[p0 + kk][j0 + j]
+    ConvTile t = {in, weight, cin, h, w, kh, kw, stride, pad, cout, cin * kh * kw, columns * h * w};
+    const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
+    const long long plane = (long long)oh * ow, total = columns * plane;
+    const int i0 = blockIdx.y * CONV_BM;
+    const long long j0 = (long long)blockIdx.x * CONV_BN;
+
+    // Gather duty: column jl of the tile, rows kb + 2r (r = 0..3) of each slice.
+    const int jl = tid % CONV_BN, kb = tid / CONV_BN;
+    const long long j = j0 + jl;
+    const bool valid = j < total;
+    const long long n = valid ? j / plane : 0;
+    const int pos = valid ? (int)(j - n * plane) : 0;
+    const int oy = pos / ow, ox = pos - oy * ow;
+    const int iy0 = oy * stride - pad, ix0 = ox * stride - pad;
+    const long long image = n * h * w;
+    // Weight duty: row il of the tile, slice columns ka, ka + 1.
+    const int il = tid / 4, ka = 2 * (tid % 4);
+
+    float nextA[2], nextB[4];
+    PatchRow rows[4];
+#pragma unroll
+    for (int q = 0; q < 2; q++) nextA[q] = weightAt(t, i0 + il, ka + q);
+#pragma unroll
+    for (int r = 0; r < 4; r++) {
+        rows[r] = decode(t, kb + 2 * r);
+        nextB[r] = gather(t, valid, image, iy0, ix0, rows[r]);
+    }
+
+    float acc[4][8];
+#pragma unroll
+    for (int r = 0; r < 4; r++)
+#pragma unroll
+        for (int c = 0; c < 8; c++) acc[r][c] = 0.f;
+
+    for (int p0 = 0; p0 < t.patch; p0 += CONV_BK) {
+#pragma unroll
+        for (int q = 0; q < 2; q++) As[ka + q][il] = nextA[q];
+#pragma unroll
+        for (int r = 0; r < 4; r++) Bs[kb + 2 * r][jl] = nextB[r];
+        __syncthreads();
+        const int p1 = p0 + CONV_BK;
+        if (p1 < t.patch) {  // fetch the next slice while this one is multiplied
+#pragma unroll
+            for (int q = 0; q < 2; q++) nextA[q] = weightAt(t, i0 + il, p1 + ka + q);
+#pragma unroll
+            for (int r = 0; r < 4; r++) {
+                advance(t, &rows[r]);
+                nextB[r] = gather(t, valid, image, iy0, ix0, rows[r]);
+            }
+        }
+#pragma unroll
+        for (int kk = 0; kk < CONV_BK; kk++) {
+            float a[4], b[8];
+#pragma unroll
+            for (int r = 0; r < 4; r++) a[r] = As[kk][4 * ty + r];
+#pragma unroll
+            for (int c = 0; c < 4; c++) {
+                b[c] = Bs[kk][4 * tx + c];
+                b[4 + c] = Bs[kk][64 + 4 * tx + c];
+            }
+#pragma unroll
+            for (int r = 0; r < 4; r++)
+#pragma unroll
+                for (int c = 0; c < 8; c++) acc[r][c] += a[r] * b[c];
+        }
+        __syncthreads();
+    }
+
+#pragma unroll
+    for (int r = 0; r < 4; r++) {
+        int row = i0 + 4 * ty + r;
+        if (row >= cout) continue;
+        float* o = out + (long long)row * total;
+#pragma unroll
+        for (int c = 0; c < 8; c++) {
+            long long col = j0 + (c < 4 ? 4 * tx + c : 64 + 4 * tx + (c - 4));
+            if (col < total) o[col] = acc[r][c];
+        }
+    }
+}
