@@ -7,6 +7,7 @@ import dev.mcdrop.model.Weights;
 import dev.mcdrop.predict.ImagePrediction;
 import dev.mcdrop.predict.McOptions;
 import dev.mcdrop.predict.McPredictor;
+import dev.mcdrop.predict.NpySamples;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "write here instead of stdout")
     Path out;
 
+    @Option(names = "--samples-out", paramLabel = "FILE.npy",
+            description = "also write every pass's class probabilities: NumPy float32, shape (T, images, classes)")
+    Path samplesOut;
+
     @Override
     public Integer call() throws Exception {
         if (!format.equals("jsonl") && !format.equals("csv")) {
@@ -54,7 +59,18 @@ final class PredictCommand implements Callable<Integer> {
              McPredictor predictor = new McPredictor(backend, weights, options)) {
             Progress progress = new Progress("predict", images.count());
             long start = System.nanoTime();
-            ImagePrediction[] ps = predictor.predict(images, progress::update);
+            ImagePrediction[] ps;
+            if (samplesOut == null) {
+                ps = predictor.predict(images, progress::update);
+            } else {
+                int classes = weights.network().classes();
+                System.err.printf(java.util.Locale.ROOT, "mcdrop: writing %d samples x %d images x %d classes (%.1f MB) to %s%n",
+                        options.samples(), images.count(), classes, 4.0 * options.samples() * images.count() * classes / 1e6,
+                        samplesOut);
+                try (NpySamples sink = NpySamples.create(samplesOut, options.samples(), images.count(), classes)) {
+                    ps = predictor.predict(images, progress::update, sink);
+                }
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             progress.done();
             try (PrintWriter w = out == null

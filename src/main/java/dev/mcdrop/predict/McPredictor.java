@@ -42,6 +42,8 @@ public final class McPredictor implements AutoCloseable {
     private final float[] hostInput;
     // [2][B·(3K+1)]: batch k's standard results land in slot k % 2 while batch k−1's are read from the other
     private final float[][] hostStandardAcc;
+    // [classes][chunk columns]: per-sample probabilities on their way to a SampleSink (empty until asked for)
+    private float[] hostProbs = new float[0];
 
     public McPredictor(Backend backend, Weights weights, McOptions options) {
         this.backend = backend;
@@ -109,6 +111,15 @@ public final class McPredictor implements AutoCloseable {
     }
 
     /**
+     * {@link #predict}, also handing the class probabilities of every stochastic pass to
+     * {@code samples} (copied to the host chunk by chunk, so slower than {@link #predict}; a
+     * network without dropout hands the same deterministic pass as each of the T samples).
+     */
+    public ImagePrediction[] predict(ImageSource source, IntConsumer progress, SampleSink samples) {
+        return run(source, new int[]{options.samples()}, progress, java.util.Objects.requireNonNull(samples, "samples"))[0];
+    }
+
+    /**
      * Predicts every image for each T in {@code samples} (strictly increasing, the last one at most
      * {@code options().samples()}) in one run of the largest T: sample t's masks do not depend on
      * T and each image sums its samples in pair order, so the answer for T is bit-identical to
@@ -116,6 +127,10 @@ public final class McPredictor implements AutoCloseable {
      * curve, paper Fig. 4). Returns {@code [index into samples][image]}.
      */
     public ImagePrediction[][] predictPrefixes(ImageSource source, int[] samples, IntConsumer progress) {
+        return run(source, samples, progress, null);
+    }
+
+    private ImagePrediction[][] run(ImageSource source, int[] samples, IntConsumer progress, SampleSink sink) {
         if (!source.imageShape().equals(input)) {
             throw new IllegalArgumentException("images are " + source.imageShape() + " but the network expects " + input);
         }
@@ -134,7 +149,7 @@ public final class McPredictor implements AutoCloseable {
         for (int from = 0, k = 0; from < source.count(); from += batch, k++) {
             int b = Math.min(batch, source.count() - from);
             source.copyCnhw(from, b, inputScale, hostInput, 0);
-            InFlight current = issueBatch(b, from, samples, hostAcc[k % 2], hostStandardAcc[k % 2]);
+            InFlight current = issueBatch(b, from, samples, hostAcc[k % 2], hostStandardAcc[k % 2], sink);
             if (previous != null) finish(previous, out, progress);
             previous = current;
         }
@@ -150,7 +165,8 @@ public final class McPredictor implements AutoCloseable {
                             PendingDownload standard, float[] hostStandard) {}
 
     /** Issues one batch whose CNHW pixels are in {@code hostInput[0 .. C·b·H·W)}; returns without waiting. */
-    private InFlight issueBatch(int b, int imageBase, int[] samples, float[][] hostAcc, float[] hostStandard) {
+    private InFlight issueBatch(int b, int imageBase, int[] samples, float[][] hostAcc, float[] hostStandard,
+                                SampleSink sink) {
         int width = McAccumulators.width(classes);
         int perImage = Math.toIntExact(input.elements());
         // The input is [C][b][H][W]: upload it densely for b columns.
@@ -165,9 +181,13 @@ public final class McPredictor implements AutoCloseable {
             backend.mcAccumulate(prefixOut, 0, classes, b, images, acc);
             backend.mcAccumulate(prefixOut, 0, classes, b, images, standardAcc);
             for (int i = 0; i < samples.length; i++) mc[i] = backend.downloadAsync(acc, 0, hostAcc[i], 0, width * b);
+            if (sink != null) {
+                float[] probs = copyProbabilities(prefixOut, prefixOut == prefixA ? prefixB : prefixA, b);
+                for (int t = 0; t < options.samples(); t++) sink.accept(new Pairs((long) t * b, b, imageBase), b, classes, probs);
+            }
         } else {
-            runSamples(prefixOut, b, imageBase, samples, true, acc, mc, hostAcc);
-            runSamples(prefixOut, b, imageBase, new int[]{1}, false, standardAcc, null, null);
+            runSamples(prefixOut, b, imageBase, samples, true, acc, mc, hostAcc, sink);
+            runSamples(prefixOut, b, imageBase, new int[]{1}, false, standardAcc, null, null, null);
         }
         return new InFlight(b, imageBase, samples, mc, hostAcc, backend.downloadAsync(standardAcc, 0, hostStandard, 0, width * b),
                 hostStandard);
@@ -194,7 +214,7 @@ public final class McPredictor implements AutoCloseable {
      * {@code snapshots} is not null, a download of {@code into} to {@code hosts[i]} starts.
      */
     private void runSamples(Buffer prefixOut, int b, long imageBase, int[] samples, boolean stochastic, Buffer into,
-                            PendingDownload[] snapshots, float[][] hosts) {
+                            PendingDownload[] snapshots, float[][] hosts, SampleSink sink) {
         int width = McAccumulators.width(classes);
         Step.Expand x = net.expand;
         Shape e = x.in(); // [channels][plane] of the dropout (before any fused pooling)
@@ -213,10 +233,20 @@ public final class McPredictor implements AutoCloseable {
                 }
                 Buffer logits = run(net.sampled, sampleA, sampleB, sampleCols, columns, pairs, stochastic);
                 backend.mcAccumulate(logits, 0, classes, columns, pairs, into);
+                if (sink != null) sink.accept(pairs, columns, classes, copyProbabilities(logits, logits == sampleA ? sampleB : sampleA, columns));
                 first += columns;
             }
             if (snapshots != null) snapshots[s] = backend.downloadAsync(into, 0, hosts[s], 0, width * b);
         }
+    }
+
+    /** softmax(logits[classes][columns]) via {@code spare}, copied to the host (waits for the backend). */
+    private float[] copyProbabilities(Buffer logits, Buffer spare, int columns) {
+        int count = classes * columns;
+        if (hostProbs.length < count) hostProbs = new float[count]; // grows to one chunk, once
+        backend.softmax(logits, 0, classes, columns, spare, 0);
+        backend.download(spare, 0, hostProbs, 0, count);
+        return hostProbs;
     }
 
     /** Runs {@code steps} on {@code columns} columns starting in {@code cur}; returns the buffer holding the result. */

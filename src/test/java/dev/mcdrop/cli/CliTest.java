@@ -179,6 +179,20 @@ class CliTest {
     }
 
     @Test
+    void predictWritesEverySampleToANumpyFile() throws Exception {
+        Path npy = java.nio.file.Files.createTempFile("mcdrop-samples", ".npy");
+        try {
+            Run r = run("predict", "--backend", "cpu", "--samples", "3", "--input", "test-data/images/digit-7.png",
+                    "--samples-out", npy.toString());
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.err().contains("writing 3 samples x 1 images x 10 classes"), r.err());
+            assertEquals(128 + 4 * 3 * 10, java.nio.file.Files.size(npy)); // 128-byte header, then (3, 1, 10) float32
+        } finally {
+            java.nio.file.Files.deleteIfExists(npy);
+        }
+    }
+
+    @Test
     void convAlgorithmIsValidatedAndReportedAsGpuOnly() {
         Run cpu = run("predict", "--backend", "cpu", "--conv", "implicit", "--samples", "2",
                 "--input", "test-data/images/digit-7.png");

@@ -239,6 +239,18 @@ public final class FakeDriverRun {
         try (CudaBackend backend = CudaBackend.open(CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT))) {
             compare("cuda (implicit-GEMM convolutions)", predict(backend, weights, images, options), cpu);
         }
+        // Every pass's probabilities, copied out chunk by chunk (predict --samples-out)
+        float[][] cpuSamples, gpuSamples;
+        try (Backend backend = new CpuBackend(2)) {
+            cpuSamples = samples(backend, weights, images, options);
+        }
+        try (CudaBackend backend = CudaBackend.open(CudaOptions.defaults())) {
+            gpuSamples = samples(backend, weights, images, options);
+        }
+        double worstSample = 0;
+        for (int r = 0; r < cpuSamples.length; r++) worstSample = Math.max(worstSample, maxDifference(gpuSamples[r], cpuSamples[r]));
+        check(worstSample <= TOLERANCE, String.format(Locale.ROOT,
+                "cuda per-sample probabilities match the CPU's: largest difference %.2e over %d passes", worstSample, cpuSamples.length));
         // A convergence run: T = 1..4 snapshots per batch, two batches in flight = 10 downloads outstanding,
         // more than the 6 pinned blocks PinnedStaging starts with. Every prefix must equal the CPU's.
         int[] ts = {1, 2, 3, 4};
@@ -251,6 +263,22 @@ public final class FakeDriverRun {
             gpuPrefixes = p.predictPrefixes(images, ts, null);
         }
         for (int k = 0; k < ts.length; k++) compare("cuda prefixes, T=" + ts[k], gpuPrefixes[k], cpuPrefixes[k]);
+    }
+
+    /** [t·N + i][k]: every pass's class probabilities through a SampleSink. */
+    private static float[][] samples(Backend backend, Weights weights, LabeledImages images, McOptions options) {
+        int n = images.count();
+        float[][] out = new float[options.samples() * n][];
+        try (McPredictor predictor = new McPredictor(backend, weights, options)) {
+            predictor.predict(images, null, (pairs, columns, classes, probs) -> {
+                for (int c = 0; c < columns; c++) {
+                    float[] row = new float[classes];
+                    for (int k = 0; k < classes; k++) row[k] = probs[k * columns + c];
+                    out[(int) (pairs.sampleOf(c) * n + pairs.imageOf(c))] = row;
+                }
+            });
+        }
+        return out;
     }
 
     private static ImagePrediction[] predict(Backend backend, Weights weights, LabeledImages images, McOptions options) {
