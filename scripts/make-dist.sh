@@ -75,13 +75,19 @@ mv "$dist/../$tarball" "$dist/$tarball"
 
 # dist/gpu-test.tar.gz, apart from the release: the JUnit console launcher and CudaBackendTest, so
 # scripts/gpu/device-check.sh can check every CUDA op on a GPU host that has no JDK (it runs them
-# with dist/runtime). Skipped, with a note, where the launcher jar is not in the local Maven repo.
+# with dist/runtime), and the dev/cuda workbench binaries. Skipped, with a note, where the launcher jar is not in the local Maven repo.
 console="$(ls "${MAVEN_REPO:-$HOME/.m2/repository}"/org/junit/platform/junit-platform-console-standalone/*/junit-platform-console-standalone-*.jar 2>/dev/null | sort -V | tail -n1 || true)"
 if [[ -n "$console" ]] && ls target/test-classes/dev/mcdrop/cuda/CudaBackendTest*.class >/dev/null 2>&1; then
     tmp="$(mktemp -d)"
     mkdir -p "$tmp/gpu-test/classes/dev/mcdrop/cuda"
     cp "$console" "$tmp/gpu-test/junit-console.jar"
     cp target/test-classes/dev/mcdrop/cuda/CudaBackendTest*.class "$tmp/gpu-test/classes/dev/mcdrop/cuda/"
+    # the dev/cuda kernel workbenches, where nvcc can build them (device-check.sh runs them)
+    if dev/cuda/build.sh >/dev/null 2>&1; then
+        mkdir -p "$tmp/gpu-test/bench" && cp dev/cuda/build/* "$tmp/gpu-test/bench/"
+    else
+        echo "make-dist: dev/cuda workbenches not built (no nvcc?): gpu-test.tar.gz has none" >&2
+    fi
     tar czf "$dist/gpu-test.tar.gz" -C "$tmp" gpu-test
     rm -rf "$tmp"
 else

@@ -84,6 +84,12 @@ step bench-cuda-fp32-implicit 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" -
   --images 10000 --repeat 3 --warmup 1 --compare-cpu
 [ "$HAVE_DATA" = 1 ] && step eval-cuda-fp32-implicit 60 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --conv implicit \
   --data "$DATA" --samples 100 --json
+# 3c. kernel workbenches (dev/cuda, built by make-dist.sh into gpu-test.tar.gz): conv2 alone in its four
+# versions (im2col + cuBLAS FP32 / TF32 / BF16, implicit FP32), and the first dropout with and without fused pooling
+if [ -x dist/gpu-test/bench/conv2d ]; then
+  step workbench-conv2d 40 env CUBLAS="$CUBLAS" dist/gpu-test/bench/conv2d 0 20000
+  step workbench-expand-pool 30 dist/gpu-test/bench/expand_pool 0 100000
+fi
 # 4. PyTorch on the same job
 if [ "$HAVE_DATA" = 1 ]; then
   step torch-fp32 60 python3 scripts/gpu/torch_mc_lenet.py --precision fp32
@@ -113,6 +119,7 @@ step bench-cuda-fp32-l2-chunks 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" 
   echo "| run | result |"; echo "|---|---|"
   for f in "$RAW"/eval-*.out "$RAW"/torch-*.out; do [ -f "$f" ] && echo "| $(basename "$f" .out) | $(tr '\n' ' ' < "$f") |"; done
   for f in "$RAW"/bench-*.out; do [ -f "$f" ] && echo "| $(basename "$f" .out) | $(grep -E 'backend|median|compare' "$f" | tr '\n' ' ') |"; done
+  for f in "$RAW"/workbench-*.out; do [ -f "$f" ] && { echo; echo '```'; cat "$f"; echo '```'; }; done
   if [ -f "$RAW/eval-cuda-fp32.out" ] && [ -f "$RAW/eval-cuda-fp32-small-chunks.out" ]; then
     strip() { sed 's/,"seconds":[0-9.]*//' "$1"; }   # everything but the wall time must match
     if [ -s "$RAW/eval-cuda-fp32.out" ] && cmp -s <(strip "$RAW/eval-cuda-fp32.out") <(strip "$RAW/eval-cuda-fp32-small-chunks.out"); then echo; echo "chunk invariance: identical"

@@ -50,6 +50,8 @@ class ScriptsParseTest {
         List<Path> scripts = new java.util.ArrayList<>(files("*.sh"));
         scripts.add(Path.of("mcdrop"));
         scripts.add(Path.of(".ci/run"));
+        scripts.add(Path.of("native-kernels/build-ptx.sh"));
+        scripts.add(Path.of("dev/cuda/build.sh"));
         assertFalse(scripts.isEmpty());
         for (Path script : scripts) assertEquals("", run(List.of("bash", "-n", script.toString())), script.toString());
     }

@@ -1,0 +1,92 @@
+// conv2d.cu — workbench for the sampled convolution of LeNet (conv2: in[20][S][12][12] ->
+// out[50][S*64], K = 500, 3.2 MFLOP per column), the largest cost of an MC pass, as mcdrop's CUDA
+// backend runs it. Versions:
+//   1  im2col kernel + cuBLAS SGEMM, strict FP32   (default: --conv im2col)
+//   2  conv2d_implicit, strict FP32                (--conv implicit)
+//   3  im2col + cublasGemmEx FAST_TF32             (--gemm-precision tf32)
+//   4  im2col + cublasGemmEx FAST_16BF             (--gemm-precision bf16)
+// Each version is first checked on 64 columns against a float64 CPU reference, then timed on S
+// columns (default 20,000; S=10,000 per sample of the full MNIST test set).
+//   build: dev/cuda/build.sh        run: dev/cuda/build/conv2d [version, 0 = all] [S]
+#include "common.h"
+#include "../../native-kernels/im2col.cu"
+#include "../../native-kernels/conv2d.cu"
+
+static const int CIN = 20, H = 12, W = 12, COUT = 50, KS = 5, OH = 8, OW = 8, K = CIN * KS * KS, P = OH * OW;
+
+// out[co][n*P + p] in float64.
+static double* reference(const float* in, const float* w, int columns) {
+    double* out = (double*)calloc((size_t)COUT * columns * P, sizeof(double));
+    for (int co = 0; co < COUT; co++)
+        for (int n = 0; n < columns; n++)
+            for (int oy = 0; oy < OH; oy++)
+                for (int ox = 0; ox < OW; ox++) {
+                    double acc = 0;
+                    for (int ci = 0; ci < CIN; ci++)
+                        for (int ky = 0; ky < KS; ky++)
+                            for (int kx = 0; kx < KS; kx++)
+                                acc += (double)w[co * K + (ci * KS + ky) * KS + kx]
+                                     * in[((size_t)(ci * columns + n) * H + oy + ky) * W + ox + kx];
+                    out[(size_t)co * columns * P + n * P + oy * OW + ox] = acc;
+                }
+    return out;
+}
+
+static void run_version(int version, const float* in, const float* w, float* cols, float* out, int columns) {
+    long long total = (long long)columns * P;
+    if (version == 2) {
+        dim3 grid((unsigned)((total + 127) / 128), (COUT + 63) / 64);
+        conv2d_implicit<<<grid, 256>>>(in, w, out, CIN, H, W, KS, KS, 1, 0, OH, OW, COUT, columns);
+        launchCheck();
+        return;
+    }
+    long long work = (long long)K * total;
+    int blocks = (int)((work + 255) / 256 < (1 << 20) ? (work + 255) / 256 : (1 << 20));
+    im2col<<<blocks, 256>>>(in, cols, CIN, H, W, KS, KS, 1, 0, OH, OW, columns);
+    launchCheck();
+    int compute = version == 1 ? COMPUTE_32F : version == 3 ? COMPUTE_32F_FAST_TF32 : COMPUTE_32F_FAST_16BF;
+    blas_gemm_rowmajor(COUT, (int)total, K, w, cols, out, compute);
+}
+
+int main(int argc, char** argv) {
+    int only = argc > 1 ? atoi(argv[1]) : 0, columns = argc > 2 ? atoi(argv[2]) : 20000;
+    cudaDeviceProp prop;
+    cudaCheck(cudaGetDeviceProperties(&prop, 0));
+    printf("conv2d workbench on %s: LeNet conv2, %d columns (%.1f GFLOP per call)\n", prop.name, columns,
+           2.0 * COUT * K * P * columns / 1e9);
+    int haveBlas = blas_open();
+    const int check = 64;
+    float* w = host_random((size_t)COUT * K, 1);
+    float* inSmall = host_random((size_t)CIN * check * H * W, 2);
+    double* ref = reference(inSmall, w, check);
+    float* dw = to_device(w, (size_t)COUT * K);
+    const char* names[] = {"", "im2col + cuBLAS SGEMM (FP32)", "implicit GEMM (FP32)", "im2col + cuBLAS TF32",
+                           "im2col + cuBLAS BF16"};
+    double rtol[] = {0, 1e-5, 1e-5, 3e-3, 2e-2}, atol[] = {0, 1e-4, 1e-4, 2e-2, 1e-1};
+    int failures = 0;
+    for (int v = 1; v <= 4; v++) {
+        if (only && v != only) continue;
+        if (v != 2 && !haveBlas) continue;
+        // check on 64 columns
+        float* din = to_device(inSmall, (size_t)CIN * check * H * W);
+        float* dcols = device_zeros((size_t)K * check * P);
+        float* dout = device_zeros((size_t)COUT * check * P);
+        run_version(v, din, dw, dcols, dout, check);
+        float* got = to_host(dout, (size_t)COUT * check * P);
+        printf("version %d: %s\n", v, names[v]);
+        failures += !validate("vs float64 CPU reference, 64 columns", got, ref, (size_t)COUT * check * P, atol[v], rtol[v]);
+        cudaCheck(cudaFree(din)); cudaCheck(cudaFree(dcols)); cudaCheck(cudaFree(dout)); free(got);
+        // time on `columns` columns
+        float* in = host_random((size_t)CIN * columns * H * W, 3);
+        din = to_device(in, (size_t)CIN * columns * H * W);
+        dcols = v == 2 ? NULL : device_zeros((size_t)K * columns * P);
+        dout = device_zeros((size_t)COUT * columns * P);
+        float ms = time_ms([&] { run_version(v, din, dw, dcols, dout, columns); }, 10);
+        double flops = 2.0 * COUT * K * P * columns;
+        printf("  %.3f ms per call, %.1f TFLOP/s, %.2f M columns/s (conv2 alone)\n", ms, flops / ms / 1e9,
+               columns / ms / 1e3);
+        cudaCheck(cudaFree(din)); if (dcols) cudaCheck(cudaFree(dcols)); cudaCheck(cudaFree(dout)); free(in);
+    }
+    printf(failures ? "FAILED: %d version(s) outside tolerance\n" : "all checked versions within tolerance\n", failures);
+    return failures ? 1 : 0;
+}
