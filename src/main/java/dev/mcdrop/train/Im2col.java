@@ -59,12 +59,18 @@ final class Im2col {
                             int iy = oy * s - pad + ky;
                             if (iy < 0 || iy >= h) continue;
                             int dstRow = dst + iy * w - pad + kx, srcRow = src + oy * ow;
-                            int hi = oxHi(kx, s, pad, w, ow);
-                            for (int ox = oxLo(kx, s, pad); ox < hi; ox++) dx[dstRow + ox * s] += dCols[srcRow + ox];
+                            int lo = oxLo(kx, s, pad), hi = oxHi(kx, s, pad, w, ow);
+                            if (s == 1) addRow(dCols, srcRow, dx, dstRow, lo, hi);
+                            else for (int ox = lo; ox < hi; ox++) dx[dstRow + ox * s] += dCols[srcRow + ox];
                         }
                     }
                 }
         });
+    }
+
+    /** dx[dstRow + ox] += dCols[srcRow + ox] for lo ≤ ox &lt; hi: unit stride, so C2 vectorises it (same sums). */
+    private static void addRow(float[] dCols, int srcRow, float[] dx, int dstRow, int lo, int hi) {
+        for (int ox = lo; ox < hi; ox++) dx[dstRow + ox] += dCols[srcRow + ox];
     }
 
     /** First ox with ix = ox·s − pad + kx ≥ 0. */

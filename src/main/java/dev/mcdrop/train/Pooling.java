@@ -12,6 +12,10 @@ final class Pooling {
     /** y[plane][OH][OW] = max over windows of x[plane][H][W]; argmax[j] = index into x. */
     static void maxForward(float[] x, int planes, int h, int w, int k, int s, float[] y, int[] argmax) {
         int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
+        if (k == 2) {
+            Parallel.forEach(planes, (long) oh * ow * 4, p -> max2Plane(x, p * h * w, w, s, oh, ow, y, argmax, p * oh * ow));
+            return;
+        }
         Parallel.forEach(planes, (long) oh * ow * k * k, p -> {
             int in = p * h * w, out = p * oh * ow;
             for (int oy = 0; oy < oh; oy++)
@@ -31,6 +35,23 @@ final class Pooling {
                     argmax[out + oy * ow + ox] = best;
                 }
         });
+    }
+
+    /** The 2×2 window of maxForward unrolled (LeNet's case): same order, so the same maxima and argmax. */
+    private static void max2Plane(float[] x, int in, int w, int s, int oh, int ow, float[] y, int[] argmax, int out) {
+        for (int oy = 0; oy < oh; oy++) {
+            int top = in + oy * s * w, o = out + oy * ow;
+            for (int ox = 0; ox < ow; ox++) {
+                int best = top + ox * s;
+                float m = x[best];
+                if (x[best + 1] > m) { m = x[best + 1]; best = best + 1; }
+                int bottom = top + w + ox * s;
+                if (x[bottom] > m) { m = x[bottom]; best = bottom; }
+                if (x[bottom + 1] > m) { m = x[bottom + 1]; best = bottom + 1; }
+                y[o + ox] = m;
+                argmax[o + ox] = best;
+            }
+        }
     }
 
     /** dx = 0, then dx[argmax[j]] += dy[j], plane by plane (windows may overlap when s &lt; k). */

@@ -88,6 +88,34 @@ class KernelsTest {
         }
     }
 
+    /** Max pooling (the unrolled 2×2 path and the general one) against its definition, ties included: first maximum wins. */
+    @Test
+    void maxPoolingTakesTheFirstMaximumOfEachWindow() {
+        Random r = new Random(3);
+        int[][] geoms = {{24, 24, 2, 2}, {7, 9, 2, 1}, {9, 8, 2, 3}, {8, 7, 3, 2}, {6, 6, 3, 1}}; // h, w, k, s
+        for (int[] t : geoms) {
+            int h = t[0], w = t[1], k = t[2], s = t[3], planes = 5, oh = (h - k) / s + 1, ow = (w - k) / s + 1;
+            float[] x = new float[planes * h * w];
+            for (int i = 0; i < x.length; i++) x[i] = r.nextInt(4); // few values: many ties
+            float[] y = new float[planes * oh * ow];
+            int[] argmax = new int[y.length];
+            Pooling.maxForward(x, planes, h, w, k, s, y, argmax);
+            for (int p = 0; p < planes; p++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        int best = -1;
+                        for (int ky = 0; ky < k; ky++)
+                            for (int kx = 0; kx < k; kx++) {
+                                int at = (p * h + oy * s + ky) * w + ox * s + kx;
+                                if (best < 0 || x[at] > x[best]) best = at;
+                            }
+                        int o = (p * oh + oy) * ow + ox;
+                        assertEquals(x[best], y[o], java.util.Arrays.toString(t));
+                        assertEquals(best, argmax[o], java.util.Arrays.toString(t) + " output " + o);
+                    }
+        }
+    }
+
     private static float[] rand(Random r, int len) {
         float[] v = new float[len];
         for (int i = 0; i < len; i++) v[i] = r.nextFloat() * 2 - 1;
