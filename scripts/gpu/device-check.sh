@@ -90,8 +90,10 @@ if [ -x dist/gpu-test/bench/conv2d ]; then
   step workbench-conv2d 40 env CUBLAS="$CUBLAS" dist/gpu-test/bench/conv2d 0 20000
   step workbench-expand-pool 30 dist/gpu-test/bench/expand_pool 0 100000
 fi
-# 4. PyTorch on the same job
+# 4. PyTorch on the same job; first, PyTorch's forward (dropout off, fp32) must give mcdrop's standard probabilities
 if [ "$HAVE_DATA" = 1 ]; then
+  step predict-standard 60 "$MC" predict --backend cpu --samples 1 --input "$DATA" --out "$RAW/standard.jsonl"
+  step torch-vs-mcdrop 60 python3 scripts/gpu/torch_mc_lenet.py --compare-standard "$RAW/standard.jsonl"
   step torch-fp32 60 python3 scripts/gpu/torch_mc_lenet.py --precision fp32
   step torch-fp32-b1000 60 python3 scripts/gpu/torch_mc_lenet.py --precision fp32 --batch 1000
 fi

@@ -2,6 +2,9 @@
 """PyTorch side of the GPU comparison (issue 3): lenet-all MC dropout, T samples per image, the
 fast way (replicated batch, dropout in training mode, cuDNN), on the same weights and images as
 mcdrop. Prints one JSON line: passes/s and MC test error, for --precision fp32 | tf32 | bf16.
+With --compare-standard FILE.jsonl (mcdrop predict output) it instead checks that PyTorch's
+forward pass with dropout off gives mcdrop's standard_probs on the same weights and images:
+an independent implementation of conv, pooling and flatten order agreeing with mcdrop's.
 
 Untested here (no GPU in the session that wrote it). Needs torch and the safetensors-free loader
 below (reads the .safetensors header itself, so only torch and numpy are required)."""
@@ -42,14 +45,28 @@ class LeNetAll(nn.Module):
         super().__init__()
         self.w = {k: v.cuda() for k, v in w.items()}
 
-    def forward(self, x):
+    def forward(self, x, stochastic=True):
         w = self.w
-        x = F.dropout(F.conv2d(x, w["conv1.weight"], w["conv1.bias"]), 0.5, training=True)
+        x = F.dropout(F.conv2d(x, w["conv1.weight"], w["conv1.bias"]), 0.5, training=stochastic)
         x = F.max_pool2d(x, 2, 2)
-        x = F.dropout(F.conv2d(x, w["conv2.weight"], w["conv2.bias"]), 0.5, training=True)
+        x = F.dropout(F.conv2d(x, w["conv2.weight"], w["conv2.bias"]), 0.5, training=stochastic)
         x = F.max_pool2d(x, 2, 2).flatten(1)
-        x = F.dropout(F.relu(F.linear(x, w["ip1.weight"], w["ip1.bias"])), 0.5, training=True)
+        x = F.dropout(F.relu(F.linear(x, w["ip1.weight"], w["ip1.bias"])), 0.5, training=stochastic)
         return F.linear(x, w["ip2.weight"], w["ip2.bias"])
+
+
+def compare_standard(net, x, path):
+    """Max |PyTorch − mcdrop| over the standard (dropout-off) probabilities of every image in path."""
+    rows = [json.loads(line) for line in open(path)]
+    idx = torch.tensor([r["index"] for r in rows], device="cuda")
+    theirs = torch.tensor([r["standard_probs"] for r in rows], dtype=torch.float64)
+    with torch.no_grad():
+        ours = net(x[idx], stochastic=False).softmax(1).double().cpu()
+    diff = (ours - theirs).abs().max().item()
+    same = int((ours.argmax(1) == theirs.argmax(1)).sum().item())
+    print(json.dumps({"tool": "pytorch " + torch.__version__, "check": "standard probabilities vs mcdrop",
+                      "images": len(rows), "max_abs_difference": diff, "same_class": same,
+                      "ok": diff <= 1e-5 and same == len(rows)}))
 
 
 def main():
@@ -60,6 +77,7 @@ def main():
     p.add_argument("--samples", type=int, default=100)
     p.add_argument("--batch", type=int, default=100, help="images per replicated batch (batch·T rows)")
     p.add_argument("--precision", choices=["fp32", "tf32", "bf16"], default="fp32")
+    p.add_argument("--compare-standard", metavar="FILE.jsonl", help="mcdrop predict output to check instead of timing")
     a = p.parse_args()
     torch.backends.cudnn.benchmark = True
     torch.backends.cuda.matmul.allow_tf32 = a.precision == "tf32"
@@ -67,6 +85,9 @@ def main():
     net = LeNetAll(load_safetensors(a.model))
     x, y = load_idx(a.images, a.labels)
     x, y = x.cuda(), y.cuda()
+    if a.compare_standard:
+        compare_standard(net, x, a.compare_standard)
+        return
 
     def run():
         # The count stays on the GPU (no .item() per batch, which would synchronise every batch and
