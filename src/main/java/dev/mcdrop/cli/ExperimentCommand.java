@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
                 + "stderr, and resumes an interrupted run: finished units (training runs, evaluations) are recorded in "
                 + "--out and skipped on rerun.",
         subcommands = {ExperimentPlacementCommand.class, ExperimentSubsetsCommand.class, ExperimentConvergenceCommand.class,
-                ExperimentCifarCommand.class, ExperimentUncertaintyCommand.class})
+                ExperimentCifarCommand.class, ExperimentUncertaintyCommand.class, ExperimentRotationCommand.class})
 public final class ExperimentCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

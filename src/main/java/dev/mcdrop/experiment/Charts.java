@@ -122,6 +122,9 @@ public final class Charts {
         write(grid, png);
     }
 
+    /** Any image as PNG (written to a temporary file, then moved into place). */
+    public static void writeImage(BufferedImage image, Path png) throws IOException { write(image, png); }
+
     private static void write(BufferedImage image, Path png) throws IOException {
         Files.createDirectories(png.toAbsolutePath().getParent());
         Path tmp = png.resolveSibling("." + png.getFileName() + ".tmp");

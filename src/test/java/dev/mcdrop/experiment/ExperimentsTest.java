@@ -202,6 +202,40 @@ class ExperimentsTest {
     }
 
     @Test
+    void rotationWritesSamplesConsistentWithItsSummaries() throws Exception {
+        Path out = tmp.resolve("rotation");
+        var s = new RotationExperiment.Settings(4, 42, "untrained lenet-all", 2, 90, 3);
+        try (ExperimentRun run = run("rotation", out)) {
+            RotationExperiment.run(run, s, untrainedLenetAll, mnist);
+        }
+        Table scores = Table.read(out.resolve("scores.csv")), probs = Table.read(out.resolve("probabilities.csv"));
+        assertEquals(4, scores.size());
+        assertEquals(4 * 10, probs.size());
+        assertEquals(List.of(0.0, 30.0, 60.0, 90.0), scores.rows().stream().map(r -> Double.parseDouble(r.getFirst())).toList());
+        // samples.npy (T=4, 4 angles, 10 classes): its mean over T is the MC mean in probabilities.csv
+        java.nio.ByteBuffer npy = java.nio.ByteBuffer.wrap(Files.readAllBytes(out.resolve("samples.npy"))).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int data = 10 + (npy.getShort(8) & 0xFFFF);
+        assertEquals(data + 4 * 4 * 4 * 10, npy.capacity());
+        for (int row = 0; row < probs.size(); row++) {
+            int angle = row / 10, c = Integer.parseInt(probs.get(row, "class"));
+            double mean = 0;
+            for (int t = 0; t < 4; t++) mean += npy.getFloat(data + 4 * ((t * 4 + angle) * 10 + c)) / 4.0;
+            assertEquals(probs.getDouble(row, "mc_mean"), mean, 1e-6, "angle " + angle + " class " + c);
+            assertTrue(probs.getDouble(row, "mc_min") <= mean && mean <= probs.getDouble(row, "mc_max"));
+        }
+        assertPng(out.resolve("probabilities.png"));
+        assertPng(out.resolve("uncertainty.png"));
+        assertNotNull(ImageIO.read(out.resolve("rotations.png").toFile()));
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("| 60° |"));
+        var outside = assertThrows(IllegalArgumentException.class, () -> {
+            try (ExperimentRun run = run("rotation", tmp.resolve("other"))) {
+                RotationExperiment.run(run, new RotationExperiment.Settings(4, 42, "x", 5000, 90, 3), untrainedLenetAll, mnist);
+            }
+        });
+        assertTrue(outside.getMessage().contains("image 5000"), outside.getMessage());
+    }
+
+    @Test
     void modelCommandsRunThroughTheCli() throws Exception {
         Path model = tmp.resolve("tiny-lenet-all.safetensors");
         dev.mcdrop.model.WeightsFile.save(untrainedLenetAll, model, Map.of());
