@@ -125,6 +125,7 @@ expand_dropout_pool(const float* src, float* dst, int channels, long long column
                     unsigned int batchImages, unsigned long long imageBase) {
     __shared__ float masked[MCDROP_FUSED_PLANE];
     const int plane = h * w, outPlane = oh * ow;
+    if (plane > MCDROP_FUSED_PLANE) __trap();  // launchers check; never write past masked[]
     const float area = (float)(kernel * kernel);
     const u64 s0 = firstPair / batchImages;
     const u32 r0 = (u32)(firstPair % batchImages);

@@ -70,7 +70,9 @@ extern "C" __global__ void __launch_bounds__(256)
 conv2d_implicit(const float* __restrict__ in, const float* __restrict__ weight, float* __restrict__ out,
                 int cin, int h, int w, int kh, int kw, int stride, int pad, int oh, int ow, int cout,
                 long long columns) {
-    __shared__ __align__(16) float As[CONV_BK][CONV_BM];  // As[kk][i] = W[i0 + i][p0 + kk]
+    // +4: rows 4 banks apart, so the 4 threads storing one tile row's 8 k-values do not collide
+    // (a stride of 64 words would put them in one bank); 68 words keep rows 16-byte aligned.
+    __shared__ __align__(16) float As[CONV_BK][CONV_BM + 4];  // As[kk][i] = W[i0 + i][p0 + kk]
     __shared__ __align__(16) float Bs[CONV_BK][CONV_BN];  // Bs[kk][j] = cols[p0 + kk][j0 + j]
     ConvTile t = {in, weight, cin, h, w, kh, kw, stride, pad, cout, cin * kh * kw, columns * h * w};
     const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;

@@ -5,7 +5,7 @@
 //   2  conv2d_implicit, strict FP32                (--conv implicit)
 //   3  im2col + cublasGemmEx FAST_TF32             (--gemm-precision tf32)
 //   4  im2col + cublasGemmEx FAST_16BF             (--gemm-precision bf16)
-// Each version is first checked on 64 columns against a float64 CPU reference, then timed on S
+// Each version is first checked on 63 columns (a ragged last tile) against a float64 CPU reference, then timed on S
 // columns (default 20,000; S=10,000 per sample of the full MNIST test set).
 //   build: dev/cuda/build.sh        run: dev/cuda/build/conv2d [version, 0 = all] [S]
 #include "common.h"
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     printf("conv2d workbench on %s: LeNet conv2, %d columns (%.1f GFLOP per call)\n", prop.name, columns,
            2.0 * COUT * K * P * columns / 1e9);
     int haveBlas = blas_open();
-    const int check = 64;
+    const int check = 63;
     float* w = host_random((size_t)COUT * K, 1);
     float* inSmall = host_random((size_t)CIN * check * H * W, 2);
     double* ref = reference(inSmall, w, check);
@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
         run_version(v, din, dw, dcols, dout, check);
         float* got = to_host(dout, (size_t)COUT * check * P);
         printf("version %d: %s\n", v, names[v]);
-        failures += !validate("vs float64 CPU reference, 64 columns", got, ref, (size_t)COUT * check * P, atol[v], rtol[v]);
+        failures += !validate("vs float64 CPU reference, 63 columns", got, ref, (size_t)COUT * check * P, atol[v], rtol[v]);
         cudaCheck(cudaFree(din)); cudaCheck(cudaFree(dcols)); cudaCheck(cudaFree(dout)); free(got);
         // time on `columns` columns
         float* in = host_random((size_t)CIN * columns * H * W, 3);

@@ -30,6 +30,9 @@ inline void __syncthreads() { mcdrop_syncthreads(); }
 inline void __syncthreads() { block_barrier->arrive_and_wait(); }
 #endif
 
+#include <cstdlib>
+inline void __trap() { std::abort(); }
+
 /* Round-to-nearest float ops: plain operators with -ffp-contract=off. */
 inline float __fadd_rn(float a, float b) { return a + b; }
 inline float __fsub_rn(float a, float b) { return a - b; }

@@ -56,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
              Backend backend = profile ? new ProfilingBackend(opened) : opened;
              McPredictor predictor = new McPredictor(backend, weights, options)) {
             System.out.printf(Locale.ROOT, "model %s, backend %s, T=%d, B=%d, images %d, chunk %d columns, workspace %.0f MB%n",
-                    weights.network().architecture().name(), backend.describe(), options.samples(), options.batchImages(),
+                    weights.network().architecture().name(), backend.describe(), options.samples(), predictor.batchImages(),
                     count, predictor.chunkColumns(), predictor.workspaceBytes() / 1e6);
             System.out.printf(Locale.ROOT, "machine: %s, %d cores, Java %s%n", cpuName(), Runtime.getRuntime().availableProcessors(),
                     Runtime.version());

@@ -42,7 +42,7 @@ final class EvalCommand implements Callable<Integer> {
         Path images = data != null ? data : defaultData();
         LabeledImages set = Inputs.load(images, labels, weights.network().input());
         if (!set.hasLabels()) throw new IllegalArgumentException(images + ": no labels found; give --labels");
-        McOptions options = run.options();
+        McOptions options = run.options(set.count());
         try (Backend backend = backendOptions.open();
              McPredictor predictor = new McPredictor(backend, weights, options)) {
             Progress progress = new Progress("eval", set.count());

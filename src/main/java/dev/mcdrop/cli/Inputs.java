@@ -1,5 +1,6 @@
 package dev.mcdrop.cli;
 
+import dev.mcdrop.data.Cifar10;
 import dev.mcdrop.data.Idx;
 import dev.mcdrop.data.ImageFiles;
 import dev.mcdrop.data.LabeledImages;
@@ -12,7 +13,8 @@ import java.util.Locale;
 
 /**
  * Turns a user's {@code --input} into images: an IDX image file (labels found beside it, or
- * given), a PNG/JPEG file, or a directory of PNG/JPEG files.
+ * given), a CIFAR-10 binary batch ({@code .bin}, labels inside), a PNG/JPEG file, or a directory of
+ * PNG/JPEG files (gray for 1-channel networks, RGB for 3-channel ones).
  */
 final class Inputs {
     private Inputs() {}
@@ -21,8 +23,13 @@ final class Inputs {
         if (!Files.exists(input)) throw new java.nio.file.NoSuchFileException(input.toString());
         String name = input.getFileName().toString().toLowerCase(Locale.ROOT);
         if (Files.isDirectory(input) || name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg")) {
-            ImageFiles.Options options = new ImageFiles.Options(expected.height(), expected.width(), true);
+            ImageFiles.Options options = new ImageFiles.Options(expected.channels(), expected.height(), expected.width(),
+                    expected.channels() == 1);
             return Files.isDirectory(input) ? ImageFiles.loadDirectory(input, options) : ImageFiles.load(List.of(input), options);
+        }
+        if (name.endsWith(".bin")) {
+            if (labels != null) throw new IllegalArgumentException("--labels: a CIFAR-10 .bin file holds its own labels");
+            return Cifar10.read(List.of(input));
         }
         Path l = labels != null ? labels : siblingLabels(input);
         return l != null ? Idx.read(input, l) : Idx.readImages(input);

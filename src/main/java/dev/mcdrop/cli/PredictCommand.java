@@ -29,7 +29,7 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin RunOptions run = new RunOptions();
 
     @Option(names = "--input", paramLabel = "PATH",
-            description = "IDX image file (.gz or raw; labels beside it are used if present), a PNG/JPEG file, or a directory of them. Default: bundled MNIST test slice")
+            description = "IDX image file (.gz or raw; labels beside it are used if present), a CIFAR-10 .bin batch, a PNG/JPEG file, or a directory of them (gray for 1-channel networks, RGB for 3-channel ones). Default: bundled MNIST test slice")
     Path input;
 
     @Option(names = "--labels", paramLabel = "PATH", description = "IDX label file for --input")
@@ -54,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
         Shape shape = weights.network().input();
         LabeledImages images = Inputs.load(input != null ? input : Home.bundledMnistImages(),
                 input != null ? labels : Home.bundledMnistLabels(), shape);
-        McOptions options = run.options();
+        McOptions options = run.options(images.count());
         try (Backend backend = backendOptions.open();
              McPredictor predictor = new McPredictor(backend, weights, options)) {
             Progress progress = new Progress("predict", images.count());

@@ -11,7 +11,7 @@ final class RunOptions {
     @Option(names = "--seed", defaultValue = "42", description = "mask seed (same seed, same numbers on every backend). Default: ${DEFAULT-VALUE}")
     long seed;
 
-    @Option(names = "--batch", defaultValue = "1000", description = "images per batch B. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--batch", defaultValue = "1000", description = "images per batch B, at most (fewer when the memory budget needs it). Default: ${DEFAULT-VALUE}")
     int batch;
 
     @Option(names = "--memory", paramLabel = "MB", defaultValue = "0",
@@ -20,5 +20,11 @@ final class RunOptions {
 
     McOptions options() {
         return new McOptions(samples, seed, batch, memoryMb * (1L << 20));
+    }
+
+    /** {@link #options()} for a run over {@code images} images: no batch larger than the run. */
+    McOptions options(int images) {
+        McOptions o = options();
+        return o.withBatch(Math.max(1, Math.min(o.batchImages(), images)));
     }
 }

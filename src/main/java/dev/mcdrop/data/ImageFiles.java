@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Turns ordinary picture files (PNG, JPEG, anything javax.imageio reads) into MNIST-like inputs for
- * the predict command: one grayscale channel, resized to a fixed size (28×28 by default), no labels.
+ * Turns ordinary picture files (PNG, JPEG, anything javax.imageio reads) into network inputs for
+ * the predict command: one grayscale channel (MNIST-like, 28×28 by default) or three RGB channels
+ * (CIFAR-like, for 3-channel networks), resized to a fixed size, no labels.
  *
  * <ol>
  *   <li>Grayscale: 8-bit gray files are used as stored; color files get ITU-R BT.601 luma
@@ -26,25 +27,34 @@ import javax.imageio.ImageIO;
  *   <li>Resize by area averaging: each output pixel is the mean of the source area it covers, with
  *       fractional coverage at the edges (exact integer arithmetic; an integer-factor downscale is
  *       the plain mean of each block).</li>
- *   <li>Inversion: MNIST digits are white on a black background, while a digit drawn or
- *       photographed on paper is dark on light. If the mean of the source image's outermost pixel
- *       ring is above 127 the image is inverted ({@code 255 − v}). {@link Options#autoInvert} false
- *       turns this off.</li>
+ *   <li>Inversion (grayscale only): MNIST digits are white on a black background, while a digit
+ *       drawn or photographed on paper is dark on light. If the mean of the source image's
+ *       outermost pixel ring is above 127 the image is inverted ({@code 255 − v}).
+ *       {@link Options#autoInvert} false turns this off.</li>
  * </ol>
+ * With three channels each of the sRGB planes R, G, B (transparency composited over white) is
+ * resized the same way and stored CHW, as CIFAR-10's binary files are; nothing is inverted.
  * No centering or deskewing is done; the network sees the picture as framed.
  */
 public final class ImageFiles {
     private ImageFiles() {}
 
-    /** Target size and whether to invert light-background images. */
-    public record Options(int height, int width, boolean autoInvert) {
+    /** Target channels (1 = gray, 3 = RGB), size, and whether to invert light-background gray images. */
+    public record Options(int channels, int height, int width, boolean autoInvert) {
         public static final Options MNIST = new Options(28, 28, true);
 
         public Options {
             if (height <= 0 || width <= 0) {
                 throw new IllegalArgumentException("target size must be positive, got " + height + "x" + width);
             }
+            if (channels != 1 && channels != 3) {
+                throw new IllegalArgumentException("picture files become 1-channel (gray) or 3-channel (RGB) inputs, not "
+                        + channels + "-channel ones");
+            }
         }
+
+        /** One gray channel. */
+        public Options(int height, int width, boolean autoInvert) { this(1, height, width, autoInvert); }
     }
 
     /** File name endings {@link #list} picks up (case-insensitive). */
@@ -87,13 +97,13 @@ public final class ImageFiles {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no image files given");
         }
-        int size = options.height() * options.width();
+        int size = options.channels() * options.height() * options.width();
         byte[] pixels = new byte[Math.multiplyExact(files.size(), size)];
         for (int i = 0; i < files.size(); i++) {
             byte[] one = loadOne(files.get(i), options);
             System.arraycopy(one, 0, pixels, i * size, size);
         }
-        return LabeledImages.wrap(source, 1, options.height(), options.width(), pixels, null);
+        return LabeledImages.wrap(source, options.channels(), options.height(), options.width(), pixels, null);
     }
 
     private static byte[] loadOne(Path file, Options options) throws IOException {
@@ -112,6 +122,15 @@ public final class ImageFiles {
         }
         int h = image.getHeight();
         int w = image.getWidth();
+        if (options.channels() == 3) {
+            int plane = options.height() * options.width();
+            byte[] out = new byte[3 * plane];
+            byte[][] rgb = toRgbPlanes(image);
+            for (int c = 0; c < 3; c++) {
+                System.arraycopy(resizeArea(rgb[c], h, w, options.height(), options.width()), 0, out, c * plane, plane);
+            }
+            return out;
+        }
         byte[] gray = toGray(image);
         boolean invert = options.autoInvert() && borderMean(gray, h, w) > 127;
         byte[] out = resizeArea(gray, h, w, options.height(), options.width());
@@ -154,6 +173,23 @@ public final class ImageFiles {
                 double a = (argb >>> 24) / 255.0;
                 double luma = 0.299 * ((argb >> 16) & 0xFF) + 0.587 * ((argb >> 8) & 0xFF) + 0.114 * (argb & 0xFF);
                 out[y * w + x] = (byte) Math.min(255, Math.round(luma * a + 255 * (1 - a)));
+            }
+        }
+        return out;
+    }
+
+    /** The sRGB planes R, G, B of an image (row-major), transparency composited over white. */
+    static byte[][] toRgbPlanes(BufferedImage image) {
+        int h = image.getHeight(), w = image.getWidth();
+        byte[][] out = new byte[3][h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int argb = image.getRGB(x, y);
+                double a = (argb >>> 24) / 255.0;
+                for (int c = 0; c < 3; c++) {
+                    int v = (argb >> (16 - 8 * c)) & 0xFF;
+                    out[c][y * w + x] = (byte) Math.min(255, Math.round(v * a + 255 * (1 - a)));
+                }
             }
         }
         return out;

@@ -47,11 +47,9 @@ public final class McPredictor implements AutoCloseable {
 
     public McPredictor(Backend backend, Weights weights, McOptions options) {
         this.backend = backend;
-        this.options = options;
         this.input = weights.network().input();
         this.inputScale = weights.network().architecture().inputScale();
         this.classes = weights.network().classes();
-        this.batch = options.batchImages();
         this.net = new CompiledNetwork(backend, weights);
         try {
             long prefixAct = CompiledNetwork.maxActivation(net.prefix, input);
@@ -60,9 +58,14 @@ public final class McPredictor implements AutoCloseable {
             long sampledAct = net.expand == null ? 0 : CompiledNetwork.maxActivation(net.sampled, net.expand.in()); // in: unpooled, for expandDropoutPool's via
             long sampledScratch = scratch ? CompiledNetwork.maxScratch(net.sampled) : 0;
             long width = McAccumulators.width(classes);
-            long fixedBytes = 4L * batch * (2 * prefixAct + prefixScratch + 2 * width);
+            long perImageBytes = 4L * (2 * prefixAct + prefixScratch + 2 * width);
             long perColumnBytes = 4L * (2 * sampledAct + sampledScratch);
             long budget = options.memoryBytes() > 0 ? options.memoryBytes() : backend.suggestedWorkspaceBytes();
+            // B is a speed knob (no result depends on it): take fewer images per batch than asked when the
+            // budget could not otherwise hold one sample of the whole batch beside the once-per-image buffers.
+            this.batch = (int) Math.min(options.batchImages(), Math.max(1, budget / (perImageBytes + perColumnBytes)));
+            this.options = options.withBatch(batch);
+            long fixedBytes = perImageBytes * batch;
             long pairs = (long) options.samples() * batch;
             if (net.expand == null) {
                 chunkColumns = 0;
@@ -99,6 +102,7 @@ public final class McPredictor implements AutoCloseable {
 
     public long workspaceBytes() { return workspaceBytes; }
 
+    /** The options in use: as given, except the batch, which may be smaller to fit the memory budget. */
     public McOptions options() { return options; }
 
     /**

@@ -193,6 +193,39 @@ class CliTest {
     }
 
     @Test
+    void predictTakesCifarBinariesAndRgbPicturesForAThreeChannelModel() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("mcdrop-cifar");
+        try {
+            var net = dev.mcdrop.model.Presets.get("cifar-lenet-all").compile();
+            var params = new dev.mcdrop.train.Trainer(net, dev.mcdrop.train.TrainConfig.paper(1, 3),
+                    dev.mcdrop.train.NaiveGemm.INSTANCE).initialParams();
+            Path model = dir.resolve("cifar.safetensors");
+            WeightsFile.save(new dev.mcdrop.model.Weights(net, params, java.util.Map.of()), model, java.util.Map.of());
+            byte[] records = new byte[3 * 3073]; // three records, labels 0, 1, 2
+            for (int r = 0; r < 3; r++) {
+                records[r * 3073] = (byte) r;
+                for (int i = 1; i < 3073; i++) records[r * 3073 + i] = (byte) (r * 31 + i);
+            }
+            Path bin = java.nio.file.Files.write(dir.resolve("test_batch.bin"), records);
+            Run fromBin = run("predict", "--backend", "cpu", "--model", model.toString(), "--samples", "2", "--input", bin.toString());
+            assertEquals(0, fromBin.exit(), fromBin.err());
+            assertEquals(3, fromBin.out().lines().count(), fromBin.out());
+            assertTrue(fromBin.out().lines().skip(2).findFirst().orElseThrow().contains("\"label\":2"), fromBin.out());
+
+            java.awt.image.BufferedImage rgb = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            Path png = dir.resolve("photo.png");
+            javax.imageio.ImageIO.write(rgb, "png", png.toFile());
+            Run fromPng = run("predict", "--backend", "cpu", "--model", model.toString(), "--samples", "2", "--input", png.toString());
+            assertEquals(0, fromPng.exit(), fromPng.err());
+            assertEquals(1, fromPng.out().lines().count(), fromPng.out());
+        } finally {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void convAlgorithmIsValidatedAndReportedAsGpuOnly() {
         Run cpu = run("predict", "--backend", "cpu", "--conv", "implicit", "--samples", "2",
                 "--input", "test-data/images/digit-7.png");

@@ -107,6 +107,22 @@ class ImageFilesTest {
     }
 
     @Test
+    void threeChannelsKeepRgbPlanesResizedAndNeverInverted() throws IOException {
+        // 4×4: four 2×2 blocks red, green, blue, white; to 2×2 RGB each block becomes one pixel
+        BufferedImage img = new BufferedImage(4, 4, BufferedImage.TYPE_INT_ARGB);
+        int[] colors = {0xFFFF0000, 0xFF00FF00, 0xFF0000FF, 0x00000000}; // the last is transparent: white
+        for (int y = 0; y < 4; y++)
+            for (int x = 0; x < 4; x++) img.setRGB(x, y, colors[(y / 2) * 2 + x / 2]);
+        LabeledImages set = ImageFiles.load(List.of(png("rgb.png", img)), new ImageFiles.Options(3, 2, 2, true));
+        assertEquals(3, set.channels());
+        int[][] expected = {{255, 0, 0, 255}, {0, 255, 0, 255}, {0, 0, 255, 255}}; // [channel][pixel]
+        for (int c = 0; c < 3; c++)
+            for (int i = 0; i < 4; i++) assertEquals(expected[c][i], set.pixel(0, c, i / 2, i % 2), "channel " + c + " pixel " + i);
+        var bad = assertThrows(IllegalArgumentException.class, () -> new ImageFiles.Options(2, 28, 28, false));
+        assertTrue(bad.getMessage().contains("2-channel"), bad.getMessage());
+    }
+
+    @Test
     void transparentPixelsAreCompositedOverWhite() throws IOException {
         BufferedImage argb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
         argb.setRGB(0, 0, 0x00000000);   // fully transparent black

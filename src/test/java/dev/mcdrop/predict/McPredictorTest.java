@@ -174,6 +174,21 @@ class McPredictorTest {
     }
 
     @Test
+    void aTightBudgetTakesFewerImagesPerBatchAndChangesNoResult() {
+        Weights w = TestNets.randomWeights(Presets.get("lenet-all"), 2);
+        TestNets.Images images = TestNets.Images.random(w.network().input(), 9, 3);
+        McOptions roomy = new McOptions(3, 5, 9, 0), tight = new McOptions(3, 5, 1000, 1_500_000);
+        ImagePrediction[] expected = predict(new ReferenceBackend(), w, images, roomy);
+        try (McPredictor p = new McPredictor(new ReferenceBackend(), w, tight)) {
+            assertTrue(p.batchImages() >= 1 && p.batchImages() < 9, "batch " + p.batchImages());
+            assertEquals(p.batchImages(), p.options().batchImages());
+            assertTrue(p.workspaceBytes() <= 1_500_000, "workspace " + p.workspaceBytes());
+            ImagePrediction[] got = p.predict(images, null);
+            for (int i = 0; i < expected.length; i++) assertArrayEquals(expected[i].meanProbs(), got[i].meanProbs(), "image " + i);
+        }
+    }
+
+    @Test
     void tooSmallMemoryBudgetIsAClearError() {
         Weights w = TestNets.randomWeights(Presets.get("lenet-all"), 1);
         var e = assertThrows(IllegalArgumentException.class,
