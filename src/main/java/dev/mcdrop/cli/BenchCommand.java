@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
         Weights weights = model.load();
         McOptions options = run.options();
         int count = images > 0 ? images : options.batchImages();
-        LabeledImages bundled = Inputs.load(Home.bundledMnistImages(), Home.bundledMnistLabels(), weights.network().input());
+        LabeledImages bundled = benchImages(weights.network().input());
         ImageSource source = cycled(bundled, count);
         long passes = (long) count * options.samples();
         try (Backend opened = backendOptions.open();
@@ -101,19 +101,34 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "compare with cpu on %d images: max |MC mean prob diff| %.3g, max |standard prob diff| %.3g%n", n, mc, std);
     }
 
-    /** The bundled images repeated to {@code count}. */
+    /**
+     * The bundled MNIST test images when the network takes 1×28×28 inputs; otherwise 1,000 random
+     * images of its input shape (seeded), said on stderr: speed does not depend on the pixels.
+     */
+    static LabeledImages benchImages(Shape input) throws java.io.IOException {
+        if (input.equals(new Shape(1, 28, 28))) {
+            return Inputs.load(Home.bundledMnistImages(), Home.bundledMnistLabels(), input);
+        }
+        System.err.println("mcdrop: the model takes " + input + " inputs: timing on 1,000 random images of that shape");
+        byte[] pixels = new byte[Math.toIntExact(1000 * input.elements())];
+        new java.util.Random(1).nextBytes(pixels);
+        return new LabeledImages("random " + input, input.channels(), input.height(), input.width(), pixels, null);
+    }
+
+    /** {@code images} repeated to {@code count}. */
     static ImageSource cycled(LabeledImages images, int count) {
         Shape shape = new Shape(images.channels(), images.height(), images.width());
+        int channels = shape.channels(), plane = shape.plane();
+        float[] one = new float[channels * plane];
         return new ImageSource() {
             @Override public int count() { return count; }
 
             @Override public Shape imageShape() { return shape; }
 
             @Override public void copyCnhw(int from, int n, float scale, float[] dst, int dstOffset) {
-                if (images.channels() != 1) throw new IllegalStateException("bench images must be grayscale");
-                int plane = shape.plane();
                 for (int i = 0; i < n; i++) {
-                    images.copyCnhw((from + i) % images.count(), 1, scale, dst, dstOffset + i * plane);
+                    images.copyCnhw((from + i) % images.count(), 1, scale, one, 0); // [c][1][plane]
+                    for (int c = 0; c < channels; c++) System.arraycopy(one, c * plane, dst, dstOffset + (c * n + i) * plane, plane);
                 }
             }
         };

@@ -47,7 +47,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--subset-seed", defaultValue = "0", description = "which random subset. Default: ${DEFAULT-VALUE}")
     long subsetSeed;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "directory with train-images-idx3-ubyte(.gz) and train-labels-idx1-ubyte(.gz). Default: data/mnist")
+    @Option(names = "--data", paramLabel = "DIR", description = "directory with train-images-idx3-ubyte(.gz) and train-labels-idx1-ubyte(.gz), or CIFAR-10's data_batch_1..5.bin. Default: data/mnist")
     Path data;
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "where to write the weights (.safetensors)")
@@ -68,7 +68,9 @@ final class TrainCommand implements Callable<Integer> {
         Architecture architecture = ModelOptions.architecture(arch);
         Network network = architecture.compile();
         Path dir = data != null ? data : Home.resolve("data/mnist");
-        LabeledImages train = Idx.read(find(dir, "train-images-idx3-ubyte"), find(dir, "train-labels-idx1-ubyte"));
+        LabeledImages train = Files.exists(dir.resolve("data_batch_1.bin"))
+                ? dev.mcdrop.data.Cifar10.readDirectory(dir, true)   // CIFAR-10's binary version
+                : Idx.read(find(dir, "train-images-idx3-ubyte"), find(dir, "train-labels-idx1-ubyte"));
         TrainConfig config = TrainConfig.paper(iterations, seed).withBatchSize(batch).withSubset(subset, subsetSeed)
                 .withCheckpointEvery(checkpointEvery);
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();

@@ -226,6 +226,35 @@ class CliTest {
     }
 
     @Test
+    void trainAndBenchWorkForACifarModel() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("mcdrop-cifar-train");
+        try {
+            for (int f = 1; f <= 5; f++) { // five tiny data_batch files of 4 records each
+                byte[] records = new byte[4 * 3073];
+                for (int r = 0; r < 4; r++) {
+                    records[r * 3073] = (byte) ((f + r) % 10);
+                    for (int i = 1; i < 3073; i++) records[r * 3073 + i] = (byte) (f * 13 + r * 7 + i);
+                }
+                java.nio.file.Files.write(dir.resolve("data_batch_" + f + ".bin"), records);
+            }
+            Path model = dir.resolve("cifar.safetensors");
+            Run train = run("train", "--arch", "cifar-lenet-all", "--data", dir.toString(), "--iterations", "2", "--batch", "4",
+                    "--out", model.toString());
+            assertEquals(0, train.exit(), train.err());
+            assertTrue(train.err().contains("(20 images"), train.err());
+            Run bench = run("bench", "--backend", "cpu", "--model", model.toString(), "--samples", "2", "--batch", "4",
+                    "--images", "8", "--repeat", "1", "--warmup", "0", "--compare-cpu");
+            assertEquals(0, bench.exit(), bench.err());
+            assertTrue(bench.err().contains("random images of that shape"), bench.err());
+            assertTrue(bench.out().contains("compare with cpu on"), bench.out());
+        } finally {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void convAlgorithmIsValidatedAndReportedAsGpuOnly() {
         Run cpu = run("predict", "--backend", "cpu", "--conv", "implicit", "--samples", "2",
                 "--input", "test-data/images/digit-7.png");
