@@ -35,6 +35,14 @@ final class Inputs {
         return l != null ? Idx.read(input, l) : Idx.readImages(input);
     }
 
+    /** The file name of each image when {@code input} is a picture file or a directory of them (the load order), else null. */
+    static List<String> pictureNames(Path input) throws IOException {
+        String name = input.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (Files.isDirectory(input)) return ImageFiles.list(input).stream().map(p -> p.getFileName().toString()).toList();
+        if (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg")) return List.of(input.getFileName().toString());
+        return null;
+    }
+
     /** "…t10k-images-idx3-ubyte(.gz)" → "…t10k-labels-idx1-ubyte(.gz)" if that file exists. */
     static Path siblingLabels(Path images) {
         String n = images.getFileName().toString();

@@ -76,7 +76,7 @@ final class PredictCommand implements Callable<Integer> {
             try (PrintWriter w = out == null
                     ? new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false)
                     : new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
-                PredictionWriter.write(format, w, images, ps);
+                PredictionWriter.write(format, w, images, input != null ? Inputs.pictureNames(input) : null, ps);
             }
             Summary.print(System.err, weights, backend, options, predictor, images, ps, seconds);
         }

@@ -5,24 +5,37 @@ import dev.mcdrop.predict.ImagePrediction;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-/** Writes predictions as JSON Lines (one object per image) or CSV (one row per image). */
+/**
+ * Writes predictions as JSON Lines (one object per image) or CSV (one row per image); with
+ * picture files as input, each record also names its file.
+ */
 final class PredictionWriter {
     private PredictionWriter() {}
 
     static void write(String format, PrintWriter out, LabeledImages images, ImagePrediction[] predictions) {
+        write(format, out, images, null, predictions);
+    }
+
+    /** {@code files}: the picture file of each image (null when the input was not picture files). */
+    static void write(String format, PrintWriter out, LabeledImages images, java.util.List<String> files,
+                      ImagePrediction[] predictions) {
+        if (files != null && files.size() != predictions.length) {
+            throw new IllegalArgumentException(files.size() + " file names for " + predictions.length + " predictions");
+        }
         switch (format) {
-            case "jsonl" -> jsonl(out, images, predictions);
-            case "csv" -> csv(out, images, predictions);
+            case "jsonl" -> jsonl(out, images, files, predictions);
+            case "csv" -> csv(out, images, files, predictions);
             default -> throw new IllegalArgumentException("unknown --format '" + format + "' (jsonl, csv)");
         }
         out.flush();
     }
 
-    private static void jsonl(PrintWriter out, LabeledImages images, ImagePrediction[] ps) {
+    private static void jsonl(PrintWriter out, LabeledImages images, java.util.List<String> files, ImagePrediction[] ps) {
         for (int i = 0; i < ps.length; i++) {
             ImagePrediction p = ps[i];
             StringBuilder sb = new StringBuilder(256);
             sb.append("{\"index\":").append(i);
+            if (files != null) sb.append(",\"file\":").append(jsonString(files.get(i)));
             if (images.hasLabels()) sb.append(",\"label\":").append(images.label(i));
             sb.append(",\"predicted\":").append(p.predicted());
             sb.append(",\"probability\":").append(f(p.meanProbs()[p.predicted()]));
@@ -40,16 +53,19 @@ final class PredictionWriter {
         }
     }
 
-    private static void csv(PrintWriter out, LabeledImages images, ImagePrediction[] ps) {
+    private static void csv(PrintWriter out, LabeledImages images, java.util.List<String> files, ImagePrediction[] ps) {
         int k = ps.length == 0 ? 0 : ps[0].meanProbs().length;
-        StringBuilder h = new StringBuilder("index,label,predicted,probability,entropy,mutual_information,variation_ratio,std,standard_predicted");
+        StringBuilder h = new StringBuilder(files != null ? "index,file," : "index,")
+                .append("label,predicted,probability,entropy,mutual_information,variation_ratio,std,standard_predicted");
         for (int c = 0; c < k; c++) h.append(",p").append(c);
         for (int c = 0; c < k; c++) h.append(",standard_p").append(c);
         out.println(h);
         for (int i = 0; i < ps.length; i++) {
             ImagePrediction p = ps[i];
             StringBuilder sb = new StringBuilder(256);
-            sb.append(i).append(',').append(images.hasLabels() ? Integer.toString(images.label(i)) : "")
+            sb.append(i).append(',');
+            if (files != null) sb.append(csvField(files.get(i))).append(',');
+            sb.append(images.hasLabels() ? Integer.toString(images.label(i)) : "")
                     .append(',').append(p.predicted()).append(',').append(f(p.meanProbs()[p.predicted()]))
                     .append(',').append(f(p.entropy())).append(',').append(f(p.mutualInformation()))
                     .append(',').append(f(p.variationRatio())).append(',').append(f(p.predictedStd()))
@@ -64,6 +80,32 @@ final class PredictionWriter {
         sb.append('[');
         for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ",").append(f(v[i]));
         sb.append(']');
+    }
+
+    /** A JSON string literal: quotes, backslashes and control characters escaped. */
+    static String jsonString(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    else sb.append(c);
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** RFC 4180: quoted (inner quotes doubled) when it holds a comma, quote or line break. */
+    static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
+        return '"' + s.replace("\"", "\"\"") + '"';
     }
 
     private static String f(double v) { return String.format(Locale.ROOT, "%.6g", v); }

@@ -66,10 +66,11 @@ class CliTest {
         assertEquals(0, r.exit(), r.err());
         String[] rows = r.out().strip().split("\n");
         assertEquals(3, rows.length, r.out());
-        assertTrue(rows[0].startsWith("index,label,predicted"), rows[0]);
+        assertTrue(rows[0].startsWith("index,file,label,predicted"), rows[0]);
         // sorted file names: digit-2-inverted.png, digit-7.png
-        assertEquals("2", rows[1].split(",")[2], rows[1]);
-        assertEquals("7", rows[2].split(",")[2], rows[2]);
+        assertEquals("digit-2-inverted.png", rows[1].split(",")[1], rows[1]);
+        assertEquals("2", rows[1].split(",")[3], rows[1]);
+        assertEquals("7", rows[2].split(",")[3], rows[2]);
     }
 
     @Test
@@ -252,6 +253,17 @@ class CliTest {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    @Test
+    void predictNamesThePictureFileOfEachRecord() throws Exception {
+        Run r = run("predict", "--backend", "cpu", "--samples", "2", "--input", "test-data/images");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals("digit-2-inverted.png", json.readTree(lines.get(0)).get("file").asText());
+        assertEquals("digit-7.png", json.readTree(lines.get(1)).get("file").asText());
     }
 
     @Test
