@@ -12,7 +12,9 @@
 # The tarballs are unpacked into dist/ here when dist/mcdrop is missing.
 #
 # Time: every step runs under `timeout`, capped by what is left of BUDGET_S (default 420 s) so the
-# whole script ends inside one device call; steps that no longer fit are skipped and say so.
+# whole script ends inside one device call; steps that no longer fit are skipped and say so. Steps run
+# in the order issue 3 needs them: CUDA op tests, GPU-vs-CPU agreement, fp32 speed, PyTorch, reduced
+# precisions, then the optional extras (implicit convolution, PyTorch forward check, workbenches, profiles).
 # Files back: the device tool returns at most 8 files from $OUT, so raw outputs are packed into
 # $OUT/raw.tar.gz; $OUT/table.md (also printed) summarises them.
 set -uo pipefail
@@ -79,21 +81,8 @@ fi
 # 3. speed: 10,000 images x T=100 (1,000,000 passes) per repetition, chunk sizes from free memory
 step bench-cuda-fp32 90 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision fp32 --samples 100 --batch 10000 \
   --images 10000 --repeat 3 --warmup 1 --compare-cpu
-# 3b. the implicit-GEMM convolution kernel (--conv implicit: no im2col matrix in device memory), same job
-step bench-cuda-fp32-implicit 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --samples 100 --batch 10000 \
-  --images 10000 --repeat 3 --warmup 1 --compare-cpu
-[ "$HAVE_DATA" = 1 ] && step eval-cuda-fp32-implicit 60 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --conv implicit \
-  --data "$DATA" --samples 100 --json
-# 3c. kernel workbenches (dev/cuda, built by make-dist.sh into gpu-test.tar.gz): conv2 alone in its four
-# versions (im2col + cuBLAS FP32 / TF32 / BF16, implicit FP32), and the first dropout with and without fused pooling
-if [ -x dist/gpu-test/bench/conv2d ]; then
-  step workbench-conv2d 40 env CUBLAS="$CUBLAS" dist/gpu-test/bench/conv2d 0 20000
-  step workbench-expand-pool 30 dist/gpu-test/bench/expand_pool 0 100000
-fi
-# 4. PyTorch on the same job; first, PyTorch's forward (dropout off, fp32) must give mcdrop's standard probabilities
+# 4. PyTorch on the same job
 if [ "$HAVE_DATA" = 1 ]; then
-  step predict-standard 60 "$MC" predict --backend cpu --samples 1 --input "$DATA" --out "$RAW/standard.jsonl"
-  step torch-vs-mcdrop 60 python3 scripts/gpu/torch_mc_lenet.py --compare-standard "$RAW/standard.jsonl"
   step torch-fp32 60 python3 scripts/gpu/torch_mc_lenet.py --precision fp32
   step torch-fp32-b1000 60 python3 scripts/gpu/torch_mc_lenet.py --precision fp32 --batch 1000
 fi
@@ -106,6 +95,23 @@ done
 if [ "$HAVE_DATA" = 1 ]; then
   for prec in tf32 bf16; do step "torch-$prec" 60 python3 scripts/gpu/torch_mc_lenet.py --precision "$prec"; done
 fi
+# 6. the implicit-GEMM convolution kernel (--conv implicit: no im2col matrix in device memory), same job
+step bench-cuda-fp32-implicit 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --samples 100 --batch 10000 \
+  --images 10000 --repeat 3 --warmup 1 --compare-cpu
+[ "$HAVE_DATA" = 1 ] && step eval-cuda-fp32-implicit 60 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --conv implicit \
+  --data "$DATA" --samples 100 --json
+# 7. an independent forward: PyTorch with dropout off (fp32) must give mcdrop's standard probabilities
+if [ "$HAVE_DATA" = 1 ]; then
+  step predict-standard 60 "$MC" predict --backend cpu --samples 1 --input "$DATA" --out "$RAW/standard.jsonl"
+  step torch-vs-mcdrop 60 python3 scripts/gpu/torch_mc_lenet.py --compare-standard "$RAW/standard.jsonl"
+fi
+# 8. kernel workbenches (dev/cuda, built by make-dist.sh into gpu-test.tar.gz): conv2 alone in its four
+# versions (im2col + cuBLAS FP32 / TF32 / BF16, implicit FP32), and the first dropout with and without fused pooling
+if [ -x dist/gpu-test/bench/conv2d ]; then
+  step workbench-conv2d 40 env CUBLAS="$CUBLAS" dist/gpu-test/bench/conv2d 0 20000
+  step workbench-expand-pool 30 dist/gpu-test/bench/expand_pool 0 100000
+fi
+# 9. where the time goes, and chunks small enough for L2
 step bench-cuda-profile 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --samples 100 --batch 1000 --images 2000 --profile
 step bench-cuda-profile-implicit 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --samples 100 --batch 1000 \
   --images 2000 --profile
