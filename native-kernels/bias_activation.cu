@@ -5,6 +5,7 @@
 //                      run: replicates the deterministic prefix [c][B][i] into T samples)
 //   expand_dropout_pool: expand_dropout then max/avg pooling of each plane, the masked plane kept
 //                      in shared memory (LeNet: conv1 -> dropout -> pool), same bits as the two
+//   bias_act_pool:     bias_act(_dropout) then pooling the same way (LeNet: conv2 -> dropout -> pool)
 // Masks come from philox.cuh, bit-identical to dev.mcdrop.rng.DropoutMask. Philox block q of an
 // image yields the words of elements e = 32*(q>>3) + (q&7) + 8*j, j = 0..3 (e = c*plane + i), so a
 // masked thread owns one (column n, block q) and computes one block; per-channel dropout keys by
@@ -109,23 +110,27 @@ extern "C" __global__ void expand_dropout(const float* src, float* dst, int chan
                                       seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase);
 }
 
-// Largest plane expand_dropout_pool holds in shared memory (16 KB); CudaBackend runs
-// expand_dropout + pool for larger ones. Keep equal to BiasActivationKernels.FUSED_POOL_MAX_PLANE.
+// Largest plane the fused pooling kernels hold in shared memory (16 KB); CudaBackend runs the two
+// kernels for larger ones. Keep equal to BiasActivationKernels.FUSED_POOL_MAX_PLANE.
 #define MCDROP_FUSED_PLANE 4096
 
-// src: [channels][batchImages][h*w] -> dst: [channels][columns][oh*ow]. One CUDA block per plane
-// item = c*columns + n (grid-stride over items): its threads draw the Philox blocks that cover
-// elements [c*plane, (c+1)*plane) of the image (boundary blocks are also drawn by the neighbouring
-// channel's block), write the masked plane to shared memory, then pool it exactly as pool.cu does
-// (max from -inf with fmaxf; average summed row-major, divided by kernel^2). Any blockDim <= 256.
-extern "C" __global__ void __launch_bounds__(256)
-expand_dropout_pool(const float* src, float* dst, int channels, long long columns, int h, int w, int kernel,
-                    int stride, int oh, int ow, int isMax, unsigned long long seed, unsigned int layer,
-                    unsigned int threshold, float scale, int perChannel, unsigned long long firstPair,
-                    unsigned int batchImages, unsigned long long imageBase) {
-    __shared__ float masked[MCDROP_FUSED_PLANE];
+// One CUDA block per plane item = c*columns + n (grid-stride over items), any blockDim <= 256: its
+// threads build the plane in shared memory, then pool it exactly as pool.cu does (max from -inf with
+// fmaxf; average summed row-major, divided by kernel^2). EXPAND: the plane is src[c][b(n)] masked
+// (the first dropout: src is [channels][batchImages][h*w]); else it is act(x[c][n] + bias[c]),
+// masked when `masked` (a conv's bias, activation and dropout). Masks: the threads draw the Philox
+// blocks covering elements [c*plane, (c+1)*plane) of the image (a boundary block is also drawn by
+// the neighbouring channel's block); per-channel masks key by c. Same values, same order as
+// expand_dropout / bias_act(_dropout) followed by max_pool / avg_pool.
+template <bool EXPAND>
+__device__ __forceinline__ void masked_pool_body(const float* src, const float* bias, float* dst, int channels,
+                                                 long long columns, int h, int w, int kernel, int stride, int oh, int ow,
+                                                 int isMax, int relu, int masked, u64 seed, u32 layer, u32 threshold,
+                                                 float scale, int perChannel, u64 firstPair, u32 batchImages,
+                                                 u64 imageBase) {
+    __shared__ float plane_[MCDROP_FUSED_PLANE];
     const int plane = h * w, outPlane = oh * ow;
-    if (plane > MCDROP_FUSED_PLANE) __trap();  // launchers check; never write past masked[]
+    if (plane > MCDROP_FUSED_PLANE) __trap();  // launchers check; never write past plane_[]
     const float area = (float)(kernel * kernel);
     const u64 s0 = firstPair / batchImages;
     const u32 r0 = (u32)(firstPair % batchImages);
@@ -135,13 +140,19 @@ expand_dropout_pool(const float* src, float* dst, int channels, long long column
         u64 sample, image;
         u32 b;
         column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
-        const float* in = src + ((long long)c * batchImages + b) * plane;
+        const float* in = EXPAND ? src + ((long long)c * batchImages + b) * plane : src + item * plane;
+        const float cb = EXPAND ? 0.f : bias[c];
         const long long e0 = c * plane;  // the plane's first element in the image's feature map
-        if (perChannel) {
+        if (!masked) {
+            for (int i = threadIdx.x; i < plane; i += blockDim.x) plane_[i] = apply_act(in[i] + cb, relu);
+        } else if (perChannel) {
             MaskCache mc;
             mask_cache_init(&mc);
             int keep = mask_keep(cached_word(&mc, (u64)c, seed, sample, image, layer), threshold);
-            for (int i = threadIdx.x; i < plane; i += blockDim.x) masked[i] = keep ? in[i] * scale : 0.f;
+            for (int i = threadIdx.x; i < plane; i += blockDim.x) {
+                float v = EXPAND ? in[i] : apply_act(in[i] + cb, relu);
+                plane_[i] = keep ? v * scale : 0.f;
+            }
         } else {
             const u64 g0 = (u64)e0 >> 5, g1 = (u64)(e0 + plane - 1) >> 5;
             const int blocks = (int)((g1 - g0 + 1) << 3);
@@ -155,7 +166,8 @@ expand_dropout_pool(const float* src, float* dst, int channels, long long column
                     long long e = first + 8 * j;
                     if (e < e0 || e >= e0 + plane) continue;
                     int i = (int)(e - e0);
-                    masked[i] = mask_keep(words[j], threshold) ? in[i] * scale : 0.f;
+                    float v = EXPAND ? in[i] : apply_act(in[i] + cb, relu);
+                    plane_[i] = mask_keep(words[j], threshold) ? v * scale : 0.f;
                 }
             }
         }
@@ -163,13 +175,33 @@ expand_dropout_pool(const float* src, float* dst, int channels, long long column
         float* out = dst + item * outPlane;
         for (int o = threadIdx.x; o < outPlane; o += blockDim.x) {
             int oy = o / ow, ox = o - oy * ow;
-            const float* base = masked + oy * stride * w + ox * stride;
+            const float* base = plane_ + oy * stride * w + ox * stride;
             float acc = isMax ? -INFINITY : 0.f;
             for (int ky = 0; ky < kernel; ky++)
                 for (int kx = 0; kx < kernel; kx++)
                     acc = isMax ? fmaxf(acc, base[ky * w + kx]) : acc + base[ky * w + kx];
             out[o] = isMax ? acc : acc / area;
         }
-        __syncthreads();  // the next item overwrites masked
+        __syncthreads();  // the next item overwrites plane_
     }
+}
+
+// src: [channels][batchImages][h*w] -> dst: [channels][columns][oh*ow] (the first dropout, pooled).
+extern "C" __global__ void __launch_bounds__(256)
+expand_dropout_pool(const float* src, float* dst, int channels, long long columns, int h, int w, int kernel,
+                    int stride, int oh, int ow, int isMax, unsigned long long seed, unsigned int layer,
+                    unsigned int threshold, float scale, int perChannel, unsigned long long firstPair,
+                    unsigned int batchImages, unsigned long long imageBase) {
+    masked_pool_body<true>(src, nullptr, dst, channels, columns, h, w, kernel, stride, oh, ow, isMax, 0, 1, seed, layer,
+                           threshold, scale, perChannel, firstPair, batchImages, imageBase);
+}
+
+// x: [channels][columns][h*w] (read only) -> dst: [channels][columns][oh*ow] = pool(mask(act(x + bias[c]))).
+extern "C" __global__ void __launch_bounds__(256)
+bias_act_pool(const float* x, float* dst, const float* bias, int channels, long long columns, int h, int w, int kernel,
+              int stride, int oh, int ow, int isMax, int relu, int masked, unsigned long long seed, unsigned int layer,
+              unsigned int threshold, float scale, int perChannel, unsigned long long firstPair,
+              unsigned int batchImages, unsigned long long imageBase) {
+    masked_pool_body<false>(x, bias, dst, channels, columns, h, w, kernel, stride, oh, ow, isMax, relu, masked, seed,
+                            layer, threshold, scale, perChannel, firstPair, batchImages, imageBase);
 }

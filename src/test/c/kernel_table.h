@@ -22,6 +22,9 @@
     X(bias_activation, expand_dropout_pool, "ppiliiiiiiil" "iifilil",                                                 \
       expand_dropout_pool(P(0), P(1), I(2), L(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), L(11), I(12), I(13),       \
                           F(14), I(15), L(16), I(17), L(18)))                                                          \
+    X(bias_activation, bias_act_pool, "pppiliiiiiiiiil" "iifilil",                                                 \
+      bias_act_pool(P(0), P(1), P(2), I(3), L(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), I(12), I(13), L(14),      \
+                    I(15), I(16), F(17), I(18), L(19), I(20), L(21)))                                                  \
     X(pool, max_pool, "ppliiiiii", max_pool(P(0), P(1), L(2), I(3), I(4), I(5), I(6), I(7), I(8)))                     \
     X(pool, avg_pool, "ppliiiiii", avg_pool(P(0), P(1), L(2), I(3), I(4), I(5), I(6), I(7), I(8)))                     \
     X(softmax, softmax_columns, "ppil", softmax_columns(P(0), P(1), I(2), L(3)))                                       \

@@ -89,6 +89,20 @@ public interface Backend extends AutoCloseable {
                         Activation act, MaskSpec mask);
 
     /**
+     * {@link #biasActivation} followed by {@link #pool}, for a convolution whose activation and
+     * dropout come right before a pooling layer (LeNet's conv2 → dropout → pool):
+     * {@code dst[c][n] = pool(mask(act(x[c][n] + bias[c])))}, {@code x} being
+     * {@code [channels][columns][g.height()·g.width()]} (it may be clobbered) and {@code dst}
+     * {@code [channels][columns][g.outHeight()·g.outWidth()]}; {@code mask} may be null. Same bits
+     * as the two ops, which the default runs.
+     */
+    default void biasActivationPool(Buffer x, long xOffset, Buffer bias, int channels, int columns, PoolGeometry g,
+                                    Activation act, MaskSpec mask, Buffer dst, long dstOffset) {
+        biasActivation(x, xOffset, bias, channels, columns, g.height() * g.width(), act, mask);
+        pool(x, xOffset, g, channels * columns, dst, dstOffset);
+    }
+
+    /**
      * The first dropout of an MC run: {@code dst[c][n][i] = keep ? src[c][b(n)][i]·1/(1−p) : 0}
      * where {@code src} is {@code [channels][batchImages][plane]}, computed once per image, and
      * {@code b(n) = mask.pairs().batchIndexOf(n)}: the deterministic prefix is replicated into T

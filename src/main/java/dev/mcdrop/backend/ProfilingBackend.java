@@ -108,6 +108,13 @@ public final class ProfilingBackend implements Backend {
         stop(mask == null ? "biasActivation" : "biasAct+mask", t, 0, 2.0 * channels * columns * plane);
     }
 
+    @Override public void biasActivationPool(Buffer x, long xOffset, Buffer bias, int channels, int columns, PoolGeometry g,
+                                             Activation act, MaskSpec mask, Buffer dst, long dstOffset) {
+        long t = start(); inner.biasActivationPool(x, xOffset, bias, channels, columns, g, act, mask, dst, dstOffset);
+        stop(mask == null ? "biasAct+pool" : "biasAct+mask+pool", t, 0,
+                (double) channels * columns * (g.height() * g.width() + g.outHeight() * g.outWidth()));
+    }
+
     @Override public void expandDropout(Buffer src, long srcOffset, Buffer dst, long dstOffset, int channels, int columns,
                                         int plane, MaskSpec mask) {
         long t = start(); inner.expandDropout(src, srcOffset, dst, dstOffset, channels, columns, plane, mask);

@@ -101,6 +101,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void biasActivationPool(Buffer x, long xOffset, Buffer bias, int channels, int columns, PoolGeometry g,
+                                   Activation act, MaskSpec mask, Buffer dst, long dstOffset) {
+        dropout.biasActivationPool(f(x), i(xOffset), f(bias), 0, channels, columns, g, act, mask, f(dst), i(dstOffset));
+    }
+
+    @Override
     public void expandDropout(Buffer src, long srcOffset, Buffer dst, long dstOffset,
                               int channels, int columns, int plane, MaskSpec mask) {
         dropout.expandDropout(f(src), i(srcOffset), f(dst), i(dstOffset), channels, columns, plane, mask);

@@ -6,8 +6,8 @@ import dev.mcdrop.backend.PoolGeometry;
 import dev.mcdrop.rng.PhiloxBulk;
 
 /**
- * Bias + activation fused with dropout, and the MC-expanding first dropout (optionally fused with
- * the pooling after it), on CNHW arrays. With a mask the work item is one column: its image's
+ * Bias + activation fused with dropout, and the MC-expanding first dropout, each optionally fused
+ * with the pooling after it, on CNHW arrays. With a mask the work item is one column: its image's
  * mask multipliers are drawn once (see {@link ColumnMask}), then applied to each channel's plane
  * of that column. Without one, the item is a (channel, column) row. Jobs are kept per calling
  * thread, scratch per worker (grow-only): a call allocates nothing once warm.
@@ -22,6 +22,7 @@ final class DropoutOps {
     private final float[][] planeScratch, rowScratch; // fused pooling: one masked plane, pooling rows
     private final ThreadLocal<Bias> biasJobs = ThreadLocal.withInitial(() -> new Bias(this));
     private final ThreadLocal<Expand> expandJobs = ThreadLocal.withInitial(() -> new Expand(this));
+    private final ThreadLocal<BiasPool> biasPoolJobs = ThreadLocal.withInitial(() -> new BiasPool(this));
 
     DropoutOps(WorkerPool pool) {
         this.pool = pool;
@@ -66,6 +67,74 @@ final class DropoutOps {
         }
         job.x = job.bias = null;
         job.mask = null;
+    }
+
+    /**
+     * dst[c][n] = pool(mask(act(x[c][n] + bias[c]))): each plane is transformed in place with the
+     * same vector and scalar steps as {@link #biasActivation} and pooled by {@link PlanePooling}
+     * while it is in cache: the same bits as the two ops. Work item = column; x is clobbered.
+     */
+    void biasActivationPool(float[] x, int xOffset, float[] bias, int biasOffset, int channels, int columns, PoolGeometry g,
+                            Activation act, MaskSpec mask, float[] dst, int dstOffset) {
+        BiasPool job = biasPoolJobs.get();
+        job.x = x;
+        job.xOffset = xOffset;
+        job.bias = bias;
+        job.biasOffset = biasOffset;
+        job.channels = channels;
+        job.columns = columns;
+        job.pooling = g;
+        job.relu = act == Activation.RELU;
+        job.mask = mask;
+        job.dst = dst;
+        job.dstOffset = dstOffset;
+        int plane = g.height() * g.width();
+        job.length = mask == null ? 0 : maskLength(mask, channels, plane);
+        job.runAll(pool, columns, (mask == null ? 1 : MASK_COST) * channels * plane);
+        job.x = job.bias = job.dst = null;
+        job.mask = null;
+        job.pooling = null;
+    }
+
+    private static final class BiasPool extends RangeJob {
+        final DropoutOps ops;
+        float[] x, bias, dst;
+        int xOffset, biasOffset, channels, columns, length, dstOffset;
+        boolean relu;
+        MaskSpec mask;
+        PoolGeometry pooling;
+
+        BiasPool(DropoutOps ops) { this.ops = ops; }
+
+        @Override
+        void items(int from, int to, int worker) {
+            int plane = pooling.height() * pooling.width(), outPlane = pooling.outHeight() * pooling.outWidth();
+            float[] rows = grown(ops.rowScratch, worker, PlanePooling.scratchSize(pooling));
+            float[] mult = mask == null ? null : ops.mult(worker, length);
+            for (int n = from; n < to; n++) {
+                if (mask != null) ColumnMask.fill(mask, n, length, mult, ops.groupScratch[worker]);
+                for (int c = 0; c < channels; c++) {
+                    int row = xOffset + (c * columns + n) * plane;
+                    float b = bias[biasOffset + c];
+                    if (mask == null) {
+                        for (int i = 0; i < plane; i++) {
+                            float v = x[row + i] + b;
+                            x[row + i] = relu ? Math.max(v, 0f) : v;
+                        }
+                    } else if (!mask.perChannel()) {
+                        MaskApply.biasActMasked(x, row, b, relu, mult, c * plane, plane);
+                    } else {
+                        float m = mult[c];
+                        for (int i = 0; i < plane; i++) {
+                            float v = x[row + i] + b;
+                            v = relu ? Math.max(v, 0f) : v;
+                            x[row + i] = m != 0f ? v * m : 0f;
+                        }
+                    }
+                    PlanePooling.pool(x, row, pooling, dst, dstOffset + (c * columns + n) * outPlane, rows);
+                }
+            }
+        }
     }
 
     private static final class Bias extends RangeJob {

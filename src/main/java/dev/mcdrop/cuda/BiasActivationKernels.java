@@ -26,7 +26,13 @@ final class BiasActivationKernels {
     //                     threshold, scale, perChannel, firstPair, batchImages, imageBase)
     private final KernelArgs expandPoolArgs = KernelSignatures.args("bias_activation/expand_dropout_pool");
 
-    /** Largest plane (h·w) the fused expand + pool kernel keeps in shared memory (MCDROP_FUSED_PLANE). */
+    // bias_act_pool(x, dst, bias, channels, columns, h, w, kernel, stride, oh, ow, isMax, relu, masked, seed, layer,
+    //               threshold, scale, perChannel, firstPair, batchImages, imageBase)
+    private final KernelArgs biasPoolArgs = KernelSignatures.args("bias_activation/bias_act_pool");
+    /** Mask arguments when there is no mask (batchImages 1: the kernel divides by it). */
+    private static final MaskSpec NO_MASK = new MaskSpec(0, 0, 0f, false, new Pairs(0, 1, 0));
+
+    /** Largest plane (h·w) the fused pooling kernels keep in shared memory (MCDROP_FUSED_PLANE). */
     static final int FUSED_POOL_MAX_PLANE = 4096;
 
     BiasActivationKernels(KernelLauncher launcher) { this.launcher = launcher; }
@@ -65,11 +71,34 @@ final class BiasActivationKernels {
         expandPoolArgs.set(0, src).set(1, dst).set(2, channels).set(3, (long) columns).set(4, g.height()).set(5, g.width())
                 .set(6, g.kernel()).set(7, g.stride()).set(8, g.outHeight()).set(9, g.outWidth()).set(10, isMax ? 1 : 0);
         setMask(expandPoolArgs, 11, mask);
+        launcher.launch("bias_activation/expand_dropout_pool", (int) Math.min(items, KernelLauncher.MAX_BLOCKS), 1,
+                blockSize(plane, g, mask.perChannel()), 1, expandPoolArgs, "expandDropout+pool");
+    }
+
+    /**
+     * dst[c][n] = pool(mask(act(x[c][n] + bias[c]))) for planes of at most
+     * {@link #FUSED_POOL_MAX_PLANE}, x read only; mask may be null. Blocks as in {@link #expandDropoutPool}.
+     */
+    void biasActivationPool(long x, long bias, int channels, int columns, PoolGeometry g, Activation act, MaskSpec mask,
+                            long dst) {
+        int plane = g.height() * g.width();
+        if (plane > FUSED_POOL_MAX_PLANE) throw new IllegalArgumentException("plane of " + plane + " > " + FUSED_POOL_MAX_PLANE);
+        long items = (long) channels * columns;
+        if (items == 0) return;
+        boolean isMax = g.kind() == PoolGeometry.PoolKind.MAX;
+        biasPoolArgs.set(0, x).set(1, dst).set(2, bias).set(3, channels).set(4, (long) columns).set(5, g.height())
+                .set(6, g.width()).set(7, g.kernel()).set(8, g.stride()).set(9, g.outHeight()).set(10, g.outWidth())
+                .set(11, isMax ? 1 : 0).set(12, act == Activation.RELU ? 1 : 0).set(13, mask == null ? 0 : 1);
+        setMask(biasPoolArgs, 14, mask == null ? NO_MASK : mask);
+        launcher.launch("bias_activation/bias_act_pool", (int) Math.min(items, KernelLauncher.MAX_BLOCKS), 1,
+                blockSize(plane, g, mask == null || mask.perChannel()), 1, biasPoolArgs, "biasActivation+pool");
+    }
+
+    /** A multiple of 32, at most 256: enough threads for the plane's Philox blocks (or elements) and pooled outputs. */
+    private static int blockSize(int plane, PoolGeometry g, boolean perElementWork) {
         int philoxBlocks = 8 * (plane / 32 + 2);  // an upper bound on the blocks covering one plane
-        int work = Math.max(mask.perChannel() ? plane : philoxBlocks, g.outHeight() * g.outWidth());
-        int threads = Math.min(256, Math.max(32, (work + 31) / 32 * 32));
-        int grid = (int) Math.min(items, KernelLauncher.MAX_BLOCKS);
-        launcher.launch("bias_activation/expand_dropout_pool", grid, 1, threads, 1, expandPoolArgs, "expandDropout+pool");
+        int work = Math.max(perElementWork ? plane : philoxBlocks, g.outHeight() * g.outWidth());
+        return Math.min(256, Math.max(32, (work + 31) / 32 * 32));
     }
 
     /** One thread per 4 consecutive elements of an image (one Philox block). */

@@ -368,6 +368,21 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void biasActivationPool(Buffer x, long xOffset, Buffer bias, int channels, int columns, PoolGeometry g,
+                                   Activation act, MaskSpec mask, Buffer dst, long dstOffset) {
+        int plane = g.height() * g.width();
+        if (plane > BiasActivationKernels.FUSED_POOL_MAX_PLANE) {   // too big for shared memory
+            Backend.super.biasActivationPool(x, xOffset, bias, channels, columns, g, act, mask, dst, dstOffset);
+            return;
+        }
+        long px = at(x, xOffset, (long) channels * columns * plane, "biasActivationPool x");
+        long pbias = at(bias, 0, channels, "biasActivationPool bias");
+        long pd = at(dst, dstOffset, (long) channels * columns * g.outHeight() * g.outWidth(), "biasActivationPool dst");
+        ready();
+        pointwise.biasActivationPool(px, pbias, channels, columns, g, act, mask, pd);
+    }
+
+    @Override
     public void expandDropoutPool(Buffer src, long srcOffset, int channels, int columns, PoolGeometry g,
                                   MaskSpec mask, Buffer via, Buffer dst, long dstOffset) {
         if ((long) g.height() * g.width() > BiasActivationKernels.FUSED_POOL_MAX_PLANE) {   // too big for shared memory

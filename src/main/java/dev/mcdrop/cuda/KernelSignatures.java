@@ -18,6 +18,7 @@ final class KernelSignatures {
             Map.entry("bias_activation/bias_act_dropout", "ppillilii" + "fili" + "l"),
             Map.entry("bias_activation/expand_dropout", "ppilllii" + "fili" + "l"),
             Map.entry("bias_activation/expand_dropout_pool", "ppiliiiiiiil" + "iifilil"),
+            Map.entry("bias_activation/bias_act_pool", "pppiliiiiiiiiil" + "iifilil"),
             Map.entry("pool/max_pool", "ppliiiiii"),
             Map.entry("pool/avg_pool", "ppliiiiii"),
             Map.entry("softmax/softmax_columns", "ppil"),

@@ -72,20 +72,24 @@ final class CompiledNetwork implements AutoCloseable {
                 j++;
             }
             Shape in = s.in(), out = stages.get(Math.max(i, j - 1)).out();
+            PoolGeometry fusedPool = null; // a pooling layer right after a conv (and its activation, dropout) joins it
+            if (s.layer() instanceof Layer.Conv2d && j < to && stages.get(j).layer() instanceof Layer.Pool p) {
+                fusedPool = poolGeometry(p, stages.get(j).in());
+                out = stages.get(j).out();
+                j++;
+            }
             switch (s.layer()) {
                 case Layer.Conv2d c -> steps.add(new Step.Conv(in, out,
                         new ConvGeometry(in.channels(), in.height(), in.width(), c.filters(), c.kernel(), c.kernel(),
                                 c.stride(), c.padding()),
                         upload(backend, weights, c.name() + ".weight"), upload(backend, weights, c.name() + ".bias"),
-                        act, drop, dropLayer));
+                        act, drop, dropLayer, fusedPool));
                 case Layer.Dense d -> steps.add(new Step.Dense(in, out,
                         upload(backend, weights, d.name() + ".weight"), upload(backend, weights, d.name() + ".bias"),
                         act, drop, dropLayer));
                 case Layer.Relu r -> steps.add(new Step.Pointwise(in, out, act, drop, dropLayer));
                 case Layer.Dropout r -> steps.add(new Step.Pointwise(in, out, act, drop, dropLayer));
-                case Layer.Pool p -> steps.add(new Step.Pool(in, s.out(), new PoolGeometry(
-                        p.max() ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
-                        in.height(), in.width(), p.kernel(), p.stride())));
+                case Layer.Pool p -> steps.add(new Step.Pool(in, s.out(), poolGeometry(p, in)));
                 case Layer.Flatten f -> steps.add(new Step.Flatten(in, s.out()));
                 case Layer.Softmax x -> throw new IllegalStateException("softmax is handled by the reduction");
             }
@@ -93,6 +97,11 @@ final class CompiledNetwork implements AutoCloseable {
             i = (s.layer() instanceof Layer.Pool || s.layer() instanceof Layer.Flatten) ? i + 1 : Math.max(j, i + 1);
         }
         return steps;
+    }
+
+    private static PoolGeometry poolGeometry(Layer.Pool p, Shape in) {
+        return new PoolGeometry(p.max() ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
+                in.height(), in.width(), p.kernel(), p.stride());
     }
 
     private Buffer upload(Backend backend, Weights weights, String name) {
@@ -110,7 +119,7 @@ final class CompiledNetwork implements AutoCloseable {
     /** Elements per column of the largest activation among {@code steps} (inputs and outputs). */
     static long maxActivation(List<Step> steps, Shape first) {
         long m = first.elements();
-        for (Step s : steps) m = Math.max(m, Math.max(s.in().elements(), s.out().elements()));
+        for (Step s : steps) m = Math.max(m, s.maxElements());
         return m;
     }
 

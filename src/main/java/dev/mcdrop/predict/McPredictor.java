@@ -261,8 +261,12 @@ public final class McPredictor implements AutoCloseable {
                     var g = c.geometry();
                     int plane = g.outPlane();
                     backend.conv2d(cur, 0, g, columns, c.weight(), cols, other, 0);   // out[Cout][N·P] = W · im2col(in)
-                    backend.biasActivation(other, 0, c.bias(), g.outChannels(), columns, plane, c.act(),
-                            mask(c.drop(), c.dropLayer(), pairs, stochastic));
+                    MaskSpec m = mask(c.drop(), c.dropLayer(), pairs, stochastic);
+                    if (c.pool() == null) {
+                        backend.biasActivation(other, 0, c.bias(), g.outChannels(), columns, plane, c.act(), m);
+                    } else {                                                       // back into cur, pooled: [Cout][N][pooled plane]
+                        backend.biasActivationPool(other, 0, c.bias(), g.outChannels(), columns, c.pool(), c.act(), m, cur, 0);
+                    }
                 }
                 case Step.Dense d -> {
                     int in = d.in().channels(), outUnits = d.out().channels();

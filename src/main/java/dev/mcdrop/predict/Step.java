@@ -23,9 +23,23 @@ sealed interface Step {
     /** Extra scratch elements per column (the im2col matrix). */
     default long scratchPerColumn() { return 0; }
 
+    /** Elements per column of the largest buffer the step writes or reads. */
+    default long maxElements() { return Math.max(in().elements(), out().elements()); }
+
+    /**
+     * Convolution + bias + activation + mask; {@code pool}, when not null, is the pooling layer
+     * right after them, fused ({@link dev.mcdrop.backend.Backend#biasActivationPool}); {@code out}
+     * is then the pooled shape, and the result lands back in the step's input buffer.
+     */
     record Conv(Shape in, Shape out, ConvGeometry geometry, Buffer weight, Buffer bias,
-                Activation act, Layer.Dropout drop, int dropLayer) implements Step {
+                Activation act, Layer.Dropout drop, int dropLayer, PoolGeometry pool) implements Step {
         @Override public long scratchPerColumn() { return (long) geometry.patchSize() * geometry.outPlane(); }
+
+        @Override public boolean inPlace() { return pool != null; }
+
+        @Override public long maxElements() {
+            return Math.max(Step.super.maxElements(), (long) geometry.outChannels() * geometry.outPlane());
+        }
     }
 
     record Dense(Shape in, Shape out, Buffer weight, Buffer bias, Activation act, Layer.Dropout drop, int dropLayer)

@@ -53,6 +53,7 @@ class CpuAllocationTest {
                     () -> cpu.expandDropout(in, 0, out, 0, 20, n, 144 / 4, mask),
                     () -> cpu.pool(out, 0, pool, 50 * n, small, 0),
                     () -> cpu.expandDropoutPool(in, 0, 20, n, firstPool, mask, null, out, 0),
+                    () -> cpu.biasActivationPool(out, 0, bias, 50, n, pool, Activation.RELU, mask, small, 0),
                     () -> cpu.flatten(small, 0, 50, n, 16, flat, 0),
                     () -> cpu.softmax(flat, 0, 10, n, out, 0),
                     () -> cpu.mcAccumulate(flat, 0, 10, n, pairs, acc),

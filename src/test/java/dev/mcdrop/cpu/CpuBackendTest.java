@@ -123,6 +123,38 @@ class CpuBackendTest {
     }
 
     @Test
+    void biasActivationPoolIsBiasActivationThenPoolBitForBitAndMatchesReference() {
+        try (BackendPair b = new BackendPair(2, 10)) {
+            int[][] cases = {{50, 8, 8, 2, 2}, {3, 7, 9, 3, 2}, {4, 5, 6, 2, 1}, {192, 28, 28, 2, 2}};
+            int trial = 0;
+            for (int[] s : cases)
+                for (PoolGeometry.PoolKind kind : PoolGeometry.PoolKind.values())
+                    for (int maskMode = 0; maskMode < 3; maskMode++) { // none, per element, per channel
+                        PoolGeometry g = new PoolGeometry(kind, s[1], s[2], s[3], s[4]);
+                        int channels = s[0], columns = s[0] > 100 ? 2 : 7, plane = s[1] * s[2];
+                        int outPlane = g.outHeight() * g.outWidth();
+                        Activation act = trial++ % 2 == 0 ? Activation.RELU : Activation.IDENTITY;
+                        MaskSpec mask = maskMode == 0 ? null : new MaskSpec(11, 2, 0.5f, maskMode == 2, new Pairs(4, 3, 20));
+                        float[] x = b.random(1 + channels * columns * plane, 2f);
+                        var bias = b.randomTwin(channels, 1f);
+                        var unfusedX = b.twin(x);
+                        var twoOps = b.twin(new float[3 + channels * columns * outPlane]);
+                        b.cpu.biasActivation(unfusedX.cpu(), 1, bias.cpu(), channels, columns, plane, act, mask);
+                        b.cpu.pool(unfusedX.cpu(), 1, g, channels * columns, twoOps.cpu(), 3);
+                        var fusedX = b.twin(x);
+                        var fused = b.twin(b.random(3 + channels * columns * outPlane, 1f));
+                        b.cpu.biasActivationPool(fusedX.cpu(), 1, bias.cpu(), channels, columns, g, act, mask, fused.cpu(), 3);
+                        float[] expected = b.cpuValues(twoOps), got = b.cpuValues(fused);
+                        String what = g + " " + act + " mask " + maskMode;
+                        for (int i = 3; i < got.length; i++)
+                            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), "element " + i + " " + what);
+                        b.ref.biasActivationPool(fusedX.ref(), 1, bias.ref(), channels, columns, g, act, mask, fused.ref(), 3);
+                        b.assertClose(fused, 1e-6, 1e-6, "biasActivationPool " + what);
+                    }
+        }
+    }
+
+    @Test
     void poolMaxAndAverageMatchReference() {
         try (BackendPair b = new BackendPair(2, 5)) {
             int[][] cases = {{24, 24, 2, 2}, {8, 8, 2, 2}, {7, 9, 3, 2}, {5, 6, 2, 1}, {11, 10, 3, 3}};

@@ -253,6 +253,40 @@ class CudaBackendTest {
     }
 
     @Test
+    void biasActivationPoolIsBiasActivationThenPoolBitForBit() {
+        Random rnd = new Random(42);
+        for (int trial = 0; trial < 12; trial++) {
+            int kernel = 1 + rnd.nextInt(3);
+            // trial 0: LeNet's conv2 output 8×8 max 2/2; trial 1: 70×70, above the shared-memory limit (falls back)
+            PoolGeometry g = trial == 0 ? new PoolGeometry(PoolGeometry.PoolKind.MAX, 8, 8, 2, 2)
+                    : trial == 1 ? new PoolGeometry(PoolGeometry.PoolKind.MAX, 70, 70, 2, 2)
+                    : new PoolGeometry(trial % 2 == 0 ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
+                    kernel + rnd.nextInt(20), kernel + rnd.nextInt(20), kernel, 1 + rnd.nextInt(3));
+            int images = 1 + rnd.nextInt(4), channels = 1 + rnd.nextInt(trial == 1 ? 2 : 50);
+            int columns = 1 + rnd.nextInt(3 * images + 2), off = rnd.nextInt(3);
+            int plane = g.height() * g.width(), outPlane = g.outHeight() * g.outWidth();
+            Activation act = trial % 2 == 0 ? Activation.RELU : Activation.IDENTITY;
+            MaskSpec mask = trial % 3 == 2 ? null : randomMask(rnd, images, trial % 3 == 1);
+            float[] x = random(rnd, off + channels * columns * plane);
+            Pair bias = pair(random(rnd, channels));
+            Pair unfused = pair(x), fusedX = pair(x);
+            Pair twoOps = pair(new float[off + channels * columns * outPlane]);
+            Pair fused = pair(random(rnd, off + channels * columns * outPlane));
+            cuda.biasActivation(unfused.gpu, off, bias.gpu, channels, columns, plane, act, mask);
+            cuda.pool(unfused.gpu, off, g, channels * columns, twoOps.gpu, off);
+            cuda.biasActivationPool(fusedX.gpu, off, bias.gpu, channels, columns, g, act, mask, fused.gpu, off);
+            float[] a = new float[twoOps.size], b = new float[fused.size];
+            cuda.download(twoOps.gpu, 0, a, 0, a.length);
+            cuda.download(fused.gpu, 0, b, 0, b.length);
+            for (int i = off; i < a.length; i++)
+                assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "element " + i + " " + g + " " + mask);
+            ref.biasActivationPool(fusedX.ref, off, bias.ref, channels, columns, g, act, mask, fused.ref, off);
+            assertClose(cuda, fused, 1e-6, 1e-7, "biasActivationPool " + g + " " + mask);
+            closeAll();
+        }
+    }
+
+    @Test
     void pooling() {
         Random rnd = new Random(5);
         for (int trial = 0; trial < 20; trial++) {

@@ -204,6 +204,32 @@ abstract class KernelEmulationChecks {
     }
 
     @Test
+    void biasActivationPoolIsBiasActivationThenPoolBitForBit() {
+        BiasActivationKernels pointwise = new BiasActivationKernels(emu);
+        PoolKernels pooling = new PoolKernels(emu);
+        Random rnd = new Random(18);
+        for (int trial = 0; trial < 9; trial++) {
+            int kernel = 1 + rnd.nextInt(3);
+            PoolGeometry g = new PoolGeometry(trial % 2 == 0 ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
+                    kernel + rnd.nextInt(9), kernel + rnd.nextInt(9), kernel, 1 + rnd.nextInt(2));
+            int channels = 1 + rnd.nextInt(4), columns = 1 + rnd.nextInt(5), plane = g.height() * g.width();
+            int outPlane = g.outHeight() * g.outWidth();
+            Activation act = trial % 3 == 0 ? Activation.IDENTITY : Activation.RELU;
+            MaskSpec mask = trial % 3 == 1 ? null : new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.1f + 0.8f * rnd.nextFloat(),
+                    trial % 3 == 2 && trial > 4, new Pairs(rnd.nextInt(30), 1 + rnd.nextInt(3), rnd.nextInt(1000)));
+            float[] x = random(rnd, channels * columns * plane), bias = random(rnd, channels);
+            float[] inPlace = x.clone(), twoOps = new float[channels * columns * outPlane];
+            pointwise.biasActivation(emu.put(inPlace), emu.put(bias), channels, columns, plane, act, mask);
+            pooling.pool(emu.put(inPlace), g, channels * columns, emu.put(twoOps));
+            float[] fused = random(rnd, twoOps.length);
+            pointwise.biasActivationPool(emu.put(x), emu.put(bias), channels, columns, g, act, mask, emu.put(fused));
+            for (int i = 0; i < fused.length; i++)
+                assertEquals(Float.floatToRawIntBits(twoOps[i]), Float.floatToRawIntBits(fused[i]),
+                        "element " + i + " of " + g + " " + act + " " + mask);
+        }
+    }
+
+    @Test
     void implicitConvolutionMatchesReference() {
         ConvKernel conv = new ConvKernel(emu);
         Random rnd = new Random(17);
