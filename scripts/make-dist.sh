@@ -33,9 +33,12 @@ mkdir -p "$dist/app/lib"
 # zip-0: the tarball's gzip compresses uncompressed modules better than jlink's per-entry zip
 # (measured: runtime 32.4 MB gzipped with zip-0 vs 39.2 MB with zip-9), at the cost of a larger
 # unpacked runtime (94 MB vs 63 MB). JLINK_COMPRESS=zip-6 for a smaller unpacked install.
+# mcdrop is headless (charts render off-screen): the X11, splash-screen and sound libraries of
+# java.desktop are left out.
 echo "jlink runtime ..."
 jlink --add-modules java.base,java.desktop,java.sql,jdk.unsupported,jdk.incubator.vector \
-      --strip-debug --no-header-files --no-man-pages --compress="${JLINK_COMPRESS:-zip-0}" --output "$dist/runtime"
+      --strip-debug --no-header-files --no-man-pages --compress="${JLINK_COMPRESS:-zip-0}" \
+      --exclude-files='**/libawt_xawt.so,**/libsplashscreen.so,**/libjsound.so' --output "$dist/runtime"
 # The JDK's native libraries keep their symbol tables; stripping them changes no behaviour.
 if command -v strip >/dev/null; then
     find "$dist/runtime" -name '*.so' -exec strip --strip-unneeded {} +
