@@ -110,16 +110,7 @@ public final class ImageFiles {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "image file not found");
         }
-        BufferedImage image;
-        try (InputStream in = Files.newInputStream(file)) {
-            image = ImageIO.read(in);
-        } catch (IOException | RuntimeException e) {
-            throw new DataFormatException(file + ": cannot decode image: " + e.getMessage(), e);
-        }
-        if (image == null) {
-            throw new DataFormatException(file + ": not an image format javax.imageio can read"
-                    + " (PNG and JPEG are supported)");
-        }
+        BufferedImage image = decode(file);
         int h = image.getHeight();
         int w = image.getWidth();
         if (options.channels() == 3) {
@@ -140,6 +131,36 @@ public final class ImageFiles {
             }
         }
         return out;
+    }
+
+    /** Largest picture decoded (pixels): a small compressed file can claim a huge canvas. */
+    public static final long MAX_PIXELS = 1L << 26;
+
+    /** Decodes {@code file}, reading its header first so that a huge canvas is refused before it is allocated. */
+    private static BufferedImage decode(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file);
+             javax.imageio.stream.ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
+            if (readers == null || !readers.hasNext()) {
+                throw new DataFormatException(file + ": not an image format javax.imageio can read (PNG and JPEG are supported)");
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(stream, true, true);
+                long w = reader.getWidth(0), h = reader.getHeight(0);
+                if (w <= 0 || h <= 0 || w * h > MAX_PIXELS) {
+                    throw new DataFormatException(String.format(Locale.ROOT,
+                            "%s: header says %d x %d pixels; mcdrop decodes pictures of up to %,d pixels", file, w, h, MAX_PIXELS));
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (DataFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            throw new DataFormatException(file + ": cannot decode image: " + (e.getMessage() == null ? e : e.getMessage()), e);
+        }
     }
 
     /** Row-major 8-bit luma of an image; see the class comment. */

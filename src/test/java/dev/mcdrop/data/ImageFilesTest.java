@@ -161,6 +161,31 @@ class ImageFilesTest {
     }
 
     @Test
+    void aHugeCanvasIsRefusedFromItsHeaderBeforeDecoding() throws IOException {
+        // a PNG whose header claims 30000 × 30000 gray pixels (a decompression bomb needs no more than that)
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.write(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(30000).putInt(30000).put((byte) 8).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(png, "IHDR", ihdr.array());
+        chunk(png, "IDAT", new byte[0]);
+        chunk(png, "IEND", new byte[0]);
+        Path bomb = Files.write(dir.resolve("bomb.png"), png.toByteArray());
+        DataFormatException e = assertThrows(DataFormatException.class, () -> ImageFiles.load(List.of(bomb)));
+        assertTrue(e.getMessage().contains("bomb.png") && e.getMessage().contains("30000 x 30000"), e.getMessage());
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
     void unreadableFilesAreNamed() throws IOException {
         Path text = Files.writeString(dir.resolve("fake.png"), "this is not a PNG");
         DataFormatException e = assertThrows(DataFormatException.class, () -> ImageFiles.load(List.of(text)));
