@@ -89,6 +89,24 @@ class CudaBackendTest {
         }
     }
 
+    /** Trial 0 and 1 get the given geometries, later trials random max/average pooling of up to 22×22 planes. */
+    private static PoolGeometry poolGeometry(Random rnd, int trial, PoolGeometry first, PoolGeometry second) {
+        if (trial == 0) return first;
+        if (trial == 1) return second;
+        int kernel = 1 + rnd.nextInt(3);
+        return new PoolGeometry(trial % 2 == 0 ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
+                kernel + rnd.nextInt(20), kernel + rnd.nextInt(20), kernel, 1 + rnd.nextInt(3));
+    }
+
+    /** Elements {@code from..} of two GPU buffers hold the same bits. */
+    private void assertSameBits(Pair expected, Pair actual, int from, String what) {
+        float[] a = new float[expected.size], b = new float[actual.size];
+        cuda.download(expected.gpu, 0, a, 0, a.length);
+        cuda.download(actual.gpu, 0, b, 0, b.length);
+        for (int i = from; i < a.length; i++)
+            assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "element " + i + " " + what);
+    }
+
     private void closeAll() {
         open.forEach(Buffer::close);
         open.clear();
@@ -224,12 +242,9 @@ class CudaBackendTest {
     void expandDropoutPoolIsExpandThenPoolBitForBit() {
         Random rnd = new Random(41);
         for (int trial = 0; trial < 16; trial++) {
-            int kernel = 1 + rnd.nextInt(3);
             // trial 0: LeNet's 24×24 max 2/2; trial 1: a 70×70 plane, above the shared-memory limit (falls back)
-            PoolGeometry g = trial == 0 ? new PoolGeometry(PoolGeometry.PoolKind.MAX, 24, 24, 2, 2)
-                    : trial == 1 ? new PoolGeometry(PoolGeometry.PoolKind.AVERAGE, 70, 70, 2, 2)
-                    : new PoolGeometry(trial % 2 == 0 ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
-                    kernel + rnd.nextInt(20), kernel + rnd.nextInt(20), kernel, 1 + rnd.nextInt(3));
+            PoolGeometry g = poolGeometry(rnd, trial, new PoolGeometry(PoolGeometry.PoolKind.MAX, 24, 24, 2, 2),
+                    new PoolGeometry(PoolGeometry.PoolKind.AVERAGE, 70, 70, 2, 2));
             int images = 1 + rnd.nextInt(4), channels = 1 + rnd.nextInt(trial == 1 ? 2 : 9);
             int columns = 1 + rnd.nextInt(3 * images + 2), off = rnd.nextInt(3);
             int plane = g.height() * g.width(), outPlane = g.outHeight() * g.outWidth();
@@ -241,11 +256,7 @@ class CudaBackendTest {
             cuda.expandDropout(src.gpu, off, via.gpu, 0, channels, columns, plane, mask);
             cuda.pool(via.gpu, 0, g, channels * columns, twoOps.gpu, off);
             cuda.expandDropoutPool(src.gpu, off, channels, columns, g, mask, via.gpu, fused.gpu, off);
-            float[] a = new float[twoOps.size], b = new float[fused.size];
-            cuda.download(twoOps.gpu, 0, a, 0, a.length);
-            cuda.download(fused.gpu, 0, b, 0, b.length);
-            for (int i = off; i < a.length; i++)
-                assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "element " + i + " " + g + " " + mask);
+            assertSameBits(twoOps, fused, off, g + " " + mask);
             ref.expandDropoutPool(src.ref, off, channels, columns, g, mask, via.ref, fused.ref, off);
             assertClose(cuda, fused, 1e-6, 1e-7, "expandDropoutPool " + g + " " + mask);
             closeAll();
@@ -256,12 +267,9 @@ class CudaBackendTest {
     void biasActivationPoolIsBiasActivationThenPoolBitForBit() {
         Random rnd = new Random(42);
         for (int trial = 0; trial < 12; trial++) {
-            int kernel = 1 + rnd.nextInt(3);
             // trial 0: LeNet's conv2 output 8×8 max 2/2; trial 1: 70×70, above the shared-memory limit (falls back)
-            PoolGeometry g = trial == 0 ? new PoolGeometry(PoolGeometry.PoolKind.MAX, 8, 8, 2, 2)
-                    : trial == 1 ? new PoolGeometry(PoolGeometry.PoolKind.MAX, 70, 70, 2, 2)
-                    : new PoolGeometry(trial % 2 == 0 ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
-                    kernel + rnd.nextInt(20), kernel + rnd.nextInt(20), kernel, 1 + rnd.nextInt(3));
+            PoolGeometry g = poolGeometry(rnd, trial, new PoolGeometry(PoolGeometry.PoolKind.MAX, 8, 8, 2, 2),
+                    new PoolGeometry(PoolGeometry.PoolKind.MAX, 70, 70, 2, 2));
             int images = 1 + rnd.nextInt(4), channels = 1 + rnd.nextInt(trial == 1 ? 2 : 50);
             int columns = 1 + rnd.nextInt(3 * images + 2), off = rnd.nextInt(3);
             int plane = g.height() * g.width(), outPlane = g.outHeight() * g.outWidth();
@@ -275,11 +283,7 @@ class CudaBackendTest {
             cuda.biasActivation(unfused.gpu, off, bias.gpu, channels, columns, plane, act, mask);
             cuda.pool(unfused.gpu, off, g, channels * columns, twoOps.gpu, off);
             cuda.biasActivationPool(fusedX.gpu, off, bias.gpu, channels, columns, g, act, mask, fused.gpu, off);
-            float[] a = new float[twoOps.size], b = new float[fused.size];
-            cuda.download(twoOps.gpu, 0, a, 0, a.length);
-            cuda.download(fused.gpu, 0, b, 0, b.length);
-            for (int i = off; i < a.length; i++)
-                assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "element " + i + " " + g + " " + mask);
+            assertSameBits(twoOps, fused, off, g + " " + mask);
             ref.biasActivationPool(fusedX.ref, off, bias.ref, channels, columns, g, act, mask, fused.ref, off);
             assertClose(cuda, fused, 1e-6, 1e-7, "biasActivationPool " + g + " " + mask);
             closeAll();

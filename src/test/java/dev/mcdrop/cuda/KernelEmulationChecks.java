@@ -178,15 +178,20 @@ abstract class KernelEmulationChecks {
         }
     }
 
+    /** Max (even trials) or average pooling of a plane of up to 11×11, kernel 1–3, stride 1–2. */
+    private static PoolGeometry smallPoolGeometry(Random rnd, int trial) {
+        int kernel = 1 + rnd.nextInt(3);
+        return new PoolGeometry(trial % 2 == 0 ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
+                kernel + rnd.nextInt(9), kernel + rnd.nextInt(9), kernel, 1 + rnd.nextInt(2));
+    }
+
     @Test
     void expandDropoutPoolIsExpandThenPoolBitForBit() {
         BiasActivationKernels pointwise = new BiasActivationKernels(emu);
         PoolKernels pooling = new PoolKernels(emu);
         Random rnd = new Random(16);
         for (int trial = 0; trial < 8; trial++) {
-            int kernel = 1 + rnd.nextInt(3);
-            PoolGeometry g = new PoolGeometry(trial % 2 == 0 ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
-                    kernel + rnd.nextInt(9), kernel + rnd.nextInt(9), kernel, 1 + rnd.nextInt(2));
+            PoolGeometry g = smallPoolGeometry(rnd, trial);
             int images = 1 + rnd.nextInt(3), channels = 1 + rnd.nextInt(4), columns = 1 + rnd.nextInt(2 * images + 1);
             int plane = g.height() * g.width(), outPlane = g.outHeight() * g.outWidth();
             MaskSpec mask = new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.1f + 0.8f * rnd.nextFloat(), trial % 4 == 3,
@@ -209,9 +214,7 @@ abstract class KernelEmulationChecks {
         PoolKernels pooling = new PoolKernels(emu);
         Random rnd = new Random(18);
         for (int trial = 0; trial < 9; trial++) {
-            int kernel = 1 + rnd.nextInt(3);
-            PoolGeometry g = new PoolGeometry(trial % 2 == 0 ? PoolGeometry.PoolKind.MAX : PoolGeometry.PoolKind.AVERAGE,
-                    kernel + rnd.nextInt(9), kernel + rnd.nextInt(9), kernel, 1 + rnd.nextInt(2));
+            PoolGeometry g = smallPoolGeometry(rnd, trial);
             int channels = 1 + rnd.nextInt(4), columns = 1 + rnd.nextInt(5), plane = g.height() * g.width();
             int outPlane = g.outHeight() * g.outWidth();
             Activation act = trial % 3 == 0 ? Activation.IDENTITY : Activation.RELU;
