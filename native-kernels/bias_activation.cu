@@ -114,50 +114,85 @@ extern "C" __global__ void expand_dropout(const float* src, float* dst, int chan
 // kernels for larger ones. Keep equal to BiasActivationKernels.FUSED_POOL_MAX_PLANE.
 #define MCDROP_FUSED_PLANE 4096
 
-// One CUDA block per plane item = c*columns + n (grid-stride over items), any blockDim <= 256: its
-// threads build the plane in shared memory, then pool it exactly as pool.cu does (max from -inf with
-// fmaxf; average summed row-major, divided by kernel^2). EXPAND: the plane is src[c][b(n)] masked
-// (the first dropout: src is [channels][batchImages][h*w]); else it is act(x[c][n] + bias[c]),
-// masked when `masked` (a conv's bias, activation and dropout). Masks: the threads draw the Philox
-// blocks covering elements [c*plane, (c+1)*plane) of the image (a boundary block is also drawn by
-// the neighbouring channel's block); per-channel masks key by c. Same values, same order as
-// expand_dropout / bias_act(_dropout) followed by max_pool / avg_pool.
+// Planes one block holds at most (small planes, like conv2's 8x8, would otherwise leave a block
+// with almost nothing to do while its shared memory keeps other blocks off the SM).
+#define MCDROP_FUSED_PLANES_MAX 32
+
+// Planes per block for planes of `plane` elements: as many as fit, at most MCDROP_FUSED_PLANES_MAX.
+// BiasActivationKernels.planesPerBlock computes the same to size the grid.
+__device__ __forceinline__ int fused_planes_per_block(int plane) {
+    int p = MCDROP_FUSED_PLANE / plane;
+    return p < MCDROP_FUSED_PLANES_MAX ? p : MCDROP_FUSED_PLANES_MAX;
+}
+
+// Blocks take tiles of P consecutive plane items (item = c*columns + n; grid-stride over tiles), any
+// blockDim <= 256: the threads build the tile's planes in shared memory, then pool them exactly as
+// pool.cu does (max from -inf with fmaxf; average summed row-major, divided by kernel^2). EXPAND: a
+// plane is src[c][b(n)] masked (the first dropout: src is [channels][batchImages][h*w]); else it is
+// act(x[c][n] + bias[c]), masked when `masked` (a conv's bias, activation and dropout). Masks: one
+// task per (plane, Philox block covering elements [c*plane, (c+1)*plane) of the image; a boundary
+// block is also drawn for the neighbouring channel); per-channel masks: one keep flag per plane.
+// Same values, same order as expand_dropout / bias_act(_dropout) followed by max_pool / avg_pool.
 template <bool EXPAND>
 __device__ __forceinline__ void masked_pool_body(const float* src, const float* bias, float* dst, int channels,
                                                  long long columns, int h, int w, int kernel, int stride, int oh, int ow,
                                                  int isMax, int relu, int masked, u64 seed, u32 layer, u32 threshold,
                                                  float scale, int perChannel, u64 firstPair, u32 batchImages,
                                                  u64 imageBase) {
-    __shared__ float plane_[MCDROP_FUSED_PLANE];
+    __shared__ float planes_[MCDROP_FUSED_PLANE];
+    __shared__ int keep_[MCDROP_FUSED_PLANES_MAX];
     const int plane = h * w, outPlane = oh * ow;
-    if (plane > MCDROP_FUSED_PLANE) __trap();  // launchers check; never write past plane_[]
+    if (plane > MCDROP_FUSED_PLANE) __trap();  // launchers check; never write past planes_[]
     const float area = (float)(kernel * kernel);
     const u64 s0 = firstPair / batchImages;
     const u32 r0 = (u32)(firstPair % batchImages);
     const long long items = (long long)channels * columns;
-    for (long long item = blockIdx.x; item < items; item += gridDim.x) {
-        long long c = item / columns, n = item - c * columns;
-        u64 sample, image;
-        u32 b;
-        column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
-        const float* in = EXPAND ? src + ((long long)c * batchImages + b) * plane : src + item * plane;
-        const float cb = EXPAND ? 0.f : bias[c];
-        const long long e0 = c * plane;  // the plane's first element in the image's feature map
-        if (!masked) {
-            for (int i = threadIdx.x; i < plane; i += blockDim.x) plane_[i] = apply_act(in[i] + cb, relu);
-        } else if (perChannel) {
-            MaskCache mc;
-            mask_cache_init(&mc);
-            int keep = mask_keep(cached_word(&mc, (u64)c, seed, sample, image, layer), threshold);
-            for (int i = threadIdx.x; i < plane; i += blockDim.x) {
-                float v = EXPAND ? in[i] : apply_act(in[i] + cb, relu);
-                plane_[i] = keep ? v * scale : 0.f;
+    const int P = fused_planes_per_block(plane);
+    const int maxBlocks = 8 * (plane / 32 + 2);  // Philox blocks covering one plane, at most
+    const long long tiles = (items + P - 1) / P;
+    for (long long tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
+        const long long item0 = tile * P;
+        const int count = (int)(items - item0 < P ? items - item0 : P);
+        if (masked && perChannel) {
+            for (int p = threadIdx.x; p < count; p += blockDim.x) {
+                long long item = item0 + p, c = item / columns, n = item - c * columns;
+                u64 sample, image;
+                u32 b;
+                column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
+                MaskCache mc;
+                mask_cache_init(&mc);
+                keep_[p] = mask_keep(cached_word(&mc, (u64)c, seed, sample, image, layer), threshold);
+            }
+            __syncthreads();
+        }
+        if (!masked || perChannel) {
+            for (int t = threadIdx.x; t < count * plane; t += blockDim.x) {
+                int p = t / plane, i = t - p * plane;
+                long long item = item0 + p, c = item / columns, n = item - c * columns;
+                float v;
+                if (EXPAND) {
+                    u64 sample, image;
+                    u32 b;
+                    column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
+                    v = src[((long long)c * batchImages + b) * plane + i];
+                } else {
+                    v = apply_act(src[item * plane + i] + bias[c], relu);
+                }
+                planes_[p * plane + i] = !masked ? v : keep_[p] ? v * scale : 0.f;
             }
         } else {
-            const u64 g0 = (u64)e0 >> 5, g1 = (u64)(e0 + plane - 1) >> 5;
-            const int blocks = (int)((g1 - g0 + 1) << 3);
-            for (int t = threadIdx.x; t < blocks; t += blockDim.x) {
-                u64 q = (g0 << 3) + (u64)t;  // Philox block 8*g + r serves group g's elements r + 8j
+            for (int t = threadIdx.x; t < count * maxBlocks; t += blockDim.x) {
+                int p = t / maxBlocks, k = t - p * maxBlocks;
+                long long item = item0 + p, c = item / columns, n = item - c * columns;
+                const long long e0 = c * plane;  // the plane's first element in the image's feature map
+                const u64 g0 = (u64)e0 >> 5, g1 = (u64)(e0 + plane - 1) >> 5;
+                if (k >= (int)((g1 - g0 + 1) << 3)) continue;
+                u64 sample, image;
+                u32 b;
+                column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
+                const float* in = EXPAND ? src + ((long long)c * batchImages + b) * plane : src + item * plane;
+                const float cb = EXPAND ? 0.f : bias[c];
+                u64 q = (g0 << 3) + (u64)k;  // Philox block 8*g + r serves group g's elements r + 8j
                 u32 words[4];
                 mask_words(seed, sample, image, layer, q, words);
                 long long first = (long long)mask_first_element(q);
@@ -167,22 +202,23 @@ __device__ __forceinline__ void masked_pool_body(const float* src, const float* 
                     if (e < e0 || e >= e0 + plane) continue;
                     int i = (int)(e - e0);
                     float v = EXPAND ? in[i] : apply_act(in[i] + cb, relu);
-                    plane_[i] = mask_keep(words[j], threshold) ? v * scale : 0.f;
+                    planes_[p * plane + i] = mask_keep(words[j], threshold) ? v * scale : 0.f;
                 }
             }
         }
         __syncthreads();
-        float* out = dst + item * outPlane;
-        for (int o = threadIdx.x; o < outPlane; o += blockDim.x) {
-            int oy = o / ow, ox = o - oy * ow;
-            const float* base = plane_ + oy * stride * w + ox * stride;
+        float* out = dst + item0 * outPlane;  // the tile's outputs are contiguous
+        for (int o = threadIdx.x; o < count * outPlane; o += blockDim.x) {
+            int p = o / outPlane, r = o - p * outPlane;
+            int oy = r / ow, ox = r - oy * ow;
+            const float* base = planes_ + p * plane + oy * stride * w + ox * stride;
             float acc = isMax ? -INFINITY : 0.f;
             for (int ky = 0; ky < kernel; ky++)
                 for (int kx = 0; kx < kernel; kx++)
                     acc = isMax ? fmaxf(acc, base[ky * w + kx]) : acc + base[ky * w + kx];
             out[o] = isMax ? acc : acc / area;
         }
-        __syncthreads();  // the next item overwrites plane_
+        __syncthreads();  // the next tile overwrites planes_ and keep_
     }
 }
 

@@ -27,9 +27,10 @@ static void run_version(int version, const float* src, float* tmp, float* dst, i
         max_pool<<<blocks, 256>>>(tmp, dst, (long long)C * columns, HW, HW, 2, 2, 12, 12);
         launchCheck();
     } else {
-        long long items = (long long)C * columns;
-        blocks = (int)(items < (1 << 20) ? items : (1 << 20));
-        expand_dropout_pool<<<blocks, 160>>>(src, dst, C, columns, HW, HW, 2, 2, 12, 12, 1, SEED, 0, THRESHOLD, 2.f, 0,
+        int per = MCDROP_FUSED_PLANE / PLANE < MCDROP_FUSED_PLANES_MAX ? MCDROP_FUSED_PLANE / PLANE : MCDROP_FUSED_PLANES_MAX;
+        long long tiles = ((long long)C * columns + per - 1) / per;  // as BiasActivationKernels launches it
+        blocks = (int)(tiles < (1 << 20) ? tiles : (1 << 20));
+        expand_dropout_pool<<<blocks, 256>>>(src, dst, C, columns, HW, HW, 2, 2, 12, 12, 1, SEED, 0, THRESHOLD, 2.f, 0,
                                              0, B, 0);
         launchCheck();
     }

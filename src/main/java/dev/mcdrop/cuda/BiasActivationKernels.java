@@ -59,8 +59,8 @@ final class BiasActivationKernels {
 
     /**
      * dst[c][n] = pool(keep ? src[c][b(n)]·scale : 0) for planes of at most
-     * {@link #FUSED_POOL_MAX_PLANE}: one CUDA block per (channel, column) plane, sized to the
-     * plane's Philox blocks or pooled outputs, whichever is more (a multiple of 32, at most 256).
+     * {@link #FUSED_POOL_MAX_PLANE}: each CUDA block builds a tile of planes in shared memory and
+     * pools them ({@link #planesPerBlock}).
      */
     void expandDropoutPool(long src, long dst, int channels, int columns, PoolGeometry g, MaskSpec mask) {
         int plane = g.height() * g.width();
@@ -71,13 +71,12 @@ final class BiasActivationKernels {
         expandPoolArgs.set(0, src).set(1, dst).set(2, channels).set(3, (long) columns).set(4, g.height()).set(5, g.width())
                 .set(6, g.kernel()).set(7, g.stride()).set(8, g.outHeight()).set(9, g.outWidth()).set(10, isMax ? 1 : 0);
         setMask(expandPoolArgs, 11, mask);
-        launcher.launch("bias_activation/expand_dropout_pool", (int) Math.min(items, KernelLauncher.MAX_BLOCKS), 1,
-                blockSize(plane, g, mask.perChannel()), 1, expandPoolArgs, "expandDropout+pool");
+        launchFused("bias_activation/expand_dropout_pool", expandPoolArgs, items, plane, "expandDropout+pool");
     }
 
     /**
      * dst[c][n] = pool(mask(act(x[c][n] + bias[c]))) for planes of at most
-     * {@link #FUSED_POOL_MAX_PLANE}, x read only; mask may be null. Blocks as in {@link #expandDropoutPool}.
+     * {@link #FUSED_POOL_MAX_PLANE}, x read only; mask may be null. Tiles as in {@link #expandDropoutPool}.
      */
     void biasActivationPool(long x, long bias, int channels, int columns, PoolGeometry g, Activation act, MaskSpec mask,
                             long dst) {
@@ -90,15 +89,20 @@ final class BiasActivationKernels {
                 .set(6, g.width()).set(7, g.kernel()).set(8, g.stride()).set(9, g.outHeight()).set(10, g.outWidth())
                 .set(11, isMax ? 1 : 0).set(12, act == Activation.RELU ? 1 : 0).set(13, mask == null ? 0 : 1);
         setMask(biasPoolArgs, 14, mask == null ? NO_MASK : mask);
-        launcher.launch("bias_activation/bias_act_pool", (int) Math.min(items, KernelLauncher.MAX_BLOCKS), 1,
-                blockSize(plane, g, mask == null || mask.perChannel()), 1, biasPoolArgs, "biasActivation+pool");
+        launchFused("bias_activation/bias_act_pool", biasPoolArgs, items, plane, "biasActivation+pool");
     }
 
-    /** A multiple of 32, at most 256: enough threads for the plane's Philox blocks (or elements) and pooled outputs. */
-    private static int blockSize(int plane, PoolGeometry g, boolean perElementWork) {
-        int philoxBlocks = 8 * (plane / 32 + 2);  // an upper bound on the blocks covering one plane
-        int work = Math.max(perElementWork ? plane : philoxBlocks, g.outHeight() * g.outWidth());
-        return Math.min(256, Math.max(32, (work + 31) / 32 * 32));
+    /** Planes of {@code plane} elements one block takes (fused_planes_per_block in the kernel). */
+    static int planesPerBlock(int plane) { return Math.min(FUSED_POOL_MAX_PLANE / plane, MAX_PLANES_PER_BLOCK); }
+
+    /** MCDROP_FUSED_PLANES_MAX. */
+    static final int MAX_PLANES_PER_BLOCK = 32;
+
+    /** One block per tile of {@link #planesPerBlock} planes, 256 threads (the kernels loop over any block size). */
+    private void launchFused(String kernel, KernelArgs args, long items, int plane, String op) {
+        int perBlock = planesPerBlock(plane);
+        long tiles = (items + perBlock - 1) / perBlock;
+        launcher.launch(kernel, (int) Math.min(tiles, KernelLauncher.MAX_BLOCKS), 1, KernelLauncher.THREADS, 1, args, op);
     }
 
     /** One thread per 4 consecutive elements of an image (one Philox block). */
