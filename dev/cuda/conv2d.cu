@@ -40,9 +40,11 @@ static void run_version(int version, const float* in, const float* w, float* col
         launchCheck();
         return;
     }
-    long long work = (long long)K * total;
-    int blocks = (int)((work + 255) / 256 < (1 << 20) ? (work + 255) / 256 : (1 << 20));
-    im2col<<<blocks, 256>>>(in, cols, CIN, H, W, KS, KS, 1, 0, OH, OW, columns);
+    // as Im2colKernels launches it: y = patch rows, x = up to 8,192 threads per row, a multiple of P
+    long long wanted = ((total < 8192 ? total : 8192) + 255) / 256;
+    int unit = P / 64;  // P / gcd(P, 256) for P = 64
+    dim3 grid((unsigned)((wanted + unit - 1) / unit * unit), K);
+    im2col<<<grid, 256>>>(in, cols, CIN, H, W, KS, KS, 1, 0, OH, OW, columns);
     launchCheck();
     int compute = version == 1 ? COMPUTE_32F : version == 3 ? COMPUTE_32F_FAST_TF32 : COMPUTE_32F_FAST_16BF;
     blas_gemm_rowmajor(COUT, (int)total, K, w, cols, out, compute);
