@@ -57,7 +57,8 @@ __device__ __forceinline__ void dropout_body(const float* src, float* x, const f
         u32 b;
         column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
         u32 words[4];
-        if (!perChannel) mask_words(seed, sample, image, layer, (u64)q, words);
+        const bool draw = threshold != 0;  // p = 0 (the standard pass): every word passes, none is drawn
+        if (draw && !perChannel) mask_words(seed, sample, image, layer, (u64)q, words);
         MaskCache mc;
         mask_cache_init(&mc);
         I e0 = (I)mask_first_element((u64)q);
@@ -68,7 +69,7 @@ __device__ __forceinline__ void dropout_body(const float* src, float* x, const f
             I c = e / plane, i = e - c * plane;
             I idx = (c * columns + n) * plane + i;
             float v = EXPAND ? src[(c * (I)batchImages + b) * plane + i] : apply_act(x[idx] + bias[c], relu);
-            u32 w = perChannel ? cached_word(&mc, (u64)c, seed, sample, image, layer) : words[j];
+            u32 w = !draw ? 0u : perChannel ? cached_word(&mc, (u64)c, seed, sample, image, layer) : words[j];
             x[idx] = mask_keep(w, threshold) ? v * scale : 0.f;
         }
     }
@@ -153,8 +154,14 @@ __device__ __forceinline__ void masked_pool_body(const float* src, const float* 
     for (long long tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
         const long long item0 = tile * P;
         const int count = (int)(items - item0 < P ? items - item0 : P);
-        if (masked && perChannel) {
+        // p = 0 (the standard pass): every word passes, so none is drawn (keep_ = 1, same v * scale)
+        const bool perPlane = masked && (perChannel || threshold == 0);
+        if (perPlane) {
             for (int p = threadIdx.x; p < count; p += blockDim.x) {
+                if (threshold == 0) {
+                    keep_[p] = 1;
+                    continue;
+                }
                 long long item = item0 + p, c = item / columns, n = item - c * columns;
                 u64 sample, image;
                 u32 b;
@@ -165,7 +172,7 @@ __device__ __forceinline__ void masked_pool_body(const float* src, const float* 
             }
             __syncthreads();
         }
-        if (!masked || perChannel) {
+        if (!masked || perPlane) {
             for (int t = threadIdx.x; t < count * plane; t += blockDim.x) {
                 int p = t / plane, i = t - p * plane;
                 long long item = item0 + p, c = item / columns, n = item - c * columns;

@@ -186,6 +186,28 @@ abstract class KernelEmulationChecks {
     }
 
     @Test
+    void probabilityZeroKeepsEveryValueWithoutDrawing() {
+        // the standard pass runs the dropout kernels with p = 0: they skip Philox and must keep every value exactly
+        BiasActivationKernels pointwise = new BiasActivationKernels(emu);
+        Random rnd = new Random(19);
+        int images = 3, channels = 4, columns = 7, plane = 30;
+        MaskSpec keepAll = new MaskSpec(5, 1, 0f, false, new Pairs(2, images, 9));
+        float[] src = random(rnd, channels * images * plane), dst = random(rnd, channels * columns * plane);
+        pointwise.expandDropout(emu.put(src), emu.put(dst), channels, columns, plane, keepAll);
+        for (int c = 0; c < channels; c++)
+            for (int n = 0; n < columns; n++)
+                for (int i = 0; i < plane; i++)
+                    assertEquals(Float.floatToRawIntBits(src[(c * images + keepAll.pairs().batchIndexOf(n)) * plane + i]),
+                            Float.floatToRawIntBits(dst[(c * columns + n) * plane + i]), "c " + c + " n " + n + " i " + i);
+        PoolGeometry g = new PoolGeometry(PoolGeometry.PoolKind.MAX, 5, 6, 2, 2);
+        float[] pooled = random(rnd, channels * columns * g.outHeight() * g.outWidth());
+        pointwise.expandDropoutPool(emu.put(src), emu.put(pooled), channels, columns, g, keepAll);
+        float[] expected = reference(new float[][] {src, new float[channels * columns * plane], pooled}, 2,
+                b -> ref.expandDropoutPool(b[0], 0, channels, columns, g, keepAll, b[1], b[2], 0));
+        assertClose(expected, pooled, 0, 0, "expandDropoutPool with p = 0");
+    }
+
+    @Test
     void expandDropoutPoolIsExpandThenPoolBitForBit() {
         BiasActivationKernels pointwise = new BiasActivationKernels(emu);
         PoolKernels pooling = new PoolKernels(emu);
