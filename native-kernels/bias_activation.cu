@@ -141,7 +141,10 @@ __device__ __forceinline__ void masked_pool_body(const float* src, const float* 
                                                  float scale, int perChannel, u64 firstPair, u32 batchImages,
                                                  u64 imageBase) {
     __shared__ float planes_[MCDROP_FUSED_PLANE];
-    __shared__ int keep_[MCDROP_FUSED_PLANES_MAX];
+    // per plane of the tile, worked out once (the divisions by columns and batchImages) for all its tasks
+    __shared__ long long base_[MCDROP_FUSED_PLANES_MAX];  // the plane's first input element in src
+    __shared__ u64 sample_[MCDROP_FUSED_PLANES_MAX], image_[MCDROP_FUSED_PLANES_MAX];
+    __shared__ int chan_[MCDROP_FUSED_PLANES_MAX], keep_[MCDROP_FUSED_PLANES_MAX];
     const int plane = h * w, outPlane = oh * ow;
     if (plane > MCDROP_FUSED_PLANE) __trap();  // launchers check; never write past planes_[]
     const float area = (float)(kernel * kernel);
@@ -151,57 +154,48 @@ __device__ __forceinline__ void masked_pool_body(const float* src, const float* 
     const int P = fused_planes_per_block(plane);
     const int maxBlocks = 8 * (plane / 32 + 2);  // Philox blocks covering one plane, at most
     const long long tiles = (items + P - 1) / P;
+    // one keep flag per plane for per-channel masks, and for p = 0 (the standard pass: every word
+    // passes, so none is drawn; keep = 1 gives the same v * scale)
+    const bool perPlane = masked && (perChannel || threshold == 0);
     for (long long tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
         const long long item0 = tile * P;
         const int count = (int)(items - item0 < P ? items - item0 : P);
-        // p = 0 (the standard pass): every word passes, so none is drawn (keep_ = 1, same v * scale)
-        const bool perPlane = masked && (perChannel || threshold == 0);
-        if (perPlane) {
-            for (int p = threadIdx.x; p < count; p += blockDim.x) {
-                if (threshold == 0) {
-                    keep_[p] = 1;
-                    continue;
-                }
-                long long item = item0 + p, c = item / columns, n = item - c * columns;
-                u64 sample, image;
-                u32 b;
-                column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
+        for (int p = threadIdx.x; p < count; p += blockDim.x) {
+            long long item = item0 + p, c = item / columns, n = item - c * columns;
+            u64 sample, image;
+            u32 b;
+            column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
+            chan_[p] = (int)c;
+            base_[p] = EXPAND ? ((long long)c * batchImages + b) * plane : item * plane;
+            sample_[p] = sample;
+            image_[p] = image;
+            int keep = 1;
+            if (perPlane && threshold != 0) {
                 MaskCache mc;
                 mask_cache_init(&mc);
-                keep_[p] = mask_keep(cached_word(&mc, (u64)c, seed, sample, image, layer), threshold);
+                keep = mask_keep(cached_word(&mc, (u64)c, seed, sample, image, layer), threshold);
             }
-            __syncthreads();
+            keep_[p] = keep;
         }
+        __syncthreads();
         if (!masked || perPlane) {
             for (int t = threadIdx.x; t < count * plane; t += blockDim.x) {
                 int p = t / plane, i = t - p * plane;
-                long long item = item0 + p, c = item / columns, n = item - c * columns;
-                float v;
-                if (EXPAND) {
-                    u64 sample, image;
-                    u32 b;
-                    column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
-                    v = src[((long long)c * batchImages + b) * plane + i];
-                } else {
-                    v = apply_act(src[item * plane + i] + bias[c], relu);
-                }
+                float v = EXPAND ? src[base_[p] + i] : apply_act(src[base_[p] + i] + bias[chan_[p]], relu);
                 planes_[p * plane + i] = !masked ? v : keep_[p] ? v * scale : 0.f;
             }
         } else {
             for (int t = threadIdx.x; t < count * maxBlocks; t += blockDim.x) {
                 int p = t / maxBlocks, k = t - p * maxBlocks;
-                long long item = item0 + p, c = item / columns, n = item - c * columns;
-                const long long e0 = c * plane;  // the plane's first element in the image's feature map
+                const int c = chan_[p];
+                const long long e0 = (long long)c * plane;  // the plane's first element in the image's feature map
                 const u64 g0 = (u64)e0 >> 5, g1 = (u64)(e0 + plane - 1) >> 5;
                 if (k >= (int)((g1 - g0 + 1) << 3)) continue;
-                u64 sample, image;
-                u32 b;
-                column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
-                const float* in = EXPAND ? src + ((long long)c * batchImages + b) * plane : src + item * plane;
+                const float* in = src + base_[p];
                 const float cb = EXPAND ? 0.f : bias[c];
                 u64 q = (g0 << 3) + (u64)k;  // Philox block 8*g + r serves group g's elements r + 8j
                 u32 words[4];
-                mask_words(seed, sample, image, layer, q, words);
+                mask_words(seed, sample_[p], image_[p], layer, q, words);
                 long long first = (long long)mask_first_element(q);
 #pragma unroll
                 for (int j = 0; j < 4; j++) {
@@ -225,7 +219,7 @@ __device__ __forceinline__ void masked_pool_body(const float* src, const float* 
                     acc = isMax ? fmaxf(acc, base[ky * w + kx]) : acc + base[ky * w + kx];
             out[o] = isMax ? acc : acc / area;
         }
-        __syncthreads();  // the next tile overwrites planes_ and keep_
+        __syncthreads();  // the next tile overwrites planes_ and the per-plane tables
     }
 }
 
