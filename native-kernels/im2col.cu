@@ -25,7 +25,7 @@ __device__ __forceinline__ void im2col_row(const float* in, float* row, int ci, 
         const bool inside = y >= 0 && y < h && x >= 0 && x < w;
         const long long stepImages = threads / plane;  // images between this thread's slots
         long long n = first / plane;
-        const float* src = in + channelBase + (long long)y * w + x;
+        const float* src = in + channelBase + (inside ? (long long)y * w + x : 0);  // in bounds even if the load were hoisted
         for (long long sIdx = first; sIdx < slots; sIdx += threads, n += stepImages)
             row[sIdx] = inside ? src[n * h * w] : 0.f;
         return;
