@@ -108,7 +108,7 @@ static int blas_open() {
     const char* names[] = {getenv("CUBLAS"), "libcublas.so.13", "libcublas.so.12"};
     void* lib = NULL;
     for (int i = 0; i < 3 && !lib; i++)
-        if (names[i]) lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        if (names[i] && names[i][0]) lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);  // "" would open the program itself
     if (!lib) { printf("  cuBLAS: not found (set CUBLAS=/path/to/libcublas.so.13); cuBLAS versions skipped\n"); return 0; }
     cublasCreate_fn create = (cublasCreate_fn)dlsym(lib, "cublasCreate_v2");
     blas.sgemm = (cublasSgemm_fn)dlsym(lib, "cublasSgemm_v2");
