@@ -88,6 +88,7 @@ typedef unsigned long long DP; // CUdeviceptr
 // CUresult values (cuda.h)
 enum {
     OK = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, NOT_INITIALIZED = 3, INVALID_DEVICE = 101, INVALID_IMAGE = 200,
+    NO_BINARY_FOR_GPU = 209,
     INVALID_CONTEXT = 201, UNSUPPORTED_PTX_VERSION = 222, INVALID_HANDLE = 400, NOT_FOUND = 500,
     ILLEGAL_ADDRESS = 700, NOT_SUPPORTED = 801
 };
@@ -96,6 +97,7 @@ static std::recursive_mutex mu; // every entry point holds it: JCuda may call fr
 #define LOCK std::lock_guard<std::recursive_mutex> guard(mu)
 
 static int errors;
+static int cubinsRefused;  // machine-code images handed to cuModuleLoadData (FakeDriverRun expects some)
 static long long kernelsRun;
 
 static int fail(int code, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -403,6 +405,13 @@ API int cuModuleLoadData(void** module, const void* image) {
     LOCK;
     NEED_CONTEXT;
     if (!module || !image) return fail(INVALID_VALUE, "cuModuleLoadData(%p, %p)", (void*)module, image);
+    // Machine code (an ELF cubin) cannot run here: answer as a driver does for a GPU it was not built
+    // for. Not counted as an error: the backend is expected to fall back to the PTX.
+    const unsigned char* bytes = (const unsigned char*)image;
+    if (bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F') {
+        cubinsRefused++;
+        return NO_BINARY_FOR_GPU;
+    }
     Module* m = new Module();
     std::string why;
     int code = OK;
@@ -682,6 +691,7 @@ API int fakecuda_unexpected(const char* function) {
 }
 /** Number of failed checks so far (the test requires 0). */
 API int fakecuda_errors(void) { LOCK; return errors; }
+API int fakecuda_cubins_refused(void) { LOCK; return cubinsRefused; }
 /** Kernel launches run so far. */
 API long long fakecuda_kernels_run(void) { LOCK; return kernelsRun; }
 /** Live cuMemAlloc bytes. */

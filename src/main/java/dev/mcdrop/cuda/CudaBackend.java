@@ -72,7 +72,7 @@ public final class CudaBackend implements Backend {
         this.totalMemory = totalMemory;
         this.boundThread = Thread.currentThread();
         this.stream = new Cuda.Stream();
-        this.modules = new PtxModules();
+        this.modules = new PtxModules(ccMajor, ccMinor);
         try {
             // A blocking stream: also ordered against the legacy default stream (synchronous copies).
             check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "create stream");
@@ -242,7 +242,8 @@ public final class CudaBackend implements Backend {
         return String.format(java.util.Locale.ROOT, "cuda: %s (device %d, compute %d.%d, %.1f GiB, driver CUDA %s), %s",
                 deviceName, options.device(), ccMajor, ccMinor, totalMemory / (double) (1L << 30),
                 versionString(driverVersion), gemm)
-                + (options.conv() == ConvAlgorithm.IMPLICIT ? "; convolutions: " + ConvAlgorithm.IMPLICIT.description() : "");
+                + (options.conv() == ConvAlgorithm.IMPLICIT ? "; convolutions: " + ConvAlgorithm.IMPLICIT.description() : "")
+                + "; " + modules.describe();
     }
 
     @Override

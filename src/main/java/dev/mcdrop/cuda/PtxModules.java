@@ -11,23 +11,47 @@ import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 
 /**
- * Loads the PTX shipped as classpath resources ({@code /dev/mcdrop/cuda/<op>.ptx}, built from
- * native-kernels/ by build-ptx.sh — never compiled at run time) once per backend, and looks up
- * kernels by name. The driver JIT-compiles PTX for the actual GPU on first load (and caches it
- * in ~/.nv/ComputeCache).
+ * Loads the kernels shipped as classpath resources once per backend, and looks them up by name.
+ * For each op it first tries machine code built for exactly this GPU
+ * ({@code /dev/mcdrop/cuda/<op>.sm_<major><minor>.cubin}, Hopper only for now), then the PTX
+ * ({@code <op>.ptx}, compute_75), which the driver JIT-compiles for the actual GPU on first load
+ * (and caches in ~/.nv/ComputeCache). Both are built from native-kernels/ by build-ptx.sh; nothing
+ * is compiled by mcdrop at run time.
  */
 final class PtxModules implements AutoCloseable {
     private final Map<String, CUmodule> modules = new HashMap<>();
+    private final String sassArch;                            // "sm_90"
+    private final java.util.Set<String> fromMachineCode = new java.util.TreeSet<>(), fromPtx = new java.util.TreeSet<>();
+
+    /** For a device of compute capability {@code major.minor}. */
+    PtxModules(int major, int minor) { this.sassArch = "sm_" + major + minor; }
+
+    /** "machine code (sm_90) for all kernels", "PTX JIT-compiled by the driver", or which ops use which. */
+    String describe() {
+        if (fromPtx.isEmpty() && !fromMachineCode.isEmpty()) return "kernels: " + sassArch + " machine code";
+        if (fromMachineCode.isEmpty()) return "kernels: PTX, JIT-compiled by the driver";
+        return "kernels: " + sassArch + " machine code for " + fromMachineCode + ", PTX for " + fromPtx;
+    }
 
     /** Kernel {@code name} from {@code <op>.ptx}. */
     CUfunction function(String op, String name) {
-        CUmodule module = modules.computeIfAbsent(op, PtxModules::load);
+        CUmodule module = modules.computeIfAbsent(op, this::load);
         CUfunction f = new CUfunction();
         check(cuModuleGetFunction(f, module, name), "load kernel " + op + "/" + name);
         return f;
     }
 
-    private static CUmodule load(String op) {
+    private CUmodule load(String op) {
+        byte[] cubin = resource("/dev/mcdrop/cuda/" + op + "." + sassArch + ".cubin");
+        if (cubin != null) {
+            CUmodule module = new CUmodule();
+            if (cuModuleLoadData(module, cubin) == jcuda.driver.CUresult.CUDA_SUCCESS) {
+                fromMachineCode.add(op);
+                return module;
+            }
+            // not loadable on this driver or GPU: the PTX below is the portable form
+        }
+        fromPtx.add(op);
         String resource = "/dev/mcdrop/cuda/" + op + ".ptx";
         byte[] ptx;
         try (InputStream in = PtxModules.class.getResourceAsStream(resource)) {
@@ -40,6 +64,15 @@ final class PtxModules implements AutoCloseable {
         CUmodule module = new CUmodule();
         check(cuModuleLoadData(module, ptx), "load module " + op + ".ptx");
         return module;
+    }
+
+    /** The bytes of a classpath resource, or null if there is none. */
+    private static byte[] resource(String name) {
+        try (InputStream in = PtxModules.class.getResourceAsStream(name)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new CudaOpException("cannot read resource " + name, e);
+        }
     }
 
     @Override

@@ -87,6 +87,9 @@ public final class FakeDriverRun {
         if (newErrors != 0) problems.add("the fake driver reported " + newErrors + " failed check(s): see the fakecuda: lines above");
         System.out.printf(Locale.ROOT, "FAKE-DRIVER stats kernels=%d liveDeviceBytes=%d%n", fake.kernelsRun(), fake.liveDeviceBytes());
         if (fake.kernelsRun() == 0) problems.add("no kernel ran on the fake driver");
+        // The fake is a compute 9.0 device: every module is first offered as sm_90 machine code, which
+        // the fake refuses like a driver for another GPU, so each load also proves the fallback to PTX.
+        check(fake.cubinsRefused() > 0, "sm_90 cubins were offered and refused " + fake.cubinsRefused() + " times; the PTX fallback ran");
         if (problems.isEmpty()) {
             System.out.println("FAKE-DRIVER ok");
             System.exit(0);
@@ -96,16 +99,20 @@ public final class FakeDriverRun {
     }
 
     /** The fake's own counters (FFM: libcuda.so.1 is already loaded by JCuda; this finds the same library). */
-    private record Fake(MethodHandle errorsHandle, MethodHandle kernelsHandle, MethodHandle liveHandle) {
+    private record Fake(MethodHandle errorsHandle, MethodHandle kernelsHandle, MethodHandle liveHandle, MethodHandle cubinsHandle) {
         @SuppressWarnings("restricted")
         static Fake find() {
             SymbolLookup lib = SymbolLookup.libraryLookup("libcuda.so.1", Arena.global());
             Linker linker = Linker.nativeLinker();
             java.util.function.Function<String, MethodHandle> bind = name -> linker.downcallHandle(
                     lib.find(name).orElseThrow(() -> new IllegalStateException("libcuda.so.1 on this JVM's path is not the fake driver (no " + name + ")")),
-                    FunctionDescriptor.of(name.equals("fakecuda_errors") ? ValueLayout.JAVA_INT : ValueLayout.JAVA_LONG));
-            return new Fake(bind.apply("fakecuda_errors"), bind.apply("fakecuda_kernels_run"), bind.apply("fakecuda_live_device_bytes"));
+                    FunctionDescriptor.of(name.equals("fakecuda_errors") || name.equals("fakecuda_cubins_refused")
+                            ? ValueLayout.JAVA_INT : ValueLayout.JAVA_LONG));
+            return new Fake(bind.apply("fakecuda_errors"), bind.apply("fakecuda_kernels_run"), bind.apply("fakecuda_live_device_bytes"),
+                    bind.apply("fakecuda_cubins_refused"));
         }
+
+        int cubinsRefused() throws Throwable { return (int) cubinsHandle.invokeExact(); }
 
         int errors() throws Throwable { return (int) errorsHandle.invokeExact(); }
 
@@ -136,12 +143,13 @@ public final class FakeDriverRun {
             String describe = cuda.describe();
             System.out.println("  " + describe);
             check(describe.contains(DEVICE), "the backend runs on the fake driver");
+            check(describe.contains("kernels: PTX, JIT-compiled by the driver"), "the backend says it fell back to PTX: " + describe);
             String cublas = System.getProperty("mcdrop.cublas");
             check(cublas != null && cuda.usesCublas() && describe.contains("(" + cublas + ")"), "cuBLAS is the fake at -Dmcdrop.cublas=" + cublas);
 
             Cuda.Stream stream = new Cuda.Stream();
             Cuda.check(cuStreamCreate(stream, 0), "create stream");
-            PtxModules modules = new PtxModules();
+            PtxModules modules = new PtxModules(9, 0);
             DriverLauncher launcher = new DriverLauncher(modules, stream);
             Buffer buffer = cuda.allocate(64);
             CudaBuffer b = (CudaBuffer) buffer;

@@ -72,6 +72,30 @@ class PtxFreshnessTest {
         assertTrue(problems.isEmpty(), String.join("; ", problems) + " — run native-kernels/build-ptx.sh");
     }
 
+    /** Each shipped <op>.sm_XX.cubin has a sidecar .sha256 header line that matches its source (a cubin is binary). */
+    @Test
+    void everyShippedCubinIsFresh() throws Exception {
+        List<String> problems = new ArrayList<>();
+        int cubins = 0;
+        try (Stream<Path> s = Files.list(PTX)) {
+            for (Path cubin : s.filter(p -> p.toString().endsWith(".cubin")).sorted().toList()) {
+                cubins++;
+                String name = cubin.getFileName().toString();
+                String op = name.substring(0, name.indexOf('.'));
+                Path cu = KERNELS.resolve(op + ".cu"), sidecar = cubin.resolveSibling(name + ".sha256");
+                if (!Files.exists(cu)) { problems.add(name + " has no source " + op + ".cu"); continue; }
+                if (!Files.exists(sidecar)) { problems.add(name + " has no " + sidecar.getFileName()); continue; }
+                Matcher h = HEADER.matcher(Files.readString(sidecar).strip());
+                if (!h.matches()) { problems.add(sidecar.getFileName() + " is not a header line"); continue; }
+                if (!h.group(1).equals(sourceHash(cu, h.group(2)))) problems.add(name + " is stale");
+                if (Files.size(cubin) < 4 || Files.readAllBytes(cubin)[0] != 0x7f) problems.add(name + " is not an ELF cubin");
+            }
+        }
+        // every op ships machine code for each architecture that any op ships it for
+        assertTrue(cubins == 0 || cubins % cudaSources().size() == 0, cubins + " cubins for " + cudaSources().size() + " kernel files");
+        assertTrue(problems.isEmpty(), String.join("; ", problems) + " — run native-kernels/build-ptx.sh");
+    }
+
     @Test
     void noOrphanPtx() throws IOException {
         try (Stream<Path> s = Files.list(PTX)) {
