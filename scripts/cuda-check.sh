@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # cuda-check.sh — the GPU verification of the CUDA backend, for a machine with an NVIDIA GPU and a
-# CUDA 13 driver: prints the device, then runs the dev.mcdrop.cuda tests (CudaBackendTest compares
+# CUDA 12.0+ driver: prints the device, then runs the dev.mcdrop.cuda tests (CudaBackendTest compares
 # every op with ReferenceBackend, masks bit for bit, with cuBLAS and with the built-in GEMM).
 # Prints a skip reason instead if no GPU is usable. Usage: scripts/cuda-check.sh [extra mvn args]
 set -euo pipefail

@@ -17,11 +17,19 @@
  * or BF16 first (products and sums in double), so CudaBackendTest's tolerances for those modes are
  * exercised; tensor-core accumulation order is not modelled, nor speed.
  *
+ * Like the real library (whose CUDA runtime needs a driver of its own major release or newer),
+ * cublasCreate answers CUBLAS_STATUS_NOT_INITIALIZED when the driver is older than CUDA
+ * FAKE_CUBLAS_MAJOR.0; the same source builds libcublas.so.13 (default) and, with
+ * -DFAKE_CUBLAS_MAJOR=12, libcublas.so.12, so the fallback from one to the other can be tested.
+ *
  * It links the fake libcuda.so.1 (NEEDED libcuda.so.1: the same, already loaded, library) for the
  * fakecuda_* helpers. Build (FakeDriverTest):
  *   gcc -std=c11 -O2 -fPIC -shared -fvisibility=hidden src/test/c/fake_cuda/fakecublas.c \
  *       -Wl,-soname,libcublas.so.13 -L<dir of the fake libcuda.so.1> -l:libcuda.so.1 -o libcublas.so.13
  */
+#ifndef FAKE_CUBLAS_MAJOR
+#define FAKE_CUBLAS_MAJOR 13
+#endif
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +44,7 @@ extern int fakecuda_check_stream(void* stream, const char* call);
 extern int fakecuda_in_device(unsigned long long p, size_t bytes);
 extern void fakecuda_report(const char* message);
 extern void fakecuda_enqueue(void* stream, void (*run)(void*), void* arg);
+extern int cuDriverGetVersion(int* version);
 
 /* cublasStatus_t */
 enum { SUCCESS = 0, NOT_INITIALIZED = 1, INVALID_VALUE = 7, EXECUTION_FAILED = 13, NOT_SUPPORTED = 15 };
@@ -67,6 +76,8 @@ static int valid(void* h) {
 EXPORT int cublasCreate_v2(void** out) {
     if (!out) return bad(INVALID_VALUE, "cublasCreate(NULL)");
     if (fakecuda_need_context("cublasCreate_v2")) return NOT_INITIALIZED;
+    int driver = 0;
+    if (cuDriverGetVersion(&driver) != 0 || driver < FAKE_CUBLAS_MAJOR * 1000) return NOT_INITIALIZED; /* not an error: a fact */
     for (int i = 0; i < MAX_HANDLES; i++) {
         if (!live[i]) {
             live[i] = calloc(1, sizeof(Handle));
@@ -105,7 +116,7 @@ EXPORT int cublasSetMathMode(void* h, int mode) {
 EXPORT int cublasGetVersion_v2(void* h, int* version) {
     if (!valid(h)) return bad(NOT_INITIALIZED, "cublasGetVersion(%p): not a live handle", h);
     if (!version) return bad(INVALID_VALUE, "cublasGetVersion(NULL)");
-    *version = 130002; /* 13.0.2, CUBLAS_VERSION's encoding */
+    *version = FAKE_CUBLAS_MAJOR * 10000 + 2; /* 13.0.2 or 12.0.2, CUBLAS_VERSION's encoding */
     return SUCCESS;
 }
 

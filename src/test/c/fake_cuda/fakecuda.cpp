@@ -13,7 +13,9 @@
  *    floats): real device memory is not zeroed either.
  *  - Kernels are the real native-kernels sources compiled for the CPU with cuda_host_shim.h (as in
  *    KernelEmulation32Test) and dispatched through kernel_table.h. cuModuleLoadData parses the PTX it
- *    is handed: the ISA version (at most 9.0, a CUDA 13.0 driver), each .entry's parameter list
+ *    is handed: the ISA version (at most what its driver version knows: 9.0 as the CUDA 13.0 driver it
+ *    is by default; fakecuda_set_driver_version makes it an older one, 8.0 for any 12.x, 7.8 for 11.8,
+ *    which also changes cuDriverGetVersion's answer), each .entry's parameter list
  *    (checked against the table's argument types; it gives the byte sizes copied at launch), .maxntid,
  *    and whether the entry uses bar.sync. Such a kernel's block runs its CUDA threads as fibers,
  *    round-robin from one __syncthreads to the next (a barrier that some threads of a block reach and
@@ -97,6 +99,7 @@ static std::recursive_mutex mu; // every entry point holds it: JCuda may call fr
 #define LOCK std::lock_guard<std::recursive_mutex> guard(mu)
 
 static int errors;
+static int driverVersion = 13000; // what cuDriverGetVersion says (fakecuda_set_driver_version), and so the newest PTX ISA loaded
 static int cubinsRefused;  // machine-code images handed to cuModuleLoadData (FakeDriverRun expects some)
 static long long kernelsRun;
 
@@ -212,13 +215,27 @@ struct Function { Module* module; const Kernel* kernel; Entry entry; };
 static std::set<Module*> modules;
 static std::set<Function*> functions;
 
+/** Newest PTX ISA (×10) a driver of this version JIT-compiles; every 12.x counts as 12.0 (a lower bound). */
+static int newestPtxIsa(int version) {
+    if (version >= 13000) return 90;
+    if (version >= 12000) return 80;
+    if (version >= 11080) return 78;
+    return 70;
+}
+
 /** Parses the .entry declarations of PTX text; false (with why) if it is not PTX this driver loads. */
 static bool parsePtx(const std::string& ptx, Module* m, std::string* why, int* code) {
     size_t v = ptx.find(".version ");
     if (v == std::string::npos || ptx.find(".target ") == std::string::npos) { *why = "image is not PTX text"; *code = INVALID_IMAGE; return false; }
     int major = 0, minor = 0;
     if (sscanf(ptx.c_str() + v, ".version %d.%d", &major, &minor) != 2) { *why = "bad .version line"; *code = INVALID_IMAGE; return false; }
-    if (major * 10 + minor > 90) { *why = "PTX ISA " + std::to_string(major) + "." + std::to_string(minor) + " is newer than a CUDA 13.0 driver's 9.0"; *code = UNSUPPORTED_PTX_VERSION; return false; }
+    int newest = newestPtxIsa(driverVersion);
+    if (major * 10 + minor > newest) {
+        *why = "PTX ISA " + std::to_string(major) + "." + std::to_string(minor) + " is newer than a CUDA " + std::to_string(driverVersion / 1000)
+                + "." + std::to_string(driverVersion % 1000 / 10) + " driver's " + std::to_string(newest / 10) + "." + std::to_string(newest % 10);
+        *code = UNSUPPORTED_PTX_VERSION;
+        return false;
+    }
     if (ptx.find(".address_size 64") == std::string::npos) { *why = "PTX is not .address_size 64"; *code = INVALID_IMAGE; return false; }
     for (size_t at = ptx.find(".entry "); at != std::string::npos;) {
         size_t open = ptx.find('(', at), close = ptx.find(')', open);
@@ -259,7 +276,8 @@ API int cuInit(unsigned flags) {
 }
 API int cuDriverGetVersion(int* v) {
     if (!v) return fail(INVALID_VALUE, "cuDriverGetVersion(NULL)");
-    *v = 13000;
+    LOCK;
+    *v = driverVersion;
     return OK;
 }
 API int cuDeviceGetCount(int* c) {
@@ -691,6 +709,8 @@ API int fakecuda_unexpected(const char* function) {
 }
 /** Number of failed checks so far (the test requires 0). */
 API int fakecuda_errors(void) { LOCK; return errors; }
+/** Makes this fake a driver for CUDA version/1000 . version%1000/10 (13000 at load). */
+API void fakecuda_set_driver_version(int version) { LOCK; driverVersion = version; }
 API int fakecuda_cubins_refused(void) { LOCK; return cubinsRefused; }
 /** Kernel launches run so far. */
 API long long fakecuda_kernels_run(void) { LOCK; return kernelsRun; }

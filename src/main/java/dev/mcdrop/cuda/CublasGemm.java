@@ -82,30 +82,39 @@ final class CublasGemm implements AutoCloseable {
 
     /**
      * Loads cuBLAS, creates a handle bound to {@code stream} (the calling thread's current
-     * context must be the backend's primary context). Throws with a one-line reason if no
-     * candidate loads or the handle cannot be created.
+     * context must be the backend's primary context). Tries each of {@link #candidates} in turn
+     * until one loads and gives a handle: a cuBLAS 13 that loads on a CUDA 12 driver fails at
+     * cublasCreate, and cuBLAS 12 beside it then serves. Throws with a one-line reason naming every
+     * candidate if none does ("cuBLAS not found (tried …)" when none even loads).
      */
     @SuppressWarnings("restricted") // FFM: the launcher passes --enable-native-access=ALL-UNNAMED
     static CublasGemm open(String explicitPath, GemmPrecision precision, long stream) throws BackendUnavailableException {
-        Arena arena = Arena.ofShared();
-        List<String> tried = new ArrayList<>();
-        SymbolLookup lookup = null;
-        String loaded = null;
+        List<String> missing = new ArrayList<>(), unusable = new ArrayList<>();
         for (String name : candidates(explicitPath)) {
+            SymbolLookup lookup;
             try {
                 // The library stays loaded for the life of the JVM (global arena): unloading cuBLAS, and the
                 // CUDA runtime linked into it, while its exit handlers are registered can crash at exit.
                 lookup = SymbolLookup.libraryLookup(name, Arena.global());
-                loaded = name;
-                break;
             } catch (IllegalArgumentException | IllegalCallerException e) {
-                tried.add(name);
+                missing.add(name);
+                continue;
+            }
+            try {
+                return open(lookup, name, precision, stream);
+            } catch (BackendUnavailableException e) {
+                unusable.add(e.getMessage());
             }
         }
-        if (lookup == null) {
-            arena.close();
-            throw new BackendUnavailableException("cuBLAS not found (tried " + String.join(", ", tried) + ")");
-        }
+        if (unusable.isEmpty()) throw new BackendUnavailableException("cuBLAS not found (tried " + String.join(", ", missing) + ")");
+        String notFound = missing.isEmpty() ? "" : "; not found: " + String.join(", ", missing);
+        throw new BackendUnavailableException(String.join("; ", unusable) + notFound);
+    }
+
+    /** A handle from the loaded library {@code name}, or a one-line reason it is unusable. */
+    private static CublasGemm open(SymbolLookup lookup, String loaded, GemmPrecision precision, long stream)
+            throws BackendUnavailableException {
+        Arena arena = Arena.ofShared();
         try {
             Linker linker = Linker.nativeLinker();
             MethodHandle create = bind(linker, lookup, "cublasCreate_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -129,7 +138,9 @@ final class CublasGemm implements AutoCloseable {
                             JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
 
             MemorySegment handleOut = arena.allocate(ADDRESS);
-            status((int) create.invokeExact(handleOut), "cublasCreate");
+            int created = (int) create.invokeExact(handleOut);
+            if (created == 1) throw new CudaOpException("cublasCreate: CUBLAS_STATUS_NOT_INITIALIZED (a driver older than this cuBLAS's CUDA release?)");
+            status(created, "cublasCreate");
             long handle = handleOut.get(JAVA_LONG, 0);
             try {
                 status((int) setStream.invokeExact(handle, stream), "cublasSetStream");
@@ -145,7 +156,7 @@ final class CublasGemm implements AutoCloseable {
             }
         } catch (BackendUnavailableException e) {
             arena.close();
-            throw e;
+            throw new BackendUnavailableException("cuBLAS (" + loaded + ") unusable: " + e.getMessage(), e);
         } catch (CudaOpException e) {
             arena.close();
             throw new BackendUnavailableException("cuBLAS (" + loaded + ") unusable: " + e.getMessage(), e);

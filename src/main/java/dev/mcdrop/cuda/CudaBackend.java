@@ -139,9 +139,10 @@ public final class CudaBackend implements Backend {
             throw new BackendUnavailableException("CUDA driver version query failed: " + CUresult.stringFor(r));
         }
         int driverVersion = value[0];
-        if (driverVersion < 13000) {
+        if (driverVersion < PtxModules.MIN_DRIVER_VERSION) {
             throw new BackendUnavailableException("NVIDIA driver supports CUDA " + versionString(driverVersion)
-                    + "; the shipped kernels (PTX ISA 9.0) need a CUDA 13 driver (R580 or newer)");
+                    + "; the CUDA backend needs a CUDA " + versionString(PtxModules.MIN_DRIVER_VERSION)
+                    + " or newer driver (R525+): JCuda 12.6 and cuBLAS 12 are CUDA 12 libraries");
         }
         r = cuDeviceGetCount(value);
         if (r != CUresult.CUDA_SUCCESS || value[0] == 0) throw new BackendUnavailableException("no CUDA device");

@@ -17,8 +17,19 @@ import jcuda.driver.CUmodule;
  * ({@code <op>.ptx}, compute_75), which the driver JIT-compiles for the actual GPU on first load
  * (and caches in ~/.nv/ComputeCache). Both are built from native-kernels/ by build-ptx.sh; nothing
  * is compiled by mcdrop at run time.
+ *
+ * <p>The PTX declares ISA {@value #PTX_ISA} although CUDA 13's nvcc writes it: build-ptx.sh rewrites
+ * the {@code .version} line and has ptxas check every instruction against the older ISA, so any
+ * driver from CUDA 11.8 on can JIT it. The driver floor, {@link #MIN_DRIVER_VERSION}, is CUDA 12.0
+ * (R525) instead, because JCuda 12.6 and cuBLAS 12 belong to CUDA 12. The sm_90 cubins come from
+ * CUDA 13; a driver that cannot load them refuses them, and the PTX takes over.
  */
 final class PtxModules implements AutoCloseable {
+    /** The {@code .version} every shipped PTX declares (build-ptx.sh's PTX_ISA). */
+    static final String PTX_ISA = "7.8";
+    /** Oldest driver the CUDA backend runs on, as cuDriverGetVersion reports it (1000·major + 10·minor). */
+    static final int MIN_DRIVER_VERSION = 12000;
+
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final String sassArch;                            // "sm_90"
     private final java.util.Set<String> fromMachineCode = new java.util.TreeSet<>(), fromPtx = new java.util.TreeSet<>();

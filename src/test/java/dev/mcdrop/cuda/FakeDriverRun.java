@@ -59,6 +59,10 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  *   <li>predicts a few bundled MNIST test images with lenet-all (T = 4, several batches and
  *       chunks) on the CUDA backend, with cuBLAS and with the built-in GEMM kernel, and on the CPU
  *       backend, and requires the same mean and standard probabilities within 1e-5;</li>
+ *   <li>makes the fake a CUDA 12.0 driver (which JIT-compiles PTX up to ISA 8.0 and on which the
+ *       fake cuBLAS 13 refuses to start): the backend must load its PTX, fall back from cuBLAS 13 to
+ *       the cuBLAS 12 beside it and predict as before; as a CUDA 11.8 driver it must refuse with one
+ *       clear line;</li>
  *   <li>requires that the fake reported no failed check while doing all that.</li>
  * </ol>
  * Prints "FAKE-DRIVER junit ..." (the counts FakeDriverTest checks) and, when everything passed,
@@ -85,6 +89,7 @@ public final class FakeDriverRun {
                 (selfChecked - start) / 1e9, (tested - selfChecked) / 1e9, (predicted - tested) / 1e9);
         int newErrors = fake.errors() - errorsBefore;
         if (newErrors != 0) problems.add("the fake driver reported " + newErrors + " failed check(s): see the fakecuda: lines above");
+        olderDrivers(fake); // provokes and counts its own failure
         System.out.printf(Locale.ROOT, "FAKE-DRIVER stats kernels=%d liveDeviceBytes=%d%n", fake.kernelsRun(), fake.liveDeviceBytes());
         if (fake.kernelsRun() == 0) problems.add("no kernel ran on the fake driver");
         // The fake is a compute 9.0 device: every module is first offered as sm_90 machine code, which
@@ -98,8 +103,55 @@ public final class FakeDriverRun {
         System.exit(1);
     }
 
+    /**
+     * The kernels' PTX declares ISA 7.8, so a CUDA 12.0 driver loads it (the fake refuses PTX newer than
+     * its driver version knows, as the real JIT does); below CUDA 12 the backend refuses up front.
+     */
+    private static void olderDrivers(Fake fake) throws Throwable {
+        System.out.println("FAKE-DRIVER older drivers");
+        int before = fake.errors();
+        try {
+            fake.setDriverVersion(11080);
+            try (CudaBackend ignored = CudaBackend.open(CudaOptions.defaults())) {
+                check(false, "a CUDA 11.8 driver must be refused");
+            } catch (BackendUnavailableException e) {
+                check(e.getMessage().contains("CUDA 11.8") && e.getMessage().contains("CUDA 12.0 or newer"),
+                        "a CUDA 11.8 driver is refused: " + e.getMessage());
+            }
+            fake.setDriverVersion(12000);
+            Weights weights = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
+            LabeledImages images = Idx.read(Path.of("test-data/mnist/t10k-images-first1000-idx3-ubyte.gz"),
+                    Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, 3);
+            McOptions options = McOptions.defaults().withSamples(3).withBatch(3);
+            ImagePrediction[] cpu;
+            try (Backend backend = new CpuBackend(1)) {
+                cpu = predict(backend, weights, images, options);
+            }
+            try (CudaBackend cuda = CudaBackend.open(CudaOptions.defaults())) {
+                String describe = cuda.describe();
+                System.out.println("  " + describe);
+                check(describe.contains("CUDA 12.0") && describe.contains("kernels: PTX"), "the backend runs its PTX on a CUDA 12.0 driver");
+                check(cuda.usesCublas() && describe.contains("(libcublas.so.12)"),
+                        "cuBLAS 13 (-Dmcdrop.cublas) refuses a CUDA 12 driver; libcublas.so.12 takes over");
+                compare("cuda on a CUDA 12.0 driver", predict(cuda, weights, images, options), cpu);
+                // the fake's JIT really has a ceiling: ISA 9.0 (what nvcc 13 writes) is refused
+                byte[] ptx90 = ".version 9.0\n.target sm_75\n.address_size 64\n.visible .entry k() { ret; }\n\0"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                jcuda.driver.CUmodule module = new jcuda.driver.CUmodule();
+                int r = jcuda.driver.JCudaDriver.cuModuleLoadData(module, ptx90);
+                check(r == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION,
+                        "a CUDA 12.0 driver refuses PTX ISA 9.0: " + CUresult.stringFor(r));
+            }
+        } finally {
+            fake.setDriverVersion(13000);
+        }
+        int got = fake.errors() - before;
+        check(got == 1, "the fake counted exactly the one provoked failure (PTX 9.0) (got " + got + ")");
+    }
+
     /** The fake's own counters (FFM: libcuda.so.1 is already loaded by JCuda; this finds the same library). */
-    private record Fake(MethodHandle errorsHandle, MethodHandle kernelsHandle, MethodHandle liveHandle, MethodHandle cubinsHandle) {
+    private record Fake(MethodHandle errorsHandle, MethodHandle kernelsHandle, MethodHandle liveHandle, MethodHandle cubinsHandle,
+                        MethodHandle driverVersionHandle) {
         @SuppressWarnings("restricted")
         static Fake find() {
             SymbolLookup lib = SymbolLookup.libraryLookup("libcuda.so.1", Arena.global());
@@ -108,9 +160,14 @@ public final class FakeDriverRun {
                     lib.find(name).orElseThrow(() -> new IllegalStateException("libcuda.so.1 on this JVM's path is not the fake driver (no " + name + ")")),
                     FunctionDescriptor.of(name.equals("fakecuda_errors") || name.equals("fakecuda_cubins_refused")
                             ? ValueLayout.JAVA_INT : ValueLayout.JAVA_LONG));
+            MethodHandle setVersion = linker.downcallHandle(lib.find("fakecuda_set_driver_version").orElseThrow(),
+                    FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
             return new Fake(bind.apply("fakecuda_errors"), bind.apply("fakecuda_kernels_run"), bind.apply("fakecuda_live_device_bytes"),
-                    bind.apply("fakecuda_cubins_refused"));
+                    bind.apply("fakecuda_cubins_refused"), setVersion);
         }
+
+        /** What cuDriverGetVersion says from now on (and so the newest PTX the fake loads). */
+        void setDriverVersion(int version) throws Throwable { driverVersionHandle.invokeExact(version); }
 
         int cubinsRefused() throws Throwable { return (int) cubinsHandle.invokeExact(); }
 

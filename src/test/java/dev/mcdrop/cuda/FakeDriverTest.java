@@ -66,6 +66,10 @@ class FakeDriverTest {
         compile("gcc", "-std=c11", "-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-Wall",
                 SOURCES.resolve("fakecublas.c").toString(), "-Wl,-soname,libcublas.so.13",
                 "-L" + lib, "-l:libcuda.so.1", "-Wl,--no-undefined", "-o", libcublas.toString());
+        // a cuBLAS 12 where the JVM's loader finds it by soname: FakeDriverRun's CUDA 12.0 driver check falls back to it
+        compile("gcc", "-std=c11", "-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-Wall", "-DFAKE_CUBLAS_MAJOR=12",
+                SOURCES.resolve("fakecublas.c").toString(), "-Wl,-soname,libcublas.so.12",
+                "-L" + lib, "-l:libcuda.so.1", "-Wl,--no-undefined", "-o", lib.resolve("libcublas.so.12").toString());
         checkExports(libcuda, imported);
 
         Process child = startChild(lib.toAbsolutePath(), libcublas.toAbsolutePath());

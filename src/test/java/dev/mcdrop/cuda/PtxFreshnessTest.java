@@ -21,13 +21,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Every native-kernels/<op>.cu has a shipped src/main/resources/dev/mcdrop/cuda/<op>.ptx whose
  * first line carries the SHA-256 that native-kernels/build-ptx.sh computes: of
- * "flags=<flags>\n" + the .cu + each directly #included .cuh (sorted by name). Needs neither
- * a GPU nor nvcc; fails when someone edits a kernel and forgets to rebuild the PTX.
+ * "flags=<flags>\n" + "isa=<X.Y>\n" (PTX only) + the .cu + each directly #included .cuh (sorted by
+ * name). Needs neither a GPU nor nvcc; fails when someone edits a kernel and forgets to rebuild the
+ * PTX. Also: every PTX declares {@link PtxModules#PTX_ISA}, an ISA the driver floor can load, and
+ * (where CUDA's ptxas is installed) assembles at that ISA.
  */
 class PtxFreshnessTest {
     static final Path KERNELS = Path.of("native-kernels");
     static final Path PTX = Path.of("src/main/resources/dev/mcdrop/cuda");
-    private static final Pattern HEADER = Pattern.compile("^// mcdrop-ptx sha256=([0-9a-f]{64}) flags=(.*)$");
+    private static final Pattern HEADER = Pattern.compile("^// mcdrop-ptx sha256=([0-9a-f]{64})(?: isa=(\\d+\\.\\d))? flags=(.*)$");
+    private static final Pattern VERSION = Pattern.compile("(?m)^\\.version (\\d+\\.\\d)$");
     private static final Pattern INCLUDE = Pattern.compile("(?m)^[ \\t]*#include[ \\t]+\"([^\"]+\\.cuh)\"");
 
     static List<Path> cudaSources() throws IOException {
@@ -36,9 +39,10 @@ class PtxFreshnessTest {
         }
     }
 
-    static String sourceHash(Path cu, String flags) throws IOException, NoSuchAlgorithmException {
+    static String sourceHash(Path cu, String flags, String isa) throws IOException, NoSuchAlgorithmException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.writeBytes(("flags=" + flags + "\n").getBytes(StandardCharsets.UTF_8));
+        if (isa != null) bytes.writeBytes(("isa=" + isa + "\n").getBytes(StandardCharsets.UTF_8));
         String source = Files.readString(cu);
         bytes.writeBytes(Files.readAllBytes(cu));
         TreeSet<String> includes = new TreeSet<>();
@@ -66,8 +70,9 @@ class PtxFreshnessTest {
                 problems.add(op + ".ptx has no mcdrop-ptx header line");
                 continue;
             }
-            if (!h.group(1).equals(sourceHash(cu, h.group(2)))) problems.add(op + ".ptx is stale");
-            if (h.group(2).contains("fast_math")) problems.add(op + ".ptx built with fast math");
+            if (!h.group(1).equals(sourceHash(cu, h.group(3), h.group(2)))) problems.add(op + ".ptx is stale");
+            if (h.group(3).contains("fast_math")) problems.add(op + ".ptx built with fast math");
+            if (!PtxModules.PTX_ISA.equals(h.group(2))) problems.add(op + ".ptx was built for ISA " + h.group(2) + ", not " + PtxModules.PTX_ISA);
         }
         assertTrue(problems.isEmpty(), String.join("; ", problems) + " — run native-kernels/build-ptx.sh");
     }
@@ -87,13 +92,62 @@ class PtxFreshnessTest {
                 if (!Files.exists(sidecar)) { problems.add(name + " has no " + sidecar.getFileName()); continue; }
                 Matcher h = HEADER.matcher(Files.readString(sidecar).strip());
                 if (!h.matches()) { problems.add(sidecar.getFileName() + " is not a header line"); continue; }
-                if (!h.group(1).equals(sourceHash(cu, h.group(2)))) problems.add(name + " is stale");
+                if (!h.group(1).equals(sourceHash(cu, h.group(3), h.group(2)))) problems.add(name + " is stale");
                 if (Files.size(cubin) < 4 || Files.readAllBytes(cubin)[0] != 0x7f) problems.add(name + " is not an ELF cubin");
             }
         }
         // every op ships machine code for each architecture that any op ships it for
         assertTrue(cubins == 0 || cubins % cudaSources().size() == 0, cubins + " cubins for " + cudaSources().size() + " kernel files");
         assertTrue(problems.isEmpty(), String.join("; ", problems) + " — run native-kernels/build-ptx.sh");
+    }
+
+    /**
+     * The .version line is what a driver checks before it JITs a module: it must be the declared ISA,
+     * and that ISA must be one the oldest driver the backend accepts knows (ISA 7.8 came with CUDA 11.8,
+     * 8.0 with CUDA 12.0, 9.0 with 13.0).
+     */
+    @Test
+    void everyPtxDeclaresAnIsaTheDriverFloorLoads() throws Exception {
+        for (Path cu : cudaSources()) {
+            String op = cu.getFileName().toString().replace(".cu", "");
+            Matcher v = VERSION.matcher(Files.readString(PTX.resolve(op + ".ptx")));
+            assertTrue(v.find(), op + ".ptx has no .version line");
+            assertEquals(PtxModules.PTX_ISA, v.group(1), op + ".ptx .version");
+            assertFalse(v.find(), op + ".ptx has two .version lines");
+        }
+        assertTrue(cudaReleaseOfIsa(PtxModules.PTX_ISA) <= PtxModules.MIN_DRIVER_VERSION,
+                "PTX ISA " + PtxModules.PTX_ISA + " needs a newer driver than MIN_DRIVER_VERSION " + PtxModules.MIN_DRIVER_VERSION);
+        assertEquals(11080, cudaReleaseOfIsa("7.8"));
+        assertEquals(13000, cudaReleaseOfIsa("9.0"));
+    }
+
+    /** The CUDA release (cuDriverGetVersion encoding) that introduced a PTX ISA, for the ISAs a shipped PTX may declare here. */
+    static int cudaReleaseOfIsa(String isa) {
+        return switch (isa) {
+            case "7.8" -> 11080;
+            case "8.0" -> 12000;
+            case "9.0" -> 13000;
+            default -> throw new IllegalArgumentException("PTX ISA " + isa + " not in the table");
+        };
+    }
+
+    /**
+     * ptxas checks every instruction against the ISA a PTX file declares (e.g. "Feature 'cp.async'
+     * requires PTX ISA .version 7.0 or later"), so the rewritten .version line is a checked claim.
+     * Runs where CUDA's ptxas is installed; scripts/check-ptx-old-ptxas.sh repeats it with CUDA 11.8's.
+     */
+    @Test
+    void everyPtxAssemblesAtItsDeclaredIsa() throws Exception {
+        Path ptxas = Stream.of(System.getenv("PTXAS"), "/usr/local/cuda/bin/ptxas")
+                .filter(s -> s != null && !s.isBlank()).map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(ptxas != null, "no ptxas (CUDA toolkit) on this machine");
+        for (Path cu : cudaSources()) {
+            String op = cu.getFileName().toString().replace(".cu", "");
+            Process p = new ProcessBuilder(ptxas.toString(), "-arch=sm_75", PTX.resolve(op + ".ptx").toString(), "-o", "/dev/null")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), ptxas + " rejects " + op + ".ptx: " + out);
+        }
     }
 
     @Test
