@@ -19,7 +19,8 @@
 # $OUT/raw.tar.gz; $OUT/table.md (also printed) summarises them.
 # Knobs (defaults are issue 3's job; scripts/gpu/rehearse.sh turns them down to run this script on the
 # fake driver): IMAGES (10000) per bench repetition, SAMPLES (100) = T, DATA_DIR (data/mnist) holding
-# t10k-{images-idx3,labels-idx1}-ubyte, CUBLAS (a libcublas path; searched for when unset).
+# t10k-{images-idx3,labels-idx1}-ubyte, CUBLAS (a libcublas path; searched for when unset), PYTHON
+# (python3) and TORCH_DEVICE (cuda) for the PyTorch steps.
 set -uo pipefail
 OUT="${OUT:-gpu-out}"; mkdir -p "$OUT"
 RAW="$(mktemp -d)"
@@ -56,7 +57,7 @@ HAVE_DATA=1; [ -f "$DATA" ] && [ -f "$DATA_DIR/t10k-labels-idx1-ubyte" ] || HAVE
   [ "$HAVE_DATA" = 1 ] || echo "$DATA_DIR t10k files missing (not carried?): eval and PyTorch steps skipped"
 } > "$OUT/device.txt" 2>&1
 
-TORCH=(python3 scripts/gpu/torch_mc_lenet.py --images "$DATA" --labels "$DATA_DIR/t10k-labels-idx1-ubyte" --samples "$SAMPLES")
+TORCH=("${PYTHON:-python3}" scripts/gpu/torch_mc_lenet.py --device "${TORCH_DEVICE:-cuda}" --images "$DATA" --labels "$DATA_DIR/t10k-labels-idx1-ubyte" --samples "$SAMPLES")
 STEPS="$RAW/steps.md"
 echo "| step | exit | seconds |" > "$STEPS"; echo "|---|---|---|" >> "$STEPS"
 # step NAME CAP_SECONDS CMD...: stdout to $RAW/NAME.out, stderr to $RAW/NAME.err, one row in steps.md

@@ -6,9 +6,10 @@
 # Why: device time is 15 minutes per task and the device-check run is prepared blind. This runs the
 # same script with the same bundle (dist/ from scripts/make-dist.sh, its jlinked runtime, the JUnit
 # console and test classes from dist/gpu-test.tar.gz), so argument mistakes, missing files, wrong
-# class paths and table parsing show up here, not on the device. What it cannot show: speed, real
-# cuBLAS and the JIT, PyTorch (steps that need torch or real CUDA binaries fail here and say so in
-# the table), and the full-size job.
+# class paths and table parsing show up here, not on the device. The PyTorch steps run on the CPU
+# where a python with torch is found (their mcdrop-vs-PyTorch forward check is then real). What it
+# cannot show: speed, real cuBLAS and the JIT, the CUDA workbenches (their CUDA runtime refuses the
+# fake driver: those two steps fail here), and the full-size job.
 #
 # Needs: the fake driver built by FakeDriverTest (target/fake-cuda/; built here if missing), the
 # bundle in dist/ (scripts/make-dist.sh), and the first-1000 MNIST slice in test-data/.
@@ -39,6 +40,13 @@ printf '#!/bin/sh\necho "mcdrop fakecuda (CPU emulation), fake driver (CUDA 13.0
 chmod +x "$work/bin/nvidia-smi"
 
 rm -rf dist/gpu-test   # device-check unpacks it, as on the device
+# PyTorch on the CPU where a python with torch is found (Debian: apt-get install python3-torch)
+python=""
+for p in ${PYTHON:-} python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null && "$p" -c 'import torch, numpy' 2>/dev/null; then python="$p"; break; fi
+done
+[ -n "$python" ] || echo "rehearse: no python with torch and numpy: the PyTorch steps will fail" >&2
+PYTHON="${python:-python3}" TORCH_DEVICE=cpu \
 PATH="$work/bin:$PATH" LD_LIBRARY_PATH="$PWD/$fake/lib" CUBLAS="$PWD/$fake/cublas/libcublas.so.13" \
     IMAGES="$IMAGES" SAMPLES="$SAMPLES" DATA_DIR="$work/mnist" BUDGET_S="${BUDGET_S:-900}" OUT="$work/out" \
     scripts/gpu/device-check.sh

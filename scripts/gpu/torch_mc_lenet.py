@@ -6,8 +6,9 @@ With --compare-standard FILE.jsonl (mcdrop predict output) it instead checks tha
 forward pass with dropout off gives mcdrop's standard_probs on the same weights and images:
 an independent implementation of conv, pooling and flatten order agreeing with mcdrop's.
 
-Untested here (no GPU in the session that wrote it). Needs torch and the safetensors-free loader
-below (reads the .safetensors header itself, so only torch and numpy are required)."""
+Needs only torch and numpy (the .safetensors header is read here). --device cpu runs the same code
+without a GPU (scripts/gpu/rehearse.sh does, with Debian's PyTorch 1.13); the timings that count
+are on the GPU."""
 import argparse, gzip, json, struct, time
 import numpy as np
 import torch
@@ -41,9 +42,9 @@ def load_idx(images, labels):
 
 
 class LeNetAll(nn.Module):
-    def __init__(self, w):
+    def __init__(self, w, device):
         super().__init__()
-        self.w = {k: v.cuda() for k, v in w.items()}
+        self.w = {k: v.to(device) for k, v in w.items()}
 
     def forward(self, x, stochastic=True):
         w = self.w
@@ -58,7 +59,7 @@ class LeNetAll(nn.Module):
 def compare_standard(net, x, path):
     """Max |PyTorch − mcdrop| over the standard (dropout-off) probabilities of every image in path."""
     rows = [json.loads(line) for line in open(path)]
-    idx = torch.tensor([r["index"] for r in rows], device="cuda")
+    idx = torch.tensor([r["index"] for r in rows], device=x.device)
     theirs = torch.tensor([r["standard_probs"] for r in rows], dtype=torch.float64)
     with torch.no_grad():
         ours = net(x[idx], stochastic=False).softmax(1).double().cpu()
@@ -78,13 +79,19 @@ def main():
     p.add_argument("--batch", type=int, default=100, help="images per replicated batch (batch·T rows)")
     p.add_argument("--precision", choices=["fp32", "tf32", "bf16"], default="fp32")
     p.add_argument("--compare-standard", metavar="FILE.jsonl", help="mcdrop predict output to check instead of timing")
+    p.add_argument("--device", default="cuda", help="cuda (default) or cpu (rehearsal without a GPU)")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     a = p.parse_args()
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
+    dev = torch.device(a.device)
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     torch.backends.cudnn.benchmark = True
     torch.backends.cuda.matmul.allow_tf32 = a.precision == "tf32"
     torch.backends.cudnn.allow_tf32 = a.precision == "tf32"
-    net = LeNetAll(load_safetensors(a.model))
+    net = LeNetAll(load_safetensors(a.model), dev)
     x, y = load_idx(a.images, a.labels)
-    x, y = x.cuda(), y.cuda()
+    x, y = x.to(dev), y.to(dev)
     if a.compare_standard:
         compare_standard(net, x, a.compare_standard)
         return
@@ -92,11 +99,11 @@ def main():
     def run():
         # The count stays on the GPU (no .item() per batch, which would synchronise every batch and
         # stall the launch queue); read once at the end.
-        correct = torch.zeros((), dtype=torch.int64, device="cuda")
+        correct = torch.zeros((), dtype=torch.int64, device=dev)
         for i in range(0, len(x), a.batch):
             xb = x[i:i + a.batch]
             rep = xb.repeat(a.samples, 1, 1, 1)                      # [T·B, 1, 28, 28]
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=a.precision == "bf16"):
                 logits = net(rep)
             probs = logits.float().softmax(1).view(a.samples, len(xb), -1).mean(0)
             correct += (probs.argmax(1) == y[i:i + a.batch]).sum()
@@ -104,13 +111,13 @@ def main():
 
     with torch.no_grad():
         run()                                                        # warm-up (cuDNN autotune)
-        torch.cuda.synchronize()
+        sync()
         t0 = time.perf_counter()
         correct = run()
-        torch.cuda.synchronize()
+        sync()
         s = time.perf_counter() - t0
         correct = int(correct.item())
-    print(json.dumps({"tool": "pytorch " + torch.__version__, "precision": a.precision, "device": torch.cuda.get_device_name(),
+    print(json.dumps({"tool": "pytorch " + torch.__version__, "precision": a.precision, "device": torch.cuda.get_device_name() if dev.type == "cuda" else f"cpu ({torch.get_num_threads()} threads)",
                       "images": len(x), "samples": a.samples, "seconds": s, "passes_per_s": len(x) * a.samples / s,
                       "mc_error_percent": 100.0 * (1 - correct / len(x))}))
 
