@@ -20,7 +20,9 @@
  *    and whether the entry uses bar.sync. Such a kernel's block runs its CUDA threads as fibers,
  *    round-robin from one __syncthreads to the next (a barrier that some threads of a block reach and
  *    others do not is reported); other kernels run a block's threads one after another. Every block of
- *    the grid runs, one after another. The PTX code itself is not executed: the kernels run from the
+ *    the grid runs, one after another (or all of it last to first: fakecuda_set_reverse_schedule, which
+ *    FakeDriverRun uses to show that no result depends on the order, i.e. no race changes an output
+ *    between two barriers). The PTX code itself is not executed: the kernels run from the
  *    .cu sources, which PtxFreshnessTest ties the PTX to.
  *  - Streams are lazy: async copies, memsets, launches, event records and fakecublas' GEMMs are queued
  *    (with copies of their arguments) and run only when the host waits — cuStreamSynchronize,
@@ -43,7 +45,8 @@
  *    list of what this file implements: its definitions override them at link time.
  *
  * What it cannot show: real asynchrony and concurrency (one host thread drains the queue; blocks run
- * one after another, so data races are not found), the PTX's own code and the driver's JIT, device
+ * one after another, so only races whose outcome depends on the order are found, by comparing the
+ * forward and the reverse schedule), the PTX's own code and the driver's JIT, device
  * limits beyond the ones above (registers, shared memory size, occupancy), or speed.
  *
  * Build (FakeDriverTest does this into target/fake-cuda/):
@@ -583,6 +586,9 @@ static std::vector<Fiber> fibers;
 static ucontext_t scheduler;
 static unsigned runningFiber;
 static const Kernel* fiberKernel;
+// fakecuda_set_reverse_schedule: run blocks, and a block's threads within each round, last to first.
+// Results of race-free kernels cannot depend on it; FakeDriverRun compares both schedules bit for bit.
+static bool reverseSchedule = false;
 
 void mcdrop_syncthreads() { swapcontext(&fibers[runningFiber].context, &scheduler); }
 
@@ -608,7 +614,8 @@ static bool runBlockWithFibers(const Kernel* k, unsigned bx, unsigned by) {
     }
     for (;;) { // one round: every thread runs to its next __syncthreads or its end
         unsigned finished = 0;
-        for (unsigned t = 0; t < n; t++) {
+        for (unsigned i = 0; i < n; i++) {
+            unsigned t = reverseSchedule ? n - 1 - i : i;
             runningFiber = t;
             threadIdx.x = t % bx; threadIdx.y = t / bx; threadIdx.z = 0;
             swapcontext(&scheduler, &fibers[t].context);
@@ -626,8 +633,9 @@ static void runKernel(const Kernel* k, bool barrier, std::vector<void*> args, st
     gridDim.x = gx; gridDim.y = gy; gridDim.z = 1;
     blockDim.x = bx; blockDim.y = by; blockDim.z = 1;
     unsigned n = bx * by;
-    for (unsigned y = 0; y < gy; y++)
-        for (unsigned x = 0; x < gx; x++) {
+    for (unsigned yi = 0; yi < gy; yi++)
+        for (unsigned xi = 0; xi < gx; xi++) {
+            unsigned x = reverseSchedule ? gx - 1 - xi : xi, y = reverseSchedule ? gy - 1 - yi : yi;
             blockIdx.x = x; blockIdx.y = y; blockIdx.z = 0;
             if (barrier) {
                 if (!runBlockWithFibers(k, bx, by)) {
@@ -637,7 +645,11 @@ static void runKernel(const Kernel* k, bool barrier, std::vector<void*> args, st
                 }
                 continue;
             }
-            for (unsigned t = 0; t < n; t++) { threadIdx.x = t % bx; threadIdx.y = t / bx; threadIdx.z = 0; k->run(); }
+            for (unsigned i = 0; i < n; i++) {
+                unsigned t = reverseSchedule ? n - 1 - i : i;
+                threadIdx.x = t % bx; threadIdx.y = t / bx; threadIdx.z = 0;
+                k->run();
+            }
         }
     params = nullptr;
     kernelsRun++;
@@ -709,6 +721,8 @@ API int fakecuda_unexpected(const char* function) {
 }
 /** Number of failed checks so far (the test requires 0). */
 API int fakecuda_errors(void) { LOCK; return errors; }
+/** 1: blocks and threads run last to first from now on; 0: first to last (the default). */
+API void fakecuda_set_reverse_schedule(int on) { LOCK; reverseSchedule = on != 0; }
 /** Makes this fake a driver for CUDA version/1000 . version%1000/10 (13000 at load). */
 API void fakecuda_set_driver_version(int version) { LOCK; driverVersion = version; }
 API int fakecuda_cubins_refused(void) { LOCK; return cubinsRefused; }

@@ -59,6 +59,9 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  *   <li>predicts a few bundled MNIST test images with lenet-all (T = 4, several batches and
  *       chunks) on the CUDA backend, with cuBLAS and with the built-in GEMM kernel, and on the CPU
  *       backend, and requires the same mean and standard probabilities within 1e-5;</li>
+ *   <li>runs those predictions again with the fake's blocks and threads in reverse order and requires
+ *       the same bits: an output that depends on the order of a block's threads between barriers, or
+ *       of the blocks, is a race;</li>
  *   <li>makes the fake a CUDA 12.0 driver (which JIT-compiles PTX up to ISA 8.0 and on which the
  *       fake cuBLAS 13 refuses to start): the backend must load its PTX, fall back from cuBLAS 13 to
  *       the cuBLAS 12 beside it and predict as before; as a CUDA 11.8 driver it must refuse with one
@@ -89,7 +92,8 @@ public final class FakeDriverRun {
                 (selfChecked - start) / 1e9, (tested - selfChecked) / 1e9, (predicted - tested) / 1e9);
         int newErrors = fake.errors() - errorsBefore;
         if (newErrors != 0) problems.add("the fake driver reported " + newErrors + " failed check(s): see the fakecuda: lines above");
-        olderDrivers(fake); // provokes and counts its own failure
+        scheduleInvariance(fake);
+                olderDrivers(fake); // provokes and counts its own failure
         System.out.printf(Locale.ROOT, "FAKE-DRIVER stats kernels=%d liveDeviceBytes=%d%n", fake.kernelsRun(), fake.liveDeviceBytes());
         if (fake.kernelsRun() == 0) problems.add("no kernel ran on the fake driver");
         // The fake is a compute 9.0 device: every module is first offered as sm_90 machine code, which
@@ -101,6 +105,53 @@ public final class FakeDriverRun {
         }
         problems.forEach(p -> System.out.println("FAKE-DRIVER problem: " + p));
         System.exit(1);
+    }
+
+    /**
+     * A GPU runs a block's threads, and the blocks, in no fixed order; the fake runs them first to
+     * last, or last to first. A kernel that reads what another thread writes between the same two
+     * barriers (or another block's output) gives different bits in the two orders. Every kernel of
+     * the prediction path runs here: the default (im2col + cuBLAS, fused pooling), the built-in GEMM
+     * and the implicit-GEMM convolution, each pass's probabilities, the MC means and the standard pass.
+     */
+    private static void scheduleInvariance(Fake fake) throws Throwable {
+        System.out.println("FAKE-DRIVER schedule invariance");
+        Weights weights = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
+        LabeledImages images = Idx.read(Path.of("test-data/mnist/t10k-images-first1000-idx3-ubyte.gz"),
+                Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, 5);
+        McOptions options = McOptions.defaults().withSamples(3).withBatch(3).withMemory(2_000_000);
+        CudaOptions[] configs = {CudaOptions.defaults(), CudaOptions.defaults().withCublas(false),
+                CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT)};
+        String[] names = {"im2col + cuBLAS", "built-in GEMM", "implicit-GEMM convolutions"};
+        for (int c = 0; c < configs.length; c++) {
+            int[][] bits = new int[2][];
+            for (int order = 0; order < 2; order++) {
+                fake.setReverseSchedule(order == 1);
+                try (CudaBackend backend = CudaBackend.open(configs[c])) {
+                    ImagePrediction[] predictions = predict(backend, weights, images, options);
+                    float[][] passes = samples(backend, weights, images, options);
+                    bits[order] = rawBits(predictions, passes);
+                } finally {
+                    fake.setReverseSchedule(false);
+                }
+            }
+            int differ = 0;
+            for (int i = 0; i < bits[0].length; i++) differ += bits[0][i] != bits[1][i] ? 1 : 0;
+            check(bits[0].length == bits[1].length && differ == 0, String.format(Locale.ROOT,
+                    "%s: the same bits in all %d outputs with blocks and threads in reverse order (%d differ)",
+                    names[c], bits[0].length, differ));
+        }
+    }
+
+    /** Every mean, standard and per-pass probability, as raw float bits. */
+    private static int[] rawBits(ImagePrediction[] predictions, float[][] passes) {
+        java.util.stream.IntStream.Builder out = java.util.stream.IntStream.builder();
+        for (ImagePrediction p : predictions) {
+            for (float v : p.meanProbs()) out.add(Float.floatToRawIntBits(v));
+            for (float v : p.standardProbs()) out.add(Float.floatToRawIntBits(v));
+        }
+        for (float[] row : passes) for (float v : row) out.add(Float.floatToRawIntBits(v));
+        return out.build().toArray();
     }
 
     /**
@@ -151,7 +202,7 @@ public final class FakeDriverRun {
 
     /** The fake's own counters (FFM: libcuda.so.1 is already loaded by JCuda; this finds the same library). */
     private record Fake(MethodHandle errorsHandle, MethodHandle kernelsHandle, MethodHandle liveHandle, MethodHandle cubinsHandle,
-                        MethodHandle driverVersionHandle) {
+                        MethodHandle driverVersionHandle, MethodHandle reverseHandle) {
         @SuppressWarnings("restricted")
         static Fake find() {
             SymbolLookup lib = SymbolLookup.libraryLookup("libcuda.so.1", Arena.global());
@@ -163,8 +214,12 @@ public final class FakeDriverRun {
             MethodHandle setVersion = linker.downcallHandle(lib.find("fakecuda_set_driver_version").orElseThrow(),
                     FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
             return new Fake(bind.apply("fakecuda_errors"), bind.apply("fakecuda_kernels_run"), bind.apply("fakecuda_live_device_bytes"),
-                    bind.apply("fakecuda_cubins_refused"), setVersion);
+                    bind.apply("fakecuda_cubins_refused"), setVersion,
+                    linker.downcallHandle(lib.find("fakecuda_set_reverse_schedule").orElseThrow(), FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT)));
         }
+
+        /** Blocks and threads last to first (true) or first to last. */
+        void setReverseSchedule(boolean on) throws Throwable { reverseHandle.invokeExact(on ? 1 : 0); }
 
         /** What cuDriverGetVersion says from now on (and so the newest PTX the fake loads). */
         void setDriverVersion(int version) throws Throwable { driverVersionHandle.invokeExact(version); }
