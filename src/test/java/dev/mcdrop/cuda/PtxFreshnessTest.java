@@ -134,20 +134,40 @@ class PtxFreshnessTest {
     /**
      * ptxas checks every instruction against the ISA a PTX file declares (e.g. "Feature 'cp.async'
      * requires PTX ISA .version 7.0 or later"), so the rewritten .version line is a checked claim.
-     * Runs where CUDA's ptxas is installed; scripts/check-ptx-old-ptxas.sh repeats it with CUDA 11.8's.
+     * The same run (-v) reports each kernel's resources for the lowest and the benchmarked target:
+     * no kernel may spill registers to local memory or need a stack frame, which would turn its
+     * register tiles into DRAM traffic (native-kernels/README.md has the table). Runs where CUDA's
+     * ptxas is installed; scripts/check-ptx-old-ptxas.sh repeats the assembly with CUDA 11.8's.
      */
     @Test
-    void everyPtxAssemblesAtItsDeclaredIsa() throws Exception {
+    void everyPtxAssemblesAtItsDeclaredIsaWithoutSpills() throws Exception {
         Path ptxas = Stream.of(System.getenv("PTXAS"), "/usr/local/cuda/bin/ptxas")
                 .filter(s -> s != null && !s.isBlank()).map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
         org.junit.jupiter.api.Assumptions.assumeTrue(ptxas != null, "no ptxas (CUDA toolkit) on this machine");
+        Pattern entry = Pattern.compile("Compiling entry function '(\\w+)' for '(sm_\\d+)'");
+        Pattern frame = Pattern.compile("(\\d+) bytes stack frame, (\\d+) bytes spill stores, (\\d+) bytes spill loads");
+        List<String> problems = new ArrayList<>();
+        int entries = 0;
         for (Path cu : cudaSources()) {
             String op = cu.getFileName().toString().replace(".cu", "");
-            Process p = new ProcessBuilder(ptxas.toString(), "-arch=sm_75", PTX.resolve(op + ".ptx").toString(), "-o", "/dev/null")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, p.waitFor(), ptxas + " rejects " + op + ".ptx: " + out);
+            for (String arch : new String[]{"sm_75", "sm_90"}) {
+                Process p = new ProcessBuilder(ptxas.toString(), "-arch=" + arch, "-v", PTX.resolve(op + ".ptx").toString(), "-o", "/dev/null")
+                        .redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, p.waitFor(), ptxas + " rejects " + op + ".ptx for " + arch + ": " + out);
+                String kernel = "?";
+                for (String line : out.lines().toList()) {
+                    Matcher e = entry.matcher(line);
+                    if (e.find()) { kernel = e.group(1); entries++; }
+                    Matcher f = frame.matcher(line);
+                    if (f.find() && !(f.group(1).equals("0") && f.group(2).equals("0") && f.group(3).equals("0"))) {
+                        problems.add(op + "/" + kernel + " on " + arch + ": " + f.group());
+                    }
+                }
+            }
         }
+        assertTrue(entries >= 2 * cudaSources().size(), "ptxas -v reported only " + entries + " kernels");
+        assertTrue(problems.isEmpty(), "kernels using local memory: " + problems);
     }
 
     @Test
