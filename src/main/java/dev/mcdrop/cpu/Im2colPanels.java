@@ -67,23 +67,39 @@ final class Im2colPanels implements Sgemm.PanelSource {
         int ow = g.outWidth();
         // Stride 1, no padding, output rows tiling the sliver: each sliver row is NR/ow runs of ow
         // contiguous input floats (LeNet conv2: 4 runs of 8) — vector copies instead of gathers.
-        boolean runs = !padded && g.stride() == 1 && NR % ow == 0 && (ow == 8 || ow == 16 || ow == NR);
+        // Workers pack concurrently from this one object: everything per call stays in locals.
+        boolean runs = !padded && g.stride() == 1 && NR % ow == 0 && (ow == 8 || ow == 16 || ow == NR) && NR / ow <= 4;
         int dst = 0;
         for (int js = 0; js < nc; js += NR) {
             int cols = Math.min(NR, nc - js), jBase = j0 + js;
             boolean sliverRuns = runs && cols == NR && jBase % ow == 0;
+            int runCount = sliverRuns ? NR / ow : 0;   // 1, 2 or 4 runs, their input offsets hoisted
+            int b0 = runCount > 0 ? columnBase[jBase] : 0, b1 = runCount > 1 ? columnBase[jBase + ow] : 0;
+            int b2 = runCount > 2 ? columnBase[jBase + 2 * ow] : 0, b3 = runCount > 3 ? columnBase[jBase + 3 * ow] : 0;
+            // (ci, ky, kx) of row p, stepped instead of divided: two integer divisions per row cost
+            // more than the row's vector copies
+            int ci = p0 / (kh * kw), r0 = p0 - ci * kh * kw, ky = r0 / kw, kx = r0 - ky * kw;
             for (int p = p0; p < p0 + kc; p++, dst += NR) {
-                int ci = p / (kh * kw), r = p - ci * kh * kw, ky = r / kw, kx = r - ky * kw;
                 int shift = inOffset + ci * channelStride + ky * w + kx;
+                int cy = ky, cx = kx;
+                if (++kx == kw) {
+                    kx = 0;
+                    if (++ky == kh) { ky = 0; ci++; }
+                }
                 if (sliverRuns) {
-                    for (int run = 0; run < NR; run += ow) copyRun(in, shift + columnBase[jBase + run], bp, dst + run, ow);
+                    copyRun(in, shift + b0, bp, dst, ow);
+                    if (runCount > 1) copyRun(in, shift + b1, bp, dst + ow, ow);
+                    if (runCount > 2) {
+                        copyRun(in, shift + b2, bp, dst + 2 * ow, ow);
+                        copyRun(in, shift + b3, bp, dst + 3 * ow, ow);
+                    }
                     continue;
                 }
                 if (!padded) {
                     for (int jj = 0; jj < cols; jj++) bp[dst + jj] = in[shift + columnBase[jBase + jj]];
                 } else {
                     for (int jj = 0; jj < cols; jj++) {
-                        int y = columnY[jBase + jj] + ky, x = columnX[jBase + jj] + kx;
+                        int y = columnY[jBase + jj] + cy, x = columnX[jBase + jj] + cx;
                         bp[dst + jj] = y >= 0 && y < h && x >= 0 && x < w ? in[shift + columnBase[jBase + jj]] : 0f;
                     }
                 }
