@@ -2,8 +2,17 @@
 //   im2col:  in[Cin][N][H][W] -> cols[Cin*kh*kw][N*OH*OW], zero outside the image, so a whole
 //            chunk's convolution is one GEMM  out[Cout][N*OH*OW] = W[Cout][K] * cols.
 //   flatten: in[C][N][plane] -> out[C*plane][N] (PyTorch's flatten order, features x columns).
+//   im2col_half: the same matrix stored as 16-bit floats (FP16 or BF16, rounded to nearest even:
+//            half.cuh), for --gemm-precision fp16|bf16, where cuBLAS reads half the bytes.
+//   to_half: a float array as 16-bit floats (the convolution weights for that GEMM).
 // Writes coalesced; flatten has one thread per output element (grid-stride).
+#include "half.cuh"
 #include "index.cuh"
+
+// How a value of the im2col matrix is stored.
+struct StoreF32 { typedef float T; static __device__ __forceinline__ float cvt(float v) { return v; } };
+struct StoreF16 { typedef unsigned short T; static __device__ __forceinline__ unsigned short cvt(float v) { return bits_f16(v); } };
+struct StoreBF16 { typedef unsigned short T; static __device__ __forceinline__ unsigned short cvt(float v) { return bits_bf16(v); } };
 
 // im2col: grid.y walks the patch rows k = (ci, ky, kx) (uniform per block, grid-stride past 65,535);
 // the x threads walk the row's slots s = n*P + pos (P = OH*OW). When the x thread count is a multiple
@@ -12,7 +21,8 @@
 // is one load and one store (the previous version spent ~6 integer divisions per element, more
 // instructions than the GEMM that follows). Otherwise each slot is decoded on its own. Writes of a
 // warp are consecutive slots: coalesced.
-__device__ __forceinline__ void im2col_row(const float* in, float* row, int ci, int ky, int kx, int h, int w, int stride,
+template <typename S>
+__device__ __forceinline__ void im2col_row(const float* in, typename S::T* row, int ci, int ky, int kx, int h, int w, int stride,
                                            int pad, int ow, int plane, long long columns) {
     const long long slots = columns * plane, threads = (long long)gridDim.x * blockDim.x;
     const long long first = blockIdx.x * (long long)blockDim.x + threadIdx.x;
@@ -27,7 +37,7 @@ __device__ __forceinline__ void im2col_row(const float* in, float* row, int ci, 
         long long n = first / plane;
         const float* src = in + channelBase + (inside ? (long long)y * w + x : 0);  // in bounds even if the load were hoisted
         for (long long sIdx = first; sIdx < slots; sIdx += threads, n += stepImages)
-            row[sIdx] = inside ? src[n * h * w] : 0.f;
+            row[sIdx] = S::cvt(inside ? src[n * h * w] : 0.f);
         return;
     }
     for (long long sIdx = first; sIdx < slots; sIdx += threads) {
@@ -35,19 +45,38 @@ __device__ __forceinline__ void im2col_row(const float* in, float* row, int ci, 
         int pos = (int)(sIdx - n * plane);
         int oy = pos / ow, ox = pos - oy * ow;
         int y = oy * stride - pad + ky, x = ox * stride - pad + kx;
-        row[sIdx] = (y >= 0 && y < h && x >= 0 && x < w) ? in[channelBase + (n * h + y) * w + x] : 0.f;
+        row[sIdx] = S::cvt((y >= 0 && y < h && x >= 0 && x < w) ? in[channelBase + (n * h + y) * w + x] : 0.f);
+    }
+}
+
+template <typename S>
+__device__ __forceinline__ void im2col_rows(const float* in, typename S::T* cols, int cin, int h, int w, int kh, int kw,
+                                            int stride, int pad, int oh, int ow, long long columns) {
+    const int rows = cin * kh * kw, plane = oh * ow;
+    const long long rowLength = columns * plane;
+    for (int k = blockIdx.y; k < rows; k += gridDim.y) {
+        int kx = k % kw, ky = (k / kw) % kh, ci = k / (kw * kh);
+        im2col_row<S>(in, cols + (long long)k * rowLength, ci, ky, kx, h, w, stride, pad, ow, plane, columns);
     }
 }
 
 // in[Cin][N][H][W] -> cols[Cin*kh*kw][N*OH*OW]; launch: grid (any x, min(K, 65535)), any block size.
 extern "C" __global__ void im2col(const float* in, float* cols, int cin, int h, int w, int kh, int kw,
                                   int stride, int pad, int oh, int ow, long long columns) {
-    const int rows = cin * kh * kw, plane = oh * ow;
-    const long long rowLength = columns * plane;
-    for (int k = blockIdx.y; k < rows; k += gridDim.y) {
-        int kx = k % kw, ky = (k / kw) % kh, ci = k / (kw * kh);
-        im2col_row(in, cols + (long long)k * rowLength, ci, ky, kx, h, w, stride, pad, ow, plane, columns);
-    }
+    im2col_rows<StoreF32>(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns);
+}
+
+// The same matrix in 16-bit floats: bf16 != 0 -> bfloat16, else IEEE half. Launch as im2col.
+extern "C" __global__ void im2col_half(const float* in, unsigned short* cols, int cin, int h, int w, int kh, int kw,
+                                       int stride, int pad, int oh, int ow, long long columns, int bf16) {
+    if (bf16) im2col_rows<StoreBF16>(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns);
+    else im2col_rows<StoreF16>(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns);
+}
+
+// dst[i] = src[i] as a 16-bit float (bf16 != 0: bfloat16, else IEEE half); grid-stride.
+extern "C" __global__ void to_half(const float* src, unsigned short* dst, long long n, int bf16) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+        dst[i] = bf16 ? bits_bf16(src[i]) : bits_f16(src[i]);
 }
 
 template <typename I>

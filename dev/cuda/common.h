@@ -100,7 +100,7 @@ static struct {
     cublasGemmEx_fn gemmEx;
 } blas;
 
-enum { CUDA_R_32F_ = 0, OP_N = 0, GEMM_DEFAULT = -1, COMPUTE_32F = 68, COMPUTE_32F_FAST_TF32 = 77,
+enum { CUDA_R_32F_ = 0, CUDA_R_16F_ = 2, CUDA_R_16BF_ = 14, OP_N = 0, GEMM_DEFAULT = -1, COMPUTE_32F = 68, COMPUTE_32F_FAST_TF32 = 77,
        COMPUTE_32F_FAST_16BF = 75 };
 
 // 1 when cuBLAS loaded (CUBLAS env, then libcublas.so.13, then .so.12).
@@ -129,4 +129,13 @@ static void blas_gemm_rowmajor(int m, int n, int k, const float* A, const float*
         : blas.gemmEx(blas.handle, OP_N, OP_N, n, m, k, &one, B, CUDA_R_32F_, n, A, CUDA_R_32F_, k, &zero, C,
                       CUDA_R_32F_, n, computeType, GEMM_DEFAULT);
     if (status != 0) { fprintf(stderr, "cuBLAS gemm failed with status %d\n", status); exit(1); }
+}
+
+// The same product with A and B stored as 16-bit floats (type CUDA_R_16F_ or CUDA_R_16BF_), C in FP32,
+// CUBLAS_COMPUTE_32F: what CudaBackend does for --gemm-precision fp16|bf16 convolutions.
+static void blas_gemm_rowmajor_16(int m, int n, int k, const void* A, const void* B, float* C, int type) {
+    const float one = 1.f, zero = 0.f;
+    int status = blas.gemmEx(blas.handle, OP_N, OP_N, n, m, k, &one, B, type, n, A, type, k, &zero, C, CUDA_R_32F_, n,
+                             COMPUTE_32F, GEMM_DEFAULT);
+    if (status != 0) { fprintf(stderr, "cuBLAS 16-bit gemm failed with status %d\n", status); exit(1); }
 }

@@ -4,7 +4,9 @@
 //   1  im2col kernel + cuBLAS SGEMM, strict FP32   (default: --conv im2col)
 //   2  conv2d_implicit, strict FP32                (--conv implicit)
 //   3  im2col + cublasGemmEx FAST_TF32             (--gemm-precision tf32)
-//   4  im2col + cublasGemmEx FAST_16BF             (--gemm-precision bf16)
+//   4  im2col + cublasGemmEx FAST_16BF             (FP32 inputs rounded inside cuBLAS; mcdrop before the 16-bit path)
+//   5  im2col_half (FP16) + 16-bit GemmEx          (--gemm-precision fp16: half the im2col bytes)
+//   6  im2col_half (BF16) + 16-bit GemmEx          (--gemm-precision bf16)
 // Each version is first checked on 63 columns (a ragged last tile) against a float64 CPU reference, then timed on S
 // columns (default 20,000; S=10,000 per sample of the full MNIST test set).
 //   build: dev/cuda/build.sh        run: dev/cuda/build/conv2d [version, 0 = all] [S]
@@ -32,8 +34,22 @@ static double* reference(const float* in, const float* w, int columns) {
     return out;
 }
 
+static unsigned short* w16;  // the weights as 16-bit floats (versions 5, 6), converted in each call as mcdrop does
+
 static void run_version(int version, const float* in, const float* w, float* cols, float* out, int columns) {
     long long total = (long long)columns * P;
+    long long wanted = ((total < 8192 ? total : 8192) + 255) / 256;
+    int unit = P / 64;  // P / gcd(P, 256) for P = 64
+    dim3 grid((unsigned)((wanted + unit - 1) / unit * unit), K);
+    if (version >= 5) {
+        int bf16 = version == 6;
+        to_half<<<(COUT * K + 255) / 256, 256>>>(w, w16, (long long)COUT * K, bf16);
+        launchCheck();
+        im2col_half<<<grid, 256>>>(in, (unsigned short*)cols, CIN, H, W, KS, KS, 1, 0, OH, OW, columns, bf16);
+        launchCheck();
+        blas_gemm_rowmajor_16(COUT, (int)total, K, w16, cols, out, bf16 ? CUDA_R_16BF_ : CUDA_R_16F_);
+        return;
+    }
     if (version == 2) {
         dim3 grid((unsigned)((total + 127) / 128), (COUT + 63) / 64);
         conv2d_implicit<<<grid, 256>>>(in, w, out, CIN, H, W, KS, KS, 1, 0, OH, OW, COUT, columns);
@@ -41,9 +57,6 @@ static void run_version(int version, const float* in, const float* w, float* col
         return;
     }
     // as Im2colKernels launches it: y = patch rows, x = up to 8,192 threads per row, a multiple of P
-    long long wanted = ((total < 8192 ? total : 8192) + 255) / 256;
-    int unit = P / 64;  // P / gcd(P, 256) for P = 64
-    dim3 grid((unsigned)((wanted + unit - 1) / unit * unit), K);
     im2col<<<grid, 256>>>(in, cols, CIN, H, W, KS, KS, 1, 0, OH, OW, columns);
     launchCheck();
     int compute = version == 1 ? COMPUTE_32F : version == 3 ? COMPUTE_32F_FAST_TF32 : COMPUTE_32F_FAST_16BF;
@@ -63,10 +76,12 @@ int main(int argc, char** argv) {
     double* ref = reference(inSmall, w, check);
     float* dw = to_device(w, (size_t)COUT * K);
     const char* names[] = {"", "im2col + cuBLAS SGEMM (FP32)", "implicit GEMM (FP32)", "im2col + cuBLAS TF32",
-                           "im2col + cuBLAS BF16"};
-    double rtol[] = {0, 1e-5, 1e-5, 3e-3, 2e-2}, atol[] = {0, 1e-4, 1e-4, 2e-2, 1e-1};
+                           "im2col + cuBLAS BF16 (FP32 inputs)", "16-bit im2col + cuBLAS, FP16 inputs",
+                           "16-bit im2col + cuBLAS, BF16 inputs"};
+    double rtol[] = {0, 1e-5, 1e-5, 3e-3, 2e-2, 3e-3, 2e-2}, atol[] = {0, 1e-4, 1e-4, 2e-2, 1e-1, 2e-2, 1e-1};
+    w16 = (unsigned short*)device_zeros((size_t)(COUT * K + 1) / 2);
     int failures = 0;
-    for (int v = 1; v <= 4; v++) {
+    for (int v = 1; v <= 6; v++) {
         if (only && v != only) continue;
         if (v != 2 && !haveBlas) continue;
         // check on 64 columns

@@ -31,7 +31,9 @@ inline void __syncthreads() { block_barrier->arrive_and_wait(); }
 #endif
 
 #include <cstdlib>
+#include <cstring>
 inline void __trap() { std::abort(); }
+inline unsigned int __float_as_uint(float f) { unsigned int u; std::memcpy(&u, &f, 4); return u; }
 
 /* Round-to-nearest float ops: plain operators with -ffp-contract=off. */
 inline float __fadd_rn(float a, float b) { return a + b; }

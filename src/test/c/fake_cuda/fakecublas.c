@@ -14,7 +14,8 @@
  * failed check is printed and counted by the fake driver (fakecuda_errors) and returns a cuBLAS error.
  * alpha and beta are read at the call (host pointer mode), the product is queued on the handle's stream
  * and runs when the fake driver drains it. Reduced-precision cublasGemmEx rounds A and B to TF32, FP16
- * or BF16 first (products and sums in double), so CudaBackendTest's tolerances for those modes are
+ * or BF16 first (products and sums in double); with 16-bit A and B (CUDA_R_16F / CUDA_R_16BF) it reads
+ * them as stored, so CudaBackendTest's tolerances for those modes are
  * exercised; tensor-core accumulation order is not modelled, nor speed.
  *
  * Like the real library (whose CUDA runtime needs a driver of its own major release or newer),
@@ -138,12 +139,25 @@ static float rounded(float x, int mode) {
     return x;
 }
 
+enum { ELEM_F32, ELEM_F16, ELEM_BF16 }; /* how A and B are stored */
+
 typedef struct {
-    int ta, tb, m, n, k, lda, ldb, ldc, round;
+    int ta, tb, m, n, k, lda, ldb, ldc, round, elem;
     float alpha, beta;
-    const float *A, *B;
+    const void *A, *B;
     float* C;
 } Gemm;
+
+/** Element i of a matrix stored as elem, as a float (16-bit values convert exactly). */
+static float load(const void* base, long i, int elem) {
+    if (elem == ELEM_F32) return ((const float*)base)[i];
+    uint16_t h = ((const uint16_t*)base)[i];
+    if (elem == ELEM_F16) { _Float16 x; memcpy(&x, &h, 2); return (float)x; }
+    uint32_t u = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
 
 static void run(void* arg) {
     const Gemm* g = arg;
@@ -151,8 +165,8 @@ static void run(void* arg) {
         for (int i = 0; i < g->m; i++) {
             double s = 0;
             for (int p = 0; p < g->k; p++) {
-                float a = g->ta ? g->A[p + (long)i * g->lda] : g->A[i + (long)p * g->lda];
-                float b = g->tb ? g->B[j + (long)p * g->ldb] : g->B[p + (long)j * g->ldb];
+                float a = load(g->A, g->ta ? p + (long)i * g->lda : i + (long)p * g->lda, g->elem);
+                float b = load(g->B, g->tb ? j + (long)p * g->ldb : p + (long)j * g->ldb, g->elem);
                 s += (double)rounded(a, g->round) * rounded(b, g->round);
             }
             float* c = &g->C[i + (long)j * g->ldc];
@@ -161,10 +175,11 @@ static void run(void* arg) {
 }
 
 /** Bytes spanned by a column-major rows×cols matrix with leading dimension ld. */
-static size_t extent(int rows, int cols, int ld) { return ((size_t)(cols - 1) * ld + rows) * sizeof(float); }
+static size_t extent(int rows, int cols, int ld, size_t elemBytes) { return ((size_t)(cols - 1) * ld + rows) * elemBytes; }
 
-static int gemm(const char* call, void* h, int ta, int tb, int m, int n, int k, const float* alpha, const float* A, int lda,
-                const float* B, int ldb, const float* beta, float* C, int ldc, int round) {
+static int gemm(const char* call, void* h, int ta, int tb, int m, int n, int k, const float* alpha, const void* A, int lda,
+                const void* B, int ldb, const float* beta, float* C, int ldc, int round, int elem) {
+    size_t bytes = elem == ELEM_F32 ? 4 : 2;
     if (!valid(h)) return bad(NOT_INITIALIZED, "%s: %p is not a live handle", call, h);
     Handle* handle = h;
     if (fakecuda_need_context(call)) return NOT_INITIALIZED;
@@ -177,30 +192,33 @@ static int gemm(const char* call, void* h, int ta, int tb, int m, int n, int k, 
     if (!handle->streamSet || handle->stream == NULL)
         return bad(EXECUTION_FAILED, "%s on the legacy stream: CublasGemm must bind the backend's stream", call);
     if (m == 0 || n == 0) return SUCCESS;
-    if (!fakecuda_in_device((uintptr_t)C, extent(m, n, ldc)))
+    if (!fakecuda_in_device((uintptr_t)C, extent(m, n, ldc, 4)))
         return bad(EXECUTION_FAILED, "%s: C %p (%dx%d, ldc %d) is not inside one device allocation", call, (void*)C, m, n, ldc);
     if (k > 0) {
-        if (!fakecuda_in_device((uintptr_t)A, extent(aRows, ta ? m : k, lda)))
+        if (!fakecuda_in_device((uintptr_t)A, extent(aRows, ta ? m : k, lda, bytes)))
             return bad(EXECUTION_FAILED, "%s: A %p (%dx%d stored, lda %d) is not inside one device allocation", call, (const void*)A, aRows, ta ? m : k, lda);
-        if (!fakecuda_in_device((uintptr_t)B, extent(bRows, tb ? k : n, ldb)))
+        if (!fakecuda_in_device((uintptr_t)B, extent(bRows, tb ? k : n, ldb, bytes)))
             return bad(EXECUTION_FAILED, "%s: B %p (%dx%d stored, ldb %d) is not inside one device allocation", call, (const void*)B, bRows, tb ? k : n, ldb);
     }
     Gemm* g = malloc(sizeof(Gemm));
-    *g = (Gemm){ta, tb, m, n, k, lda, ldb, ldc, round, *alpha, *beta, A, B, C}; /* scalars read now: host pointer mode */
+    *g = (Gemm){ta, tb, m, n, k, lda, ldb, ldc, round, elem, *alpha, *beta, A, B, C}; /* scalars read now: host pointer mode */
     fakecuda_enqueue(handle->stream, run, g);
     return SUCCESS;
 }
 
 EXPORT int cublasSgemm_v2(void* h, int ta, int tb, int m, int n, int k, const float* alpha, const float* A, int lda,
                           const float* B, int ldb, const float* beta, float* C, int ldc) {
-    return gemm("cublasSgemm_v2", h, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, ROUND_NONE);
+    return gemm("cublasSgemm_v2", h, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, ROUND_NONE, ELEM_F32);
 }
 
 EXPORT int cublasGemmEx(void* h, int ta, int tb, int m, int n, int k, const void* alpha, const void* A, int aType, int lda,
                         const void* B, int bType, int ldb, const void* beta, void* C, int cType, int ldc, int compute, int algo) {
-    const int CUDA_R_32F = 0, CUBLAS_GEMM_DEFAULT = -1;
-    if (aType != CUDA_R_32F || bType != CUDA_R_32F || cType != CUDA_R_32F)
-        return bad(NOT_SUPPORTED, "cublasGemmEx: matrix types %d %d %d (only CUDA_R_32F is emulated)", aType, bType, cType);
+    const int CUDA_R_32F = 0, CUDA_R_16F = 2, CUDA_R_16BF = 14, CUBLAS_GEMM_DEFAULT = -1;
+    /* FP32 everywhere with any compute type below, or 16-bit A and B (the same type) into FP32 C with CUBLAS_COMPUTE_32F */
+    int elem = aType == CUDA_R_32F ? ELEM_F32 : aType == CUDA_R_16F ? ELEM_F16 : aType == CUDA_R_16BF ? ELEM_BF16 : -1;
+    if (elem < 0 || bType != aType || cType != CUDA_R_32F || (elem != ELEM_F32 && compute != 68))
+        return bad(NOT_SUPPORTED, "cublasGemmEx: types A %d B %d C %d with compute %d (emulated: all CUDA_R_32F, or A = B = CUDA_R_16F/16BF, C CUDA_R_32F, CUBLAS_COMPUTE_32F)",
+                   aType, bType, cType, compute);
     if (algo != CUBLAS_GEMM_DEFAULT) return bad(NOT_SUPPORTED, "cublasGemmEx: algorithm %d (only CUBLAS_GEMM_DEFAULT)", algo);
     int round;
     switch (compute) {
@@ -210,5 +228,5 @@ EXPORT int cublasGemmEx(void* h, int ta, int tb, int m, int n, int k, const void
         case 75: round = ROUND_BF16; break; /* CUBLAS_COMPUTE_32F_FAST_16BF */
         default: return bad(NOT_SUPPORTED, "cublasGemmEx: compute type %d not emulated", compute);
     }
-    return gemm("cublasGemmEx", h, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, round);
+    return gemm("cublasGemmEx", h, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, round, elem);
 }

@@ -17,7 +17,7 @@ final class BackendOptions {
 
     @Option(names = "--gemm-precision", paramLabel = "P", defaultValue = "fp32", converter = GemmPrecisionConverter.class,
             description = "GPU GEMM inputs: fp32 (strict, matches the CPU), tf32, fp16 or bf16 (tensor cores, faster, "
-                    + "~1e-3..1e-2 relative error). Default: ${DEFAULT-VALUE}")
+                    + "~1e-3..1e-2 relative error; fp16/bf16 also store the im2col matrix in 16 bits). Default: ${DEFAULT-VALUE}")
     GemmPrecision gemmPrecision;
 
     @Option(names = "--tf32", description = "same as --gemm-precision tf32")

@@ -46,7 +46,8 @@ import java.util.List;
 final class CublasGemm implements AutoCloseable {
     static final int CUBLAS_OP_N = 0, CUBLAS_OP_T = 1;
     private static final int CUBLAS_DEFAULT_MATH = 0;
-    private static final int CUDA_R_32F = 0, CUBLAS_GEMM_DEFAULT = -1;
+    private static final int CUDA_R_32F = 0, CUDA_R_16F = 2, CUDA_R_16BF = 14, CUBLAS_GEMM_DEFAULT = -1;
+    private static final int CUBLAS_COMPUTE_32F = 68;
 
     private final Arena arena;
     private final String libraryName;
@@ -214,6 +215,30 @@ final class CublasGemm implements AutoCloseable {
             throw new CudaOpException("cuBLAS gemm: " + t, t);
         }
         if (code != 0) status(code, (gemmEx == null ? "sgemm" : "gemmEx " + precision) + " m=" + m + " n=" + n + " k=" + k);
+    }
+
+    /**
+     * Row-major {@code C[m×n] = op(A)·op(B) + beta·C} with A and B already stored as 16-bit floats
+     * (2 bytes per element: bfloat16 if {@code bf16}, else IEEE half; same layouts as {@link #gemm}),
+     * C in FP32: cublasGemmEx with 16-bit A/B types and CUBLAS_COMPUTE_32F (tensor cores, FP32
+     * accumulation). Only for a reduced precision (gemmEx bound), whose rounding the 16-bit copies
+     * already did.
+     */
+    void gemmHalf(boolean transA, boolean transB, int m, int n, int k, long a, long b, float beta, long c, boolean bf16) {
+        if (gemmEx == null) throw new IllegalStateException("16-bit GEMM inputs need a reduced --gemm-precision");
+        if (m <= 0 || n <= 0) return;
+        scalars.setAtIndex(JAVA_FLOAT, 0, 1f);
+        scalars.setAtIndex(JAVA_FLOAT, 1, beta);
+        long alphaPtr = scalars.address(), betaPtr = alphaPtr + Float.BYTES;
+        int opB = opFirst(transB), opA = opSecond(transA), ldb = ldFirst(transB, n, k), lda = ldSecond(transA, m, k);
+        int type = bf16 ? CUDA_R_16BF : CUDA_R_16F, code;
+        try {
+            code = (int) gemmEx.invokeExact(handle, opB, opA, n, m, k, alphaPtr, b, type, ldb, a, type, lda,
+                    betaPtr, c, CUDA_R_32F, n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+        } catch (Throwable t) {
+            throw new CudaOpException("cuBLAS gemm: " + t, t);
+        }
+        if (code != 0) status(code, "gemmEx " + (bf16 ? "bf16" : "fp16") + " inputs m=" + m + " n=" + n + " k=" + k);
     }
 
     // The column-major call for row-major C = op(A)·op(B): cublasSgemm(opFirst, opSecond, n, m, k,

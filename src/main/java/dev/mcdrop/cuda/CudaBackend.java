@@ -244,6 +244,7 @@ public final class CudaBackend implements Backend {
                 deviceName, options.device(), ccMajor, ccMinor, totalMemory / (double) (1L << 30),
                 versionString(driverVersion), gemm)
                 + (options.conv() == ConvAlgorithm.IMPLICIT ? "; convolutions: " + ConvAlgorithm.IMPLICIT.description() : "")
+                + (halfInputs() ? "; convolutions: im2col stored as " + options.gemmPrecision() + " for cuBLAS" : "")
                 + "; " + modules.describe();
     }
 
@@ -338,7 +339,9 @@ public final class CudaBackend implements Backend {
     public void conv2d(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer weight, Buffer scratch,
                        Buffer out, long outOffset) {
         if (options.conv() != ConvAlgorithm.IMPLICIT) {
-            Backend.super.conv2d(in, inOffset, g, columns, weight, scratch, out, outOffset);
+            if (!halfConv2d(in, inOffset, g, columns, weight, scratch, out, outOffset)) {
+                Backend.super.conv2d(in, inOffset, g, columns, weight, scratch, out, outOffset);
+            }
             return;
         }
         long pin = at(in, inOffset, (long) g.inChannels() * columns * g.inPlane(), "conv2d in");
@@ -346,6 +349,38 @@ public final class CudaBackend implements Backend {
         long pout = at(out, outOffset, (long) g.outChannels() * columns * g.outPlane(), "conv2d out");
         ready();
         implicitConv.conv2d(pin, g, columns, pw, pout);
+    }
+
+    /** True when the GEMMs round their inputs to 16 bits anyway: im2col then stores 16-bit floats. */
+    private boolean halfInputs() {
+        GemmPrecision p = options.gemmPrecision();
+        return cublas != null && options.conv() == ConvAlgorithm.IM2COL && (p == GemmPrecision.FP16 || p == GemmPrecision.BF16);
+    }
+
+    /**
+     * With --gemm-precision fp16|bf16 the im2col matrix (the largest tensor of a pass: 128 KB per
+     * sample for LeNet's conv2 in FP32) is written as 16-bit floats, already rounded as cuBLAS's
+     * FAST_16F / FAST_16BF modes round FP32 inputs, and read by a GEMM with 16-bit A and B (FP32
+     * accumulation): half the bytes both ways. scratch holds the 16-bit matrix, then (256-byte
+     * aligned) the 16-bit weights; false, doing nothing, when that path does not apply or does not fit.
+     */
+    private boolean halfConv2d(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer weight, Buffer scratch,
+                               Buffer out, long outOffset) {
+        if (!halfInputs() || scratch == null) return false;
+        long n = (long) columns * g.outPlane(), k = g.patchSize(), weights = (long) g.outChannels() * k;
+        long weightsAt = ((k * n + 1) / 2 + 63) / 64 * 64;             // floats: the 16-bit matrix, rounded up
+        if (weightsAt + (weights + 1) / 2 > scratch.size() || n > Integer.MAX_VALUE) return false;
+        long pin = at(in, inOffset, (long) g.inChannels() * columns * g.inPlane(), "conv2d in");
+        long pw = at(weight, 0, weights, "conv2d weight");
+        long pout = at(out, outOffset, (long) g.outChannels() * n, "conv2d out");
+        long pcols = at(scratch, 0, weightsAt + (weights + 1) / 2, "conv2d scratch");
+        long pw16 = pcols + weightsAt * Float.BYTES;
+        boolean bf16 = options.gemmPrecision() == GemmPrecision.BF16;
+        ready();
+        layout.toHalf(pw, weights, pw16, bf16);                          // W16[Cout][K]
+        layout.im2colHalf(pin, g, columns, pcols, bf16);                 // cols16[K][N·OH·OW]
+        cublas.gemmHalf(false, false, g.outChannels(), (int) n, (int) k, pw16, pcols, 0f, pout, bf16);
+        return true;
     }
 
     @Override

@@ -2,11 +2,15 @@ package dev.mcdrop.cuda;
 
 import dev.mcdrop.backend.ConvGeometry;
 
-/** Launchers for native-kernels/im2col.cu: im2col and flatten (the CNHW layout ops). */
+/** Launchers for native-kernels/im2col.cu: im2col (FP32 or 16-bit storage), to_half and flatten (the CNHW layout ops). */
 final class Im2colKernels {
     private final KernelLauncher launcher;
     // im2col(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns)
     private final KernelArgs im2colArgs = KernelSignatures.args("im2col/im2col");
+    // im2col_half(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns, bf16)
+    private final KernelArgs im2colHalfArgs = KernelSignatures.args("im2col/im2col_half");
+    // to_half(src, dst, n, bf16)
+    private final KernelArgs toHalfArgs = KernelSignatures.args("im2col/to_half");
     // flatten(in, out, channels, columns, plane)
     private final KernelArgs flattenArgs = KernelSignatures.args("im2col/flatten");
 
@@ -21,17 +25,37 @@ final class Im2colKernels {
      * OH·OW, so each thread keeps one output position (see im2col.cu).
      */
     void im2col(long in, ConvGeometry g, int columns, long cols) {
-        long slots = (long) columns * g.outPlane();
-        if (slots == 0) return;
-        im2colArgs.set(0, in).set(1, cols).set(2, g.inChannels()).set(3, g.inHeight()).set(4, g.inWidth())
+        if ((long) columns * g.outPlane() == 0) return;
+        launchIm2col("im2col/im2col", set(im2colArgs, in, g, columns, cols), g, columns, "im2col");
+    }
+
+    /** The same matrix as 16-bit floats (2 bytes per value at {@code cols}): bfloat16 if {@code bf16}, else IEEE half. */
+    void im2colHalf(long in, ConvGeometry g, int columns, long cols, boolean bf16) {
+        if ((long) columns * g.outPlane() == 0) return;
+        set(im2colHalfArgs, in, g, columns, cols).set(12, bf16 ? 1 : 0);
+        launchIm2col("im2col/im2col_half", im2colHalfArgs, g, columns, bf16 ? "im2col (bf16)" : "im2col (fp16)");
+    }
+
+    /** dst[0..n) (2 bytes each) = src[0..n) as 16-bit floats. */
+    void toHalf(long src, long n, long dst, boolean bf16) {
+        toHalfArgs.set(0, src).set(1, dst).set(2, n).set(3, bf16 ? 1 : 0);
+        launcher.linear("im2col/to_half", n, toHalfArgs, "to 16-bit");
+    }
+
+    private static KernelArgs set(KernelArgs args, long in, ConvGeometry g, int columns, long cols) {
+        return args.set(0, in).set(1, cols).set(2, g.inChannels()).set(3, g.inHeight()).set(4, g.inWidth())
                 .set(5, g.kernelHeight()).set(6, g.kernelWidth()).set(7, g.stride()).set(8, g.padding())
                 .set(9, g.outHeight()).set(10, g.outWidth()).set(11, (long) columns);
+    }
+
+    private void launchIm2col(String kernel, KernelArgs args, ConvGeometry g, int columns, String op) {
+        long slots = (long) columns * g.outPlane();
         int threads = KernelLauncher.THREADS;
         long wanted = (Math.min(slots, ROW_THREADS) + threads - 1) / threads;
         long unit = g.outPlane() / gcd(g.outPlane(), threads);      // blocks whose threads are a multiple of OH·OW
         long gridX = (wanted + unit - 1) / unit * unit;
         if (gridX > 65_535) gridX = wanted;                         // huge odd planes: the kernel decodes per slot
-        launcher.launch("im2col/im2col", (int) gridX, Math.min(g.patchSize(), 65_535), threads, 1, im2colArgs, "im2col");
+        launcher.launch(kernel, (int) gridX, Math.min(g.patchSize(), 65_535), threads, 1, args, op);
     }
 
     private static int gcd(int a, int b) { return b == 0 ? a : gcd(b, a % b); }

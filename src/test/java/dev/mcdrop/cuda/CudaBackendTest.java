@@ -400,6 +400,40 @@ class CudaBackendTest {
         }
     }
 
+    /**
+     * --gemm-precision fp16|bf16 with im2col convolutions stores the im2col matrix and the weights as
+     * 16-bit floats for a cuBLAS GEMM with 16-bit inputs; within the same tolerance of the float64
+     * reference as the FP32-input GEMMs. A scratch too small for the 16-bit layout falls back to the
+     * FP32 im2col (same answer class).
+     */
+    @Test
+    void sixteenBitConvolutionsStayCloseToFp32() throws BackendUnavailableException {
+        Object[][] modes = {{GemmPrecision.FP16, 3e-3}, {GemmPrecision.BF16, 2e-2}};
+        for (Object[] mode : modes) {
+            GemmPrecision precision = (GemmPrecision) mode[0];
+            try (CudaBackend fast = CudaBackend.open(CudaOptions.defaults().withGemmPrecision(precision))) {
+                assumeTrue(fast.usesCublas(), "needs cuBLAS");
+                assertTrue(fast.describe().contains("im2col stored as " + precision), fast.describe());
+                Random rnd = new Random(21);
+                // cin, h, w, cout, k, stride, pad, columns: LeNet's conv2, a padded strided case, and one whose
+                // 16-bit layout does not fit the FP32-sized scratch (one output position, 9 channels)
+                int[][] cases = {{20, 12, 12, 50, 5, 1, 0, 9}, {3, 9, 7, 70, 3, 2, 1, 5}, {4, 3, 3, 9, 3, 1, 0, 1}};
+                for (int[] c : cases) {
+                    ConvGeometry g = new ConvGeometry(c[0], c[1], c[2], c[3], c[4], c[4], c[5], c[6]);
+                    int columns = c[7], off = rnd.nextInt(3);
+                    Pair in = pair(fast, random(rnd, off + g.inChannels() * columns * g.inPlane()));
+                    Pair w = pair(fast, random(rnd, g.outChannels() * g.patchSize()));
+                    Pair out = pair(fast, random(rnd, off + g.outChannels() * columns * g.outPlane()));
+                    Pair cols = pair(fast, new float[g.patchSize() * columns * g.outPlane()]);
+                    fast.conv2d(in.gpu, off, g, columns, w.gpu, cols.gpu, out.gpu, off);
+                    ref.conv2d(in.ref, off, g, columns, w.ref, cols.ref, out.ref, off);
+                    assertClose(fast, out, 0, (double) mode[1] * Math.sqrt(g.patchSize()), precision + " conv2d " + g + " columns " + columns);
+                    closeAll();
+                }
+            }
+        }
+    }
+
     @Test
     void uploadsMayReuseTheirSourceAndDownloadsLandOnAwait() {
         // Staged uploads: overwriting the array right after upload must not change what arrives.

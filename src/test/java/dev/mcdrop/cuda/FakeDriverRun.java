@@ -92,7 +92,8 @@ public final class FakeDriverRun {
                 (selfChecked - start) / 1e9, (tested - selfChecked) / 1e9, (predicted - tested) / 1e9);
         int newErrors = fake.errors() - errorsBefore;
         if (newErrors != 0) problems.add("the fake driver reported " + newErrors + " failed check(s): see the fakecuda: lines above");
-        scheduleInvariance(fake);
+        sixteenBitConvolutions();
+                scheduleInvariance(fake);
                 olderDrivers(fake); // provokes and counts its own failure
         System.out.printf(Locale.ROOT, "FAKE-DRIVER stats kernels=%d liveDeviceBytes=%d%n", fake.kernelsRun(), fake.liveDeviceBytes());
         if (fake.kernelsRun() == 0) problems.add("no kernel ran on the fake driver");
@@ -105,6 +106,43 @@ public final class FakeDriverRun {
         }
         problems.forEach(p -> System.out.println("FAKE-DRIVER problem: " + p));
         System.exit(1);
+    }
+
+    /**
+     * The 16-bit im2col path (to_half + im2col_half + cublasGemmEx with 16-bit inputs) must give
+     * the bits of the FP32-input path (im2col + cublasGemmEx FAST_16F / FAST_16BF), where the fake
+     * cuBLAS rounds the inputs itself: so the kernels round exactly as cuBLAS's reduced modes are
+     * documented to (nearest, ties to even), and the 16-bit operands are laid out as cuBLAS reads them.
+     */
+    private static void sixteenBitConvolutions() throws Exception {
+        System.out.println("FAKE-DRIVER 16-bit convolution inputs");
+        java.util.Random rnd = new java.util.Random(7);
+        dev.mcdrop.backend.ConvGeometry g = new dev.mcdrop.backend.ConvGeometry(20, 12, 12, 50, 5, 5, 1, 0);
+        int columns = 5;
+        long n = (long) columns * g.outPlane(), k = g.patchSize();
+        float[] in = new float[(int) (g.inChannels() * columns * g.inPlane())], w = new float[(int) (g.outChannels() * k)];
+        for (int i = 0; i < in.length; i++) in[i] = (float) rnd.nextGaussian() * (i % 7 == 0 ? 1e-5f : 1f);
+        for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian() * 0.1f;
+        for (GemmPrecision precision : new GemmPrecision[] {GemmPrecision.FP16, GemmPrecision.BF16}) {
+            try (CudaBackend cuda = CudaBackend.open(CudaOptions.defaults().withGemmPrecision(precision));
+                 Buffer bin = cuda.allocate(in.length); Buffer bw = cuda.allocate(w.length);
+                 Buffer scratch = cuda.allocate(k * n); Buffer out16 = cuda.allocate(g.outChannels() * n);
+                 Buffer out32 = cuda.allocate(g.outChannels() * n)) {
+                cuda.upload(in, 0, bin, 0, in.length);
+                cuda.upload(w, 0, bw, 0, w.length);
+                cuda.conv2d(bin, 0, g, columns, bw, scratch, out16, 0);                     // 16-bit storage
+                cuda.im2col(bin, 0, g, columns, scratch, 0);                                // FP32 storage,
+                cuda.gemm(false, false, g.outChannels(), (int) n, (int) k, bw, 0, scratch, 0, 0f, out32, 0); // cuBLAS rounds
+                float[] a = new float[(int) (g.outChannels() * n)], b = new float[a.length];
+                cuda.download(out16, 0, a, 0, a.length);
+                cuda.download(out32, 0, b, 0, b.length);
+                int differ = 0;
+                for (int i = 0; i < a.length; i++) differ += Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i]) ? 1 : 0;
+                check(differ == 0 && cuda.describe().contains("im2col stored as " + precision), String.format(Locale.ROOT,
+                        "%s: 16-bit im2col + 16-bit GEMM inputs give the FP32-input %s GEMM's bits (%d of %d differ)",
+                        precision, precision, differ, a.length));
+            }
+        }
     }
 
     /**

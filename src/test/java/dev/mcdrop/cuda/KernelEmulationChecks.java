@@ -109,6 +109,71 @@ abstract class KernelEmulationChecks {
             }
     }
 
+    /**
+     * to_half and im2col_half: every 16-bit value bit-identical to an independent rounding (the JDK's
+     * Float.floatToFloat16 for FP16; nearest-of-two-neighbours with ties to even for BF16), on edge
+     * cases (ties, the subnormal and overflow boundaries, ±0, ±Inf) and on random bit patterns; NaN
+     * must stay NaN.
+     */
+    @Test
+    void sixteenBitStorage() {
+        Im2colKernels layout = new Im2colKernels(emu);
+        Random rnd = new Random(16);
+        float[] edges = {0f, -0f, 1f, -1f, 65504f, 65519.996f, 65520f, -65520f, 65536f, 1e10f, Float.MAX_VALUE,
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 0x1p-14f, 0x1.ffcp-15f, 0x1.ffep-15f,
+                0x1p-24f, 0x1p-25f, 0x1.000002p-25f, 0x1.8p-24f, 0x1.8p-25f, 0x1.4p-23f, Float.MIN_VALUE, -0x1p-26f,
+                1f + 0x1p-11f, 1f + 0x3p-11f, 1f + 0x1p-8f, 1f + 0x3p-8f, 0x1.fffffep127f, 0x1.ff8p127f, 3.3895314e38f};
+        for (boolean bf16 : new boolean[] {false, true}) {
+            float[] src = new float[edges.length + 1000];
+            System.arraycopy(edges, 0, src, 0, edges.length);
+            for (int i = edges.length; i < src.length; i++) src[i] = Float.intBitsToFloat(rnd.nextInt());
+            float[] dst = new float[(src.length + 1) / 2];
+            layout.toHalf(emu.put(src), src.length, emu.put(dst), bf16);
+            for (int i = 0; i < src.length; i++) {
+                checkHalf(src[i], halfAt(dst, i), bf16, "to_half " + (bf16 ? "bf16" : "fp16") + " of " + src[i]);
+            }
+            for (int trial = 0; trial < 4; trial++) {
+                int k = 1 + rnd.nextInt(4);
+                ConvGeometry g = new ConvGeometry(1 + rnd.nextInt(3), k + rnd.nextInt(6), k + rnd.nextInt(6),
+                        2, k, 1 + rnd.nextInt(k), 1 + rnd.nextInt(2), rnd.nextInt(3));
+                int columns = 1 + rnd.nextInt(3);
+                float[] in = random(rnd, g.inChannels() * columns * g.inPlane());
+                for (int i = 0; i < in.length; i += 3) in[i] *= 1e-6f; // values near the FP16 subnormal range too
+                float[] cols = new float[g.patchSize() * columns * g.outPlane()];
+                float[] want = reference(new float[][] {in, cols}, 1, x -> ref.im2col(x[0], 0, g, columns, x[1], 0));
+                float[] half = new float[(want.length + 1) / 2];
+                layout.im2colHalf(emu.put(in), g, columns, emu.put(half), bf16);
+                for (int i = 0; i < want.length; i++) checkHalf(want[i], halfAt(half, i), bf16, "im2col_half " + g + " at " + i);
+            }
+        }
+    }
+
+    /** The 16-bit value at index i of an array holding two per float (little-endian, as on the GPU). */
+    private static int halfAt(float[] packed, int i) {
+        return (Float.floatToRawIntBits(packed[i / 2]) >>> (16 * (i % 2))) & 0xffff;
+    }
+
+    private static void checkHalf(float x, int got, boolean bf16, String what) {
+        if (Float.isNaN(x)) {
+            boolean nan = bf16 ? (got & 0x7f80) == 0x7f80 && (got & 0x7f) != 0 : (got & 0x7c00) == 0x7c00 && (got & 0x3ff) != 0;
+            assertTrue(nan, what + ": NaN became 0x" + Integer.toHexString(got));
+            return;
+        }
+        int want = bf16 ? bf16Nearest(x) : Float.floatToFloat16(x) & 0xffff;
+        assertEquals(want, got, what + String.format(": want 0x%04x, got 0x%04x", want, got));
+    }
+
+    /** bfloat16 bits of a non-NaN float: the nearer of the two bfloat16 neighbours (exact in double), ties to even. */
+    private static int bf16Nearest(float x) {
+        int u = Float.floatToRawIntBits(x), low = u & 0xffff0000, high = low + 0x10000;
+        if ((u & 0xffff) == 0) return low >>> 16;
+        double dl = Math.abs((double) x - Float.intBitsToFloat(low));
+        double dh = (high & 0x7fffffff) == 0x7f800000 ? Math.abs(Math.scalb(1.0, 128) * Math.signum(x) - x) // Inf: 2^128 by RNE
+                : Math.abs(Float.intBitsToFloat(high) - (double) x);
+        if (dl != dh) return (dl < dh ? low : high) >>> 16;
+        return ((low >>> 16) & 1) == 0 ? low >>> 16 : high >>> 16;
+    }
+
     @Test
     void im2colAndFlatten() {
         Im2colKernels layout = new Im2colKernels(emu);
