@@ -89,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
         meta.put("train.machine", BenchCommand.cpuName() + ", " + t + " threads");
         try (WorkerPool pool = new WorkerPool(t)) {
             Sgemm sgemm = new Sgemm(pool);
-            Trainer trainer = new Trainer(network, config, sgemm::gemm);
+            Trainer trainer = new Trainer(network, config, sgemm::gemm, dev.mcdrop.train.Loops.on(pool));
             Map<String, float[]> start = init == null ? null : WeightsFile.load(init, architecture).tensors();
             long begin = System.nanoTime();
             TrainResult result = trainer.train(new LabeledTrainingSet(train), start, (iteration, params) -> {

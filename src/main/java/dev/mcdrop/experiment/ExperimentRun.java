@@ -58,8 +58,17 @@ public final class ExperimentRun implements AutoCloseable {
 
     /** The multi-threaded SGEMM the trainer uses, created on first use. */
     public GemmKernel gemm() {
+        return new Sgemm(pool())::gemm;
+    }
+
+    /** The trainer's element-wise loops, on the same threads as {@link #gemm()}. */
+    public dev.mcdrop.train.Loops loops() {
+        return dev.mcdrop.train.Loops.on(pool());
+    }
+
+    private WorkerPool pool() {
         if (pool == null) pool = new WorkerPool(threads);
-        return new Sgemm(pool)::gemm;
+        return pool;
     }
 
     /**

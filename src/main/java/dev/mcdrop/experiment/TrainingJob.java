@@ -103,7 +103,7 @@ public final class TrainingJob {
             run.info("training %s: %s, %d iterations, seed %d%s", stem, architecture.name(), config.iterations(), config.seed(),
                     config.subsetFraction() < 1 ? String.format(Locale.ROOT, ", subset %.4g (seed %d)", config.subsetFraction(), config.subsetSeed()) : "");
             long begin = System.nanoTime();
-            Trainer trainer = new Trainer(network, config, run.gemm());
+            Trainer trainer = new Trainer(network, config, run.gemm(), run.loops());
             TrainResult result = trainer.train(new LabeledTrainingSet(train), null, (iteration, params) -> {
                 Weights weights = new Weights(network, params, Map.of());
                 if (keepAllCheckpoints || iteration == config.iterations()) {

@@ -12,11 +12,11 @@ import dev.mcdrop.backend.ConvGeometry;
 final class Im2col {
     private Im2col() {}
 
-    static void im2col(float[] x, ConvGeometry g, int n, float[] cols) {
+    static void im2col(Loops loops, float[] x, ConvGeometry g, int n, float[] cols) {
         int h = g.inHeight(), w = g.inWidth(), oh = g.outHeight(), ow = g.outWidth();
         int kh = g.kernelHeight(), kw = g.kernelWidth(), s = g.stride(), pad = g.padding();
         int rowLength = n * oh * ow;
-        Parallel.forEach(g.inChannels(), (long) kh * kw * rowLength, ci -> {
+        loops.forEach(g.inChannels(), (long) kh * kw * rowLength, ci -> {
             for (int ky = 0; ky < kh; ky++)
                 for (int kx = 0; kx < kw; kx++) {
                     int row = ((ci * kh + ky) * kw + kx) * rowLength;
@@ -43,11 +43,11 @@ final class Im2col {
     }
 
     /** dx[Cin][N][H][W] = col2im(dCols[K][N·OH·OW]); overwrites dx. */
-    static void col2im(float[] dCols, ConvGeometry g, int n, float[] dx) {
+    static void col2im(Loops loops, float[] dCols, ConvGeometry g, int n, float[] dx) {
         int h = g.inHeight(), w = g.inWidth(), oh = g.outHeight(), ow = g.outWidth();
         int kh = g.kernelHeight(), kw = g.kernelWidth(), s = g.stride(), pad = g.padding();
         int rowLength = n * oh * ow;
-        Parallel.forEach(g.inChannels(), (long) kh * kw * rowLength, ci -> {
+        loops.forEach(g.inChannels(), (long) kh * kw * rowLength, ci -> {
             java.util.Arrays.fill(dx, ci * n * h * w, (ci + 1) * n * h * w, 0f);
             for (int ky = 0; ky < kh; ky++)
                 for (int kx = 0; kx < kw; kx++) {

@@ -12,16 +12,16 @@ final class Pointwise {
     private Pointwise() {}
 
     /** x[c][j] += bias[c] for a [rows][length] matrix. */
-    static void addBias(float[] x, float[] bias, int rows, int length) {
-        Parallel.forEach(rows, length, c -> {
+    static void addBias(Loops loops, float[] x, float[] bias, int rows, int length) {
+        loops.forEach(rows, length, c -> {
             float b = bias[c];
             for (int j = c * length, end = j + length; j < end; j++) x[j] += b;
         });
     }
 
     /** db[c] = Σ_j dy[c][j], summed in double left to right. */
-    static void rowSums(float[] dy, int rows, int length, float[] db) {
-        Parallel.forEach(rows, length, c -> {
+    static void rowSums(Loops loops, float[] dy, int rows, int length, float[] db) {
+        loops.forEach(rows, length, c -> {
             double s = 0;
             for (int j = c * length, end = j + length; j < end; j++) s += dy[j];
             db[c] = (float) s;
@@ -43,12 +43,12 @@ final class Pointwise {
      * mult[c][n][q] = keep ? 1/(1−p) : 0 with keep = DropoutMask.keep(seed, sample, image n,
      * layer, element c·P+q (or c when perChannel)), drawn 32 elements at a time by {@link PhiloxBulk}.
      */
-    static void dropoutMask(float[] mult, int channels, int n, int plane, long seed, long sample, int layer,
+    static void dropoutMask(Loops loops, float[] mult, int channels, int n, int plane, long seed, long sample, int layer,
                             float p, boolean perChannel) {
         int threshold = DropoutMask.dropThreshold(p);
         float scale = DropoutMask.keepScale(p);
         int units = perChannel ? channels : channels * plane; // work per image
-        Parallel.forEach(n, units, img -> {
+        loops.forEach(n, units, img -> {
             float[] scratch = GROUP_SCRATCH.get();
             if (perChannel) {
                 for (int c = 0; c < channels; c++) {

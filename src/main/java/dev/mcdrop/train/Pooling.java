@@ -10,13 +10,13 @@ final class Pooling {
     private Pooling() {}
 
     /** y[plane][OH][OW] = max over windows of x[plane][H][W]; argmax[j] = index into x. */
-    static void maxForward(float[] x, int planes, int h, int w, int k, int s, float[] y, int[] argmax) {
+    static void maxForward(Loops loops, float[] x, int planes, int h, int w, int k, int s, float[] y, int[] argmax) {
         int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
         if (k == 2) {
-            Parallel.forEach(planes, (long) oh * ow * 4, p -> max2Plane(x, p * h * w, w, s, oh, ow, y, argmax, p * oh * ow));
+            loops.forEach(planes, (long) oh * ow * 4, p -> max2Plane(x, p * h * w, w, s, oh, ow, y, argmax, p * oh * ow));
             return;
         }
-        Parallel.forEach(planes, (long) oh * ow * k * k, p -> {
+        loops.forEach(planes, (long) oh * ow * k * k, p -> {
             int in = p * h * w, out = p * oh * ow;
             for (int oy = 0; oy < oh; oy++)
                 for (int ox = 0; ox < ow; ox++) {
@@ -55,18 +55,18 @@ final class Pooling {
     }
 
     /** dx = 0, then dx[argmax[j]] += dy[j], plane by plane (windows may overlap when s &lt; k). */
-    static void maxBackward(float[] dy, int[] argmax, int planes, int h, int w, int k, int s, float[] dx) {
+    static void maxBackward(Loops loops, float[] dy, int[] argmax, int planes, int h, int w, int k, int s, float[] dx) {
         int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
-        Parallel.forEach(planes, (long) h * w, p -> {
+        loops.forEach(planes, (long) h * w, p -> {
             java.util.Arrays.fill(dx, p * h * w, (p + 1) * h * w, 0f);
             for (int j = p * oh * ow, end = j + oh * ow; j < end; j++) dx[argmax[j]] += dy[j];
         });
     }
 
-    static void avgForward(float[] x, int planes, int h, int w, int k, int s, float[] y) {
+    static void avgForward(Loops loops, float[] x, int planes, int h, int w, int k, int s, float[] y) {
         int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
         float inv = 1f / (k * k);
-        Parallel.forEach(planes, (long) oh * ow * k * k, p -> {
+        loops.forEach(planes, (long) oh * ow * k * k, p -> {
             int in = p * h * w, out = p * oh * ow;
             for (int oy = 0; oy < oh; oy++)
                 for (int ox = 0; ox < ow; ox++) {
@@ -80,10 +80,10 @@ final class Pooling {
         });
     }
 
-    static void avgBackward(float[] dy, int planes, int h, int w, int k, int s, float[] dx) {
+    static void avgBackward(Loops loops, float[] dy, int planes, int h, int w, int k, int s, float[] dx) {
         int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
         float inv = 1f / (k * k);
-        Parallel.forEach(planes, (long) oh * ow * k * k, p -> {
+        loops.forEach(planes, (long) oh * ow * k * k, p -> {
             int in = p * h * w, out = p * oh * ow;
             java.util.Arrays.fill(dx, in, in + h * w, 0f);
             for (int oy = 0; oy < oh; oy++)

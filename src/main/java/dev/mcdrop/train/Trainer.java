@@ -38,6 +38,7 @@ public final class Trainer {
     private final Network net;
     private final TrainConfig cfg;
     private final GemmKernel gemm;
+    private final Loops loops;
     private final List<Network.Stage> stages;
     private final int firstParamStage;
 
@@ -52,10 +53,17 @@ public final class Trainer {
     private final float[][] mult;          // dropout: multipliers 0 or 1/(1−p), [C][N][H][W]
     private final float[][] w, b, dw, db, hw, hb; // params, gradients, momentum history
 
+    /** With the element-wise loops on the calling thread (tests; the GEMM may still be parallel). */
     public Trainer(Network network, TrainConfig config, GemmKernel gemm) {
+        this(network, config, gemm, Loops.SERIAL);
+    }
+
+    /** {@code loops}: how element-wise work is shared, normally {@link Loops#on} the GEMM's WorkerPool. */
+    public Trainer(Network network, TrainConfig config, GemmKernel gemm, Loops loops) {
         this.net = network;
         this.cfg = config;
         this.gemm = gemm;
+        this.loops = loops;
         this.stages = network.stages();
         int s = stages.size(), batch = config.batchSize();
         input = new float[Math.toIntExact(network.input().elements() * batch)];
@@ -228,9 +236,9 @@ public final class Trainer {
             switch (st.layer()) {
                 case Layer.Conv2d c -> convForward(i, x, n, y);
                 case Layer.Dense d -> denseForward(i, x, n, in.channels(), out.channels(), y);
-                case Layer.Pool p when p.max() -> Pooling.maxForward(x, in.channels() * n, in.height(), in.width(),
+                case Layer.Pool p when p.max() -> Pooling.maxForward(loops, x, in.channels() * n, in.height(), in.width(),
                         p.kernel(), p.stride(), y, argmax[i]);
-                case Layer.Pool p -> Pooling.avgForward(x, in.channels() * n, in.height(), in.width(),
+                case Layer.Pool p -> Pooling.avgForward(loops, x, in.channels() * n, in.height(), in.width(),
                         p.kernel(), p.stride(), y);
                 case Layer.Relu r -> Pointwise.reluForward(x, count(in, n), y);
                 case Layer.Dropout d -> dropoutForward(i, d, x, in, n, sample, dropout, y);
@@ -254,9 +262,9 @@ public final class Trainer {
             switch (st.layer()) {
                 case Layer.Conv2d c -> convBackward(i, n, dy, dx);
                 case Layer.Dense d -> denseBackward(i, x, n, in.channels(), out.channels(), dy, dx);
-                case Layer.Pool p when p.max() -> Pooling.maxBackward(dy, argmax[i], in.channels() * n,
+                case Layer.Pool p when p.max() -> Pooling.maxBackward(loops, dy, argmax[i], in.channels() * n,
                         in.height(), in.width(), p.kernel(), p.stride(), dx);
-                case Layer.Pool p -> Pooling.avgBackward(dy, in.channels() * n, in.height(), in.width(),
+                case Layer.Pool p -> Pooling.avgBackward(loops, dy, in.channels() * n, in.height(), in.width(),
                         p.kernel(), p.stride(), dx);
                 case Layer.Relu r -> Pointwise.reluBackward(act[i], dy, count(in, n), dx);
                 case Layer.Dropout d -> Pointwise.multiply(dy, mult[i], count(in, n), dx);
@@ -282,36 +290,36 @@ public final class Trainer {
     private void convForward(int i, float[] x, int n, float[] y) {
         ConvGeometry g = geometry[i];
         int k = g.patchSize(), cout = g.outChannels(), cn = n * g.outPlane();
-        Im2col.im2col(x, g, n, cols[i]);                               // cols[K][N·OH·OW]
+        Im2col.im2col(loops, x, g, n, cols[i]);                               // cols[K][N·OH·OW]
         gemm.gemm(false, false, cout, cn, k, w[i], 0, cols[i], 0, 0f, y, 0); // y[Cout][N·OH·OW] = W[Cout][K]·cols
-        Pointwise.addBias(y, b[i], cout, cn);
+        Pointwise.addBias(loops, y, b[i], cout, cn);
     }
 
     private void convBackward(int i, int n, float[] dy, float[] dx) {
         ConvGeometry g = geometry[i];
         int k = g.patchSize(), cout = g.outChannels(), cn = n * g.outPlane();
         gemm.gemm(false, true, cout, k, cn, dy, 0, cols[i], 0, 0f, dw[i], 0); // dW[Cout][K] = dY[Cout][N·OH·OW]·colsᵀ
-        Pointwise.rowSums(dy, cout, cn, db[i]);                               // db[Cout] = Σ dY
+        Pointwise.rowSums(loops, dy, cout, cn, db[i]);                               // db[Cout] = Σ dY
         if (dx == null) return;
         gemm.gemm(true, false, k, cn, cout, w[i], 0, dy, 0, 0f, cols[i], 0);  // dCols[K][N·OH·OW] = Wᵀ·dY (reuses cols)
-        Im2col.col2im(cols[i], g, n, dx);                                     // dX[Cin][N][H][W]
+        Im2col.col2im(loops, cols[i], g, n, dx);                                     // dX[Cin][N][H][W]
     }
 
     private void denseForward(int i, float[] x, int n, int inF, int outF, float[] y) {
         gemm.gemm(false, false, outF, n, inF, w[i], 0, x, 0, 0f, y, 0); // y[out][N] = W[out][in]·x[in][N]
-        Pointwise.addBias(y, b[i], outF, n);
+        Pointwise.addBias(loops, y, b[i], outF, n);
     }
 
     private void denseBackward(int i, float[] x, int n, int inF, int outF, float[] dy, float[] dx) {
         gemm.gemm(false, true, outF, inF, n, dy, 0, x, 0, 0f, dw[i], 0); // dW[out][in] = dY[out][N]·xᵀ
-        Pointwise.rowSums(dy, outF, n, db[i]);                          // db[out] = Σ_n dY
+        Pointwise.rowSums(loops, dy, outF, n, db[i]);                          // db[out] = Σ_n dY
         if (dx != null) gemm.gemm(true, false, inF, n, outF, w[i], 0, dy, 0, 0f, dx, 0); // dX[in][N] = Wᵀ·dY
     }
 
     private void dropoutForward(int i, Layer.Dropout d, float[] x, Shape in, int n, long sample, boolean on, float[] y) {
         int count = count(in, n);
         if (on && d.p() > 0f) {
-            Pointwise.dropoutMask(mult[i], in.channels(), n, in.plane(), maskSeed(), sample, i, d.p(),
+            Pointwise.dropoutMask(loops, mult[i], in.channels(), n, in.plane(), maskSeed(), sample, i, d.p(),
                     d.perChannel());                                // mult[C][N][H][W]
         } else {
             java.util.Arrays.fill(mult[i], 0, count, 1f);

@@ -41,7 +41,7 @@ class KernelsTest {
         long seed = 0x1234_5678_9ABCL;
         for (boolean perChannel : new boolean[]{false, true}) {
             float[] mult = new float[channels * n * plane];
-            Pointwise.dropoutMask(mult, channels, n, plane, seed, 11, 4, 0.4f, perChannel);
+            Pointwise.dropoutMask(Loops.SERIAL, mult, channels, n, plane, seed, 11, 4, 0.4f, perChannel);
             int thr = DropoutMask.dropThreshold(0.4f), dropped = 0;
             for (int c = 0; c < channels; c++)
                 for (int img = 0; img < n; img++)
@@ -66,7 +66,7 @@ class KernelsTest {
             int n = 3, oh = g.outHeight(), ow = g.outWidth(), len = n * oh * ow;
             float[] x = rand(r, t[0] * n * t[1] * t[2]), cols = new float[g.patchSize() * len];
             java.util.Arrays.fill(cols, Float.NaN);
-            Im2col.im2col(x, g, n, cols);
+            Im2col.im2col(Loops.SERIAL, x, g, n, cols);
             for (int ci = 0; ci < t[0]; ci++)
                 for (int ky = 0; ky < t[3]; ky++)
                     for (int kx = 0; kx < t[3]; kx++)
@@ -80,7 +80,7 @@ class KernelsTest {
                                 }
             float[] y = rand(r, cols.length), back = new float[x.length];
             java.util.Arrays.fill(back, Float.NaN); // col2im overwrites
-            Im2col.col2im(y, g, n, back);
+            Im2col.col2im(Loops.SERIAL, y, g, n, back);
             double lhs = 0, rhs = 0;
             for (int i = 0; i < cols.length; i++) lhs += (double) cols[i] * y[i];
             for (int i = 0; i < x.length; i++) rhs += (double) x[i] * back[i];
@@ -99,7 +99,7 @@ class KernelsTest {
             for (int i = 0; i < x.length; i++) x[i] = r.nextInt(4); // few values: many ties
             float[] y = new float[planes * oh * ow];
             int[] argmax = new int[y.length];
-            Pooling.maxForward(x, planes, h, w, k, s, y, argmax);
+            Pooling.maxForward(Loops.SERIAL, x, planes, h, w, k, s, y, argmax);
             for (int p = 0; p < planes; p++)
                 for (int oy = 0; oy < oh; oy++)
                     for (int ox = 0; ox < ow; ox++) {

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
+import dev.mcdrop.cpu.WorkerPool;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,7 +52,7 @@ class TrainingBehaviourTest {
         assertTrue(e.getMessage().contains("diverged"), e.getMessage());
     }
 
-    /** A net big enough that the parallel loops really fork (work above Parallel.MIN_WORK). */
+    /** A net big enough that the parallel loops really fork (work above Loops.MIN_WORK). */
     private static Network parallelNet() {
         return new Architecture("par", new Shape(2, 16, 16), 1f / 256f, List.of(
                 new Layer.Conv2d("c1", 8, 3, 1, 1), new Layer.Dropout(0.5f, false), new Layer.Pool(true, 2, 2),
@@ -64,8 +64,8 @@ class TrainingBehaviourTest {
     private static Map<String, float[]> run(Network net, long seed, int threads) throws Exception {
         ArrayTrainingSet data = TestNets.randomSet(net.input(), 100, net.classes(), 9);
         TrainConfig cfg = TrainConfig.paper(12, seed).withBatchSize(32);
-        try (ForkJoinPool pool = new ForkJoinPool(threads)) {
-            return pool.submit(() -> new Trainer(net, cfg, NaiveGemm.INSTANCE).train(data, null, null, null).params()).get();
+        try (WorkerPool pool = new WorkerPool(threads)) {
+            return new Trainer(net, cfg, NaiveGemm.INSTANCE, Loops.on(pool)).train(data, null, null, null).params();
         }
     }
 
