@@ -28,13 +28,22 @@ final class Pointwise {
         });
     }
 
-    static void reluForward(float[] x, int count, float[] y) {
-        for (int i = 0; i < count; i++) y[i] = x[i] > 0f ? x[i] : 0f;
+    /** Element-wise loops go in slices of this many elements. */
+    private static final int SLICE = 4096;
+
+    private static int slices(int count) { return (count + SLICE - 1) / SLICE; }
+
+    static void reluForward(Loops loops, float[] x, int count, float[] y) {
+        loops.forEach(slices(count), SLICE, sl -> {
+            for (int i = sl * SLICE, end = Math.min(count, i + SLICE); i < end; i++) y[i] = x[i] > 0f ? x[i] : 0f;
+        });
     }
 
     /** dx = dy where the output was positive. */
-    static void reluBackward(float[] y, float[] dy, int count, float[] dx) {
-        for (int i = 0; i < count; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+    static void reluBackward(Loops loops, float[] y, float[] dy, int count, float[] dx) {
+        loops.forEach(slices(count), SLICE, sl -> {
+            for (int i = sl * SLICE, end = Math.min(count, i + SLICE); i < end; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+        });
     }
 
     private static final ThreadLocal<float[]> GROUP_SCRATCH = ThreadLocal.withInitial(() -> new float[PhiloxBulk.GROUP]);
@@ -65,21 +74,25 @@ final class Pointwise {
     }
 
     /** y = x · mult (also the backward: dx = dy · mult). */
-    static void multiply(float[] x, float[] mult, int count, float[] y) {
-        for (int i = 0; i < count; i++) y[i] = x[i] * mult[i];
+    static void multiply(Loops loops, float[] x, float[] mult, int count, float[] y) {
+        loops.forEach(slices(count), SLICE, sl -> {
+            for (int i = sl * SLICE, end = Math.min(count, i + SLICE); i < end; i++) y[i] = x[i] * mult[i];
+        });
     }
 
     /** out[c·P + q][n] = in[c][n][q]: PyTorch's flatten order as a [features][N] matrix. */
-    static void flatten(float[] in, int channels, int n, int plane, float[] out) {
-        for (int c = 0; c < channels; c++)
+    static void flatten(Loops loops, float[] in, int channels, int n, int plane, float[] out) {
+        loops.forEach(channels, (long) n * plane, c -> {
             for (int img = 0; img < n; img++)
                 for (int q = 0; q < plane; q++) out[(c * plane + q) * n + img] = in[(c * n + img) * plane + q];
+        });
     }
 
     /** The inverse permutation: dx[c][n][q] = dy[c·P + q][n]. */
-    static void unflatten(float[] dy, int channels, int n, int plane, float[] dx) {
-        for (int c = 0; c < channels; c++)
+    static void unflatten(Loops loops, float[] dy, int channels, int n, int plane, float[] dx) {
+        loops.forEach(channels, (long) n * plane, c -> {
             for (int img = 0; img < n; img++)
                 for (int q = 0; q < plane; q++) dx[(c * n + img) * plane + q] = dy[(c * plane + q) * n + img];
+        });
     }
 }

@@ -240,9 +240,9 @@ public final class Trainer {
                         p.kernel(), p.stride(), y, argmax[i]);
                 case Layer.Pool p -> Pooling.avgForward(loops, x, in.channels() * n, in.height(), in.width(),
                         p.kernel(), p.stride(), y);
-                case Layer.Relu r -> Pointwise.reluForward(x, count(in, n), y);
+                case Layer.Relu r -> Pointwise.reluForward(loops, x, count(in, n), y);
                 case Layer.Dropout d -> dropoutForward(i, d, x, in, n, sample, dropout, y);
-                case Layer.Flatten f -> Pointwise.flatten(x, in.channels(), n, in.plane(), y); // y[C·H·W][N]
+                case Layer.Flatten f -> Pointwise.flatten(loops, x, in.channels(), n, in.plane(), y); // y[C·H·W][N]
                 case Layer.Softmax s -> {} // the loss applies it; act[i] aliases x
             }
             x = y;
@@ -266,9 +266,9 @@ public final class Trainer {
                         in.height(), in.width(), p.kernel(), p.stride(), dx);
                 case Layer.Pool p -> Pooling.avgBackward(loops, dy, in.channels() * n, in.height(), in.width(),
                         p.kernel(), p.stride(), dx);
-                case Layer.Relu r -> Pointwise.reluBackward(act[i], dy, count(in, n), dx);
-                case Layer.Dropout d -> Pointwise.multiply(dy, mult[i], count(in, n), dx);
-                case Layer.Flatten f -> Pointwise.unflatten(dy, in.channels(), n, in.plane(), dx);
+                case Layer.Relu r -> Pointwise.reluBackward(loops, act[i], dy, count(in, n), dx);
+                case Layer.Dropout d -> Pointwise.multiply(loops, dy, mult[i], count(in, n), dx);
+                case Layer.Flatten f -> Pointwise.unflatten(loops, dy, in.channels(), n, in.plane(), dx);
                 case Layer.Softmax s -> {} // grad[i] aliases grad[i-1]
             }
         }
@@ -324,7 +324,7 @@ public final class Trainer {
         } else {
             java.util.Arrays.fill(mult[i], 0, count, 1f);
         }
-        Pointwise.multiply(x, mult[i], count, y);
+        Pointwise.multiply(loops, x, mult[i], count, y);
     }
 
     // ---------------------------------------------------------------- plumbing
