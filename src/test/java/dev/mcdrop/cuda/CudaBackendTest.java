@@ -89,6 +89,25 @@ class CudaBackendTest {
         }
     }
 
+    /**
+     * One convolution case {cin, h, w, cout, k, stride, pad, columns} on {@code gpu} against the
+     * float64 reference; the GPU gets an FP32-sized im2col scratch when {@code scratch}, else none.
+     * Tolerance: rtol·|ref| + atol(K) with K the patch size.
+     */
+    private void checkConv(CudaBackend gpu, Random rnd, int[] c, boolean scratch, double rtol,
+                                  java.util.function.IntToDoubleFunction atol, String what) {
+        ConvGeometry g = new ConvGeometry(c[0], c[1], c[2], c[3], c[4], c[4], c[5], c[6]);
+        int columns = c[7], off = rnd.nextInt(3);
+        Pair in = pair(gpu, random(rnd, off + g.inChannels() * columns * g.inPlane()));
+        Pair w = pair(gpu, random(rnd, g.outChannels() * g.patchSize()));
+        Pair out = pair(gpu, random(rnd, off + g.outChannels() * columns * g.outPlane()));
+        Pair cols = pair(gpu, new float[g.patchSize() * columns * g.outPlane()]);
+        gpu.conv2d(in.gpu, off, g, columns, w.gpu, scratch ? cols.gpu : null, out.gpu, off);
+        ref.conv2d(in.ref, off, g, columns, w.ref, cols.ref, out.ref, off);
+        assertClose(gpu, out, rtol, atol.applyAsDouble(g.patchSize()), what + " " + g + " columns " + columns);
+        closeAll();
+    }
+
     /** Trial 0 and 1 get the given geometries, later trials random max/average pooling of up to 22×22 planes. */
     private static PoolGeometry poolGeometry(Random rnd, int trial, PoolGeometry first, PoolGeometry second) {
         if (trial == 0) return first;
@@ -153,18 +172,7 @@ class CudaBackendTest {
             // rows of output channels, 1×1, a strided padded case, a single column, a tail of 128-column tiles
             int[][] cases = {{20, 12, 12, 50, 5, 1, 0, 9}, {3, 9, 7, 70, 3, 2, 1, 5}, {16, 6, 6, 8, 1, 1, 0, 7},
                     {5, 11, 13, 33, 4, 3, 2, 3}, {1, 28, 28, 20, 5, 1, 0, 1}, {7, 5, 5, 129, 2, 1, 1, 11}};
-            for (int[] c : cases) {
-                ConvGeometry g = new ConvGeometry(c[0], c[1], c[2], c[3], c[4], c[4], c[5], c[6]);
-                int columns = c[7], off = rnd.nextInt(3);
-                Pair in = pair(implicit, random(rnd, off + g.inChannels() * columns * g.inPlane()));
-                Pair w = pair(implicit, random(rnd, g.outChannels() * g.patchSize()));
-                Pair out = pair(implicit, random(rnd, off + g.outChannels() * columns * g.outPlane()));
-                Pair cols = pair(implicit, new float[g.patchSize() * columns * g.outPlane()]);
-                implicit.conv2d(in.gpu, off, g, columns, w.gpu, null, out.gpu, off);
-                ref.conv2d(in.ref, off, g, columns, w.ref, cols.ref, out.ref, off);
-                assertClose(implicit, out, 1e-5, 2e-6 * g.patchSize(), "implicit conv2d " + g + " columns " + columns);
-                closeAll();
-            }
+            for (int[] c : cases) checkConv(implicit, rnd, c, false, 1e-5, k -> 2e-6 * k, "implicit conv2d");
         }
     }
 
@@ -418,18 +426,8 @@ class CudaBackendTest {
                 // cin, h, w, cout, k, stride, pad, columns: LeNet's conv2, a padded strided case, and one whose
                 // 16-bit layout does not fit the FP32-sized scratch (one output position, 9 channels)
                 int[][] cases = {{20, 12, 12, 50, 5, 1, 0, 9}, {3, 9, 7, 70, 3, 2, 1, 5}, {4, 3, 3, 9, 3, 1, 0, 1}};
-                for (int[] c : cases) {
-                    ConvGeometry g = new ConvGeometry(c[0], c[1], c[2], c[3], c[4], c[4], c[5], c[6]);
-                    int columns = c[7], off = rnd.nextInt(3);
-                    Pair in = pair(fast, random(rnd, off + g.inChannels() * columns * g.inPlane()));
-                    Pair w = pair(fast, random(rnd, g.outChannels() * g.patchSize()));
-                    Pair out = pair(fast, random(rnd, off + g.outChannels() * columns * g.outPlane()));
-                    Pair cols = pair(fast, new float[g.patchSize() * columns * g.outPlane()]);
-                    fast.conv2d(in.gpu, off, g, columns, w.gpu, cols.gpu, out.gpu, off);
-                    ref.conv2d(in.ref, off, g, columns, w.ref, cols.ref, out.ref, off);
-                    assertClose(fast, out, 0, (double) mode[1] * Math.sqrt(g.patchSize()), precision + " conv2d " + g + " columns " + columns);
-                    closeAll();
-                }
+                double perStep = (double) mode[1];
+                for (int[] c : cases) checkConv(fast, rnd, c, true, 0, k -> perStep * Math.sqrt(k), precision + " conv2d");
             }
         }
     }
