@@ -147,6 +147,8 @@ step bench-cuda-fp32-l2-chunks 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" 
     grep -q "^| $name | 0 |" "$STEPS" || { [ -s "$f" ] && { echo "--- $name"; tail -n 5 "$f"; }; }
   done
 } > "$OUT/table.md"
+# issue 3's verdicts (ratios, the 0.05-point rule, the 3x goal) computed from the raw outputs
+{ echo; "${PYTHON:-python3}" scripts/gpu/summarize.py "$RAW" 2>&1 || echo "(summarize.py failed: read the raw outputs)"; } >> "$OUT/table.md"
 tar czf "$OUT/raw.tar.gz" -C "$RAW" .
 rm -rf "$RAW"
 cat "$OUT/device.txt" "$OUT/table.md"

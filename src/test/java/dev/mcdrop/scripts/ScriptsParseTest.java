@@ -36,7 +36,7 @@ class ScriptsParseTest {
         return p.exitValue() == 0 ? "" : "exit " + p.exitValue() + ": " + out;
     }
 
-    private static boolean available(String tool) {
+    static boolean available(String tool) {
         try {
             return new ProcessBuilder(tool, "--version").redirectErrorStream(true).start().waitFor() == 0;
         } catch (IOException | InterruptedException e) {
