@@ -4,7 +4,7 @@
 //   flatten: in[C][N][plane] -> out[C*plane][N] (PyTorch's flatten order, features x columns).
 //   im2col_half: the same matrix stored as 16-bit floats (FP16 or BF16, rounded to nearest even:
 //            half.cuh), for --gemm-precision fp16|bf16, where cuBLAS reads half the bytes.
-//   to_half: a float array as 16-bit floats (the convolution weights for that GEMM).
+//   to_half: a float matrix as 16-bit floats with padded rows (the convolution weights for that GEMM).
 // Writes coalesced; flatten has one thread per output element (grid-stride).
 #include "half.cuh"
 #include "index.cuh"
@@ -73,10 +73,16 @@ extern "C" __global__ void im2col_half(const float* in, unsigned short* cols, in
     else im2col_rows<StoreF16>(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns);
 }
 
-// dst[i] = src[i] as a 16-bit float (bf16 != 0: bfloat16, else IEEE half); grid-stride.
-extern "C" __global__ void to_half(const float* src, unsigned short* dst, long long n, int bf16) {
-    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
-        dst[i] = bf16 ? bits_bf16(src[i]) : bits_f16(src[i]);
+// src[rows][cols] (float) -> dst[rows][stride] (16-bit: bf16 != 0 -> bfloat16, else IEEE half), the
+// stride >= cols padding zeroed (it lets cuBLAS see a leading dimension that is a multiple of 8).
+// One thread per destination element, grid-stride.
+extern "C" __global__ void to_half(const float* src, unsigned short* dst, long long rows, int cols, int stride, int bf16) {
+    const long long n = rows * stride;
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        long long r = i / stride;
+        int c = (int)(i - r * stride);
+        dst[i] = c >= cols ? (unsigned short)0 : bf16 ? bits_bf16(src[r * cols + c]) : bits_f16(src[r * cols + c]);
+    }
 }
 
 template <typename I>

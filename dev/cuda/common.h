@@ -133,9 +133,10 @@ static void blas_gemm_rowmajor(int m, int n, int k, const float* A, const float*
 
 // The same product with A and B stored as 16-bit floats (type CUDA_R_16F_ or CUDA_R_16BF_), C in FP32,
 // CUBLAS_COMPUTE_32F: what CudaBackend does for --gemm-precision fp16|bf16 convolutions.
-static void blas_gemm_rowmajor_16(int m, int n, int k, const void* A, const void* B, float* C, int type) {
+// A's rows are lda >= k elements long (mcdrop pads them to a multiple of 8).
+static void blas_gemm_rowmajor_16(int m, int n, int k, const void* A, int lda, const void* B, float* C, int type) {
     const float one = 1.f, zero = 0.f;
-    int status = blas.gemmEx(blas.handle, OP_N, OP_N, n, m, k, &one, B, type, n, A, type, k, &zero, C, CUDA_R_32F_, n,
+    int status = blas.gemmEx(blas.handle, OP_N, OP_N, n, m, k, &one, B, type, n, A, type, lda, &zero, C, CUDA_R_32F_, n,
                              COMPUTE_32F, GEMM_DEFAULT);
     if (status != 0) { fprintf(stderr, "cuBLAS 16-bit gemm failed with status %d\n", status); exit(1); }
 }

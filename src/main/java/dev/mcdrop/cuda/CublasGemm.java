@@ -219,18 +219,20 @@ final class CublasGemm implements AutoCloseable {
 
     /**
      * Row-major {@code C[m×n] = op(A)·op(B) + beta·C} with A and B already stored as 16-bit floats
-     * (2 bytes per element: bfloat16 if {@code bf16}, else IEEE half; same layouts as {@link #gemm}),
+     * (2 bytes per element: bfloat16 if {@code bf16}, else IEEE half; same layouts as {@link #gemm}, but
+     * A's stored rows are {@code lda} elements long),
      * C in FP32: cublasGemmEx with 16-bit A/B types and CUBLAS_COMPUTE_32F (tensor cores, FP32
      * accumulation). Only for a reduced precision (gemmEx bound), whose rounding the 16-bit copies
      * already did.
      */
-    void gemmHalf(boolean transA, boolean transB, int m, int n, int k, long a, long b, float beta, long c, boolean bf16) {
+    void gemmHalf(boolean transA, boolean transB, int m, int n, int k, long a, int lda, long b, float beta, long c, boolean bf16) {
         if (gemmEx == null) throw new IllegalStateException("16-bit GEMM inputs need a reduced --gemm-precision");
         if (m <= 0 || n <= 0) return;
         scalars.setAtIndex(JAVA_FLOAT, 0, 1f);
         scalars.setAtIndex(JAVA_FLOAT, 1, beta);
         long alphaPtr = scalars.address(), betaPtr = alphaPtr + Float.BYTES;
-        int opB = opFirst(transB), opA = opSecond(transA), ldb = ldFirst(transB, n, k), lda = ldSecond(transA, m, k);
+        if (lda < ldSecond(transA, m, k)) throw new IllegalArgumentException("gemmHalf: lda " + lda + " < " + ldSecond(transA, m, k));
+        int opB = opFirst(transB), opA = opSecond(transA), ldb = ldFirst(transB, n, k);
         int type = bf16 ? CUDA_R_16BF : CUDA_R_16F, code;
         try {
             code = (int) gemmEx.invokeExact(handle, opB, opA, n, m, k, alphaPtr, b, type, ldb, a, type, lda,

@@ -362,24 +362,28 @@ public final class CudaBackend implements Backend {
      * sample for LeNet's conv2 in FP32) is written as 16-bit floats, already rounded as cuBLAS's
      * FAST_16F / FAST_16BF modes round FP32 inputs, and read by a GEMM with 16-bit A and B (FP32
      * accumulation): half the bytes both ways. scratch holds the 16-bit matrix, then (256-byte
-     * aligned) the 16-bit weights; false, doing nothing, when that path does not apply or does not fit.
+     * aligned) the 16-bit weights with rows padded to a multiple of 8 elements, so every leading
+     * dimension cuBLAS sees is 16-byte aligned (LeNet's K = 500 is not); false, doing nothing, when
+     * that path does not apply or does not fit.
      */
     private boolean halfConv2d(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer weight, Buffer scratch,
                                Buffer out, long outOffset) {
         if (!halfInputs() || scratch == null) return false;
-        long n = (long) columns * g.outPlane(), k = g.patchSize(), weights = (long) g.outChannels() * k;
+        long n = (long) columns * g.outPlane(), k = g.patchSize();
+        int lda = (int) ((k + 7) / 8 * 8);                               // W16 rows padded to a multiple of 8 (16 B)
         long weightsAt = ((k * n + 1) / 2 + 63) / 64 * 64;             // floats: the 16-bit matrix, rounded up
-        if (weightsAt + (weights + 1) / 2 > scratch.size() || n > Integer.MAX_VALUE) return false;
+        long weights16 = ((long) g.outChannels() * lda + 1) / 2;        // floats holding W16
+        if (weightsAt + weights16 > scratch.size() || n > Integer.MAX_VALUE) return false;
         long pin = at(in, inOffset, (long) g.inChannels() * columns * g.inPlane(), "conv2d in");
-        long pw = at(weight, 0, weights, "conv2d weight");
+        long pw = at(weight, 0, (long) g.outChannels() * k, "conv2d weight");
         long pout = at(out, outOffset, (long) g.outChannels() * n, "conv2d out");
-        long pcols = at(scratch, 0, weightsAt + (weights + 1) / 2, "conv2d scratch");
+        long pcols = at(scratch, 0, weightsAt + weights16, "conv2d scratch");
         long pw16 = pcols + weightsAt * Float.BYTES;
         boolean bf16 = options.gemmPrecision() == GemmPrecision.BF16;
         ready();
-        layout.toHalf(pw, weights, pw16, bf16);                          // W16[Cout][K]
+        layout.toHalf(pw, g.outChannels(), (int) k, lda, pw16, bf16);   // W16[Cout][lda]
         layout.im2colHalf(pin, g, columns, pcols, bf16);                 // cols16[K][N·OH·OW]
-        cublas.gemmHalf(false, false, g.outChannels(), (int) n, (int) k, pw16, pcols, 0f, pout, bf16);
+        cublas.gemmHalf(false, false, g.outChannels(), (int) n, (int) k, pw16, lda, pcols, 0f, pout, bf16);
         return true;
     }
 

@@ -9,7 +9,7 @@ final class Im2colKernels {
     private final KernelArgs im2colArgs = KernelSignatures.args("im2col/im2col");
     // im2col_half(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns, bf16)
     private final KernelArgs im2colHalfArgs = KernelSignatures.args("im2col/im2col_half");
-    // to_half(src, dst, n, bf16)
+    // to_half(src, dst, rows, cols, stride, bf16)
     private final KernelArgs toHalfArgs = KernelSignatures.args("im2col/to_half");
     // flatten(in, out, channels, columns, plane)
     private final KernelArgs flattenArgs = KernelSignatures.args("im2col/flatten");
@@ -36,10 +36,11 @@ final class Im2colKernels {
         launchIm2col("im2col/im2col_half", im2colHalfArgs, g, columns, bf16 ? "im2col (bf16)" : "im2col (fp16)");
     }
 
-    /** dst[0..n) (2 bytes each) = src[0..n) as 16-bit floats. */
-    void toHalf(long src, long n, long dst, boolean bf16) {
-        toHalfArgs.set(0, src).set(1, dst).set(2, n).set(3, bf16 ? 1 : 0);
-        launcher.linear("im2col/to_half", n, toHalfArgs, "to 16-bit");
+    /** dst[rows][stride] (2 bytes each) = src[rows][cols] as 16-bit floats, columns cols..stride−1 zero. */
+    void toHalf(long src, long rows, int cols, int stride, long dst, boolean bf16) {
+        if (stride < cols) throw new IllegalArgumentException("to_half: stride " + stride + " < cols " + cols);
+        toHalfArgs.set(0, src).set(1, dst).set(2, rows).set(3, cols).set(4, stride).set(5, bf16 ? 1 : 0);
+        launcher.linear("im2col/to_half", rows * stride, toHalfArgs, "to 16-bit");
     }
 
     private static KernelArgs set(KernelArgs args, long in, ConvGeometry g, int columns, long cols) {
