@@ -16,7 +16,7 @@
     X(im2col, flatten, "ppill", flatten(P(0), P(1), I(2), L(3), L(4)))                                                 \
     X(im2col, im2col_half, "ppiiiiiiiiili",                                                                            \
       im2col_half(P(0), (unsigned short*)P(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), L(11), I(12)))    \
-    X(im2col, to_half, "pplili", to_half(P(0), (unsigned short*)P(1), L(2), I(3), I(4), I(5)))                        \
+    X(im2col, to_half, "ppliii", to_half(P(0), (unsigned short*)P(1), L(2), I(3), I(4), I(5)))                        \
     X(bias_activation, bias_act, "ppilli", bias_act(P(0), P(1), I(2), L(3), L(4), I(5)))                               \
     X(bias_activation, bias_act_dropout, "ppillilii" "fili" "l",                                                       \
       bias_act_dropout(P(0), P(1), I(2), L(3), L(4), I(5), L(6), I(7), I(8), F(9), I(10), L(11), I(12), L(13)))        \

@@ -15,7 +15,7 @@ final class KernelSignatures {
             Map.entry("im2col/im2col", "ppiiiiiiiiil"),
             Map.entry("im2col/flatten", "ppill"),
             Map.entry("im2col/im2col_half", "ppiiiiiiiiili"),
-            Map.entry("im2col/to_half", "pplili"),
+            Map.entry("im2col/to_half", "ppliii"),
             Map.entry("bias_activation/bias_act", "ppilli"),
             Map.entry("bias_activation/bias_act_dropout", "ppillilii" + "fili" + "l"),
             Map.entry("bias_activation/expand_dropout", "ppilllii" + "fili" + "l"),

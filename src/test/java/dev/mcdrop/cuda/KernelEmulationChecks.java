@@ -127,16 +127,16 @@ abstract class KernelEmulationChecks {
             float[] src = new float[edges.length + 1000];
             System.arraycopy(edges, 0, src, 0, edges.length);
             for (int i = edges.length; i < src.length; i++) src[i] = Float.intBitsToFloat(rnd.nextInt());
-            // as a [rows][cols] matrix written with padded rows: values in place, padding zero
-            int cols = 29, rows = (src.length + cols - 1) / cols, stride = 32;
-            src = Arrays.copyOf(src, rows * cols);
+            // as a [rows][width] matrix written with padded rows: values in place, padding zero
+            int width = 29, rows = (src.length + width - 1) / width, stride = 32;
+            src = Arrays.copyOf(src, rows * width);
             float[] dst = random(rnd, rows * stride / 2);
-            layout.toHalf(emu.put(src), rows, cols, stride, emu.put(dst), bf16);
+            layout.toHalf(emu.put(src), rows, width, stride, emu.put(dst), bf16);
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < stride; c++) {
                     int got = halfAt(dst, r * stride + c);
-                    if (c >= cols) assertEquals(0, got, "to_half padding at row " + r + " column " + c);
-                    else checkHalf(src[r * cols + c], got, bf16, "to_half " + (bf16 ? "bf16" : "fp16") + " of " + src[r * cols + c]);
+                    if (c >= width) assertEquals(0, got, "to_half padding at row " + r + " column " + c);
+                    else checkHalf(src[r * width + c], got, bf16, "to_half " + (bf16 ? "bf16" : "fp16") + " of " + src[r * width + c]);
                 }
             }
             for (int trial = 0; trial < 4; trial++) {
