@@ -45,9 +45,6 @@ final class Progress {
         if (terminal && drawn) err.println();
     }
 
-    static String time(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
-                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
-    }
+    /** 45s, 3m12s, 1h02m: the trainer's format ({@link dev.mcdrop.train.ProgressBar#duration}). */
+    static String time(double seconds) { return dev.mcdrop.train.ProgressBar.duration(seconds); }
 }

@@ -68,7 +68,7 @@ public final class ProgressBar implements ProgressListener {
     public static String duration(double seconds) {
         long s = Math.round(Math.max(0, seconds));
         if (s < 60) return s + "s";
-        if (s < 3600) return (s / 60) + "m" + String.format("%02d", s % 60) + "s";
-        return (s / 3600) + "h" + String.format("%02d", (s % 3600) / 60) + "m";
+        if (s < 3600) return (s / 60) + "m" + String.format(java.util.Locale.ROOT, "%02d", s % 60) + "s";
+        return (s / 3600) + "h" + String.format(java.util.Locale.ROOT, "%02d", (s % 3600) / 60) + "m";
     }
 }
