@@ -92,9 +92,9 @@ public final class FakeDriverRun {
                 (selfChecked - start) / 1e9, (tested - selfChecked) / 1e9, (predicted - tested) / 1e9);
         int newErrors = fake.errors() - errorsBefore;
         if (newErrors != 0) problems.add("the fake driver reported " + newErrors + " failed check(s): see the fakecuda: lines above");
-        sixteenBitConvolutions();
-                scheduleInvariance(fake);
-                olderDrivers(fake); // provokes and counts its own failure
+        FakeDriverScenarios.sixteenBitConvolutions();
+        FakeDriverScenarios.scheduleInvariance(fake);
+        FakeDriverScenarios.olderDrivers(fake); // provokes and counts its own failure
         System.out.printf(Locale.ROOT, "FAKE-DRIVER stats kernels=%d liveDeviceBytes=%d%n", fake.kernelsRun(), fake.liveDeviceBytes());
         if (fake.kernelsRun() == 0) problems.add("no kernel ran on the fake driver");
         // The fake is a compute 9.0 device: every module is first offered as sm_90 machine code, which
@@ -108,138 +108,8 @@ public final class FakeDriverRun {
         System.exit(1);
     }
 
-    /**
-     * The 16-bit im2col path (to_half + im2col_half + cublasGemmEx with 16-bit inputs) must give
-     * the bits of the FP32-input path (im2col + cublasGemmEx FAST_16F / FAST_16BF), where the fake
-     * cuBLAS rounds the inputs itself: so the kernels round exactly as cuBLAS's reduced modes are
-     * documented to (nearest, ties to even), and the 16-bit operands are laid out as cuBLAS reads them.
-     */
-    private static void sixteenBitConvolutions() throws Exception {
-        System.out.println("FAKE-DRIVER 16-bit convolution inputs");
-        java.util.Random rnd = new java.util.Random(7);
-        dev.mcdrop.backend.ConvGeometry g = new dev.mcdrop.backend.ConvGeometry(20, 12, 12, 50, 5, 5, 1, 0);
-        int columns = 5;
-        long n = (long) columns * g.outPlane(), k = g.patchSize();
-        float[] in = new float[(int) (g.inChannels() * columns * g.inPlane())], w = new float[(int) (g.outChannels() * k)];
-        for (int i = 0; i < in.length; i++) in[i] = (float) rnd.nextGaussian() * (i % 7 == 0 ? 1e-5f : 1f);
-        for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian() * 0.1f;
-        for (GemmPrecision precision : new GemmPrecision[] {GemmPrecision.FP16, GemmPrecision.BF16}) {
-            try (CudaBackend cuda = CudaBackend.open(CudaOptions.defaults().withGemmPrecision(precision));
-                 Buffer bin = cuda.allocate(in.length); Buffer bw = cuda.allocate(w.length);
-                 Buffer scratch = cuda.allocate(k * n); Buffer out16 = cuda.allocate(g.outChannels() * n);
-                 Buffer out32 = cuda.allocate(g.outChannels() * n)) {
-                cuda.upload(in, 0, bin, 0, in.length);
-                cuda.upload(w, 0, bw, 0, w.length);
-                cuda.conv2d(bin, 0, g, columns, bw, scratch, out16, 0);                     // 16-bit storage
-                cuda.im2col(bin, 0, g, columns, scratch, 0);                                // FP32 storage,
-                cuda.gemm(false, false, g.outChannels(), (int) n, (int) k, bw, 0, scratch, 0, 0f, out32, 0); // cuBLAS rounds
-                float[] a = new float[(int) (g.outChannels() * n)], b = new float[a.length];
-                cuda.download(out16, 0, a, 0, a.length);
-                cuda.download(out32, 0, b, 0, b.length);
-                int differ = 0;
-                for (int i = 0; i < a.length; i++) differ += Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i]) ? 1 : 0;
-                check(differ == 0 && cuda.describe().contains("im2col stored as " + precision), String.format(Locale.ROOT,
-                        "%s: 16-bit im2col + 16-bit GEMM inputs give the FP32-input %s GEMM's bits (%d of %d differ)",
-                        precision, precision, differ, a.length));
-            }
-        }
-    }
-
-    /**
-     * A GPU runs a block's threads, and the blocks, in no fixed order; the fake runs them first to
-     * last, or last to first. A kernel that reads what another thread writes between the same two
-     * barriers (or another block's output) gives different bits in the two orders. Every kernel of
-     * the prediction path runs here: the default (im2col + cuBLAS, fused pooling), the built-in GEMM
-     * and the implicit-GEMM convolution, each pass's probabilities, the MC means and the standard pass.
-     */
-    private static void scheduleInvariance(Fake fake) throws Throwable {
-        System.out.println("FAKE-DRIVER schedule invariance");
-        Weights weights = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
-        LabeledImages images = Idx.read(Path.of("test-data/mnist/t10k-images-first1000-idx3-ubyte.gz"),
-                Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, 5);
-        McOptions options = McOptions.defaults().withSamples(3).withBatch(3).withMemory(2_000_000);
-        CudaOptions[] configs = {CudaOptions.defaults(), CudaOptions.defaults().withCublas(false),
-                CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT)};
-        String[] names = {"im2col + cuBLAS", "built-in GEMM", "implicit-GEMM convolutions"};
-        for (int c = 0; c < configs.length; c++) {
-            int[][] bits = new int[2][];
-            for (int order = 0; order < 2; order++) {
-                fake.setReverseSchedule(order == 1);
-                try (CudaBackend backend = CudaBackend.open(configs[c])) {
-                    ImagePrediction[] predictions = predict(backend, weights, images, options);
-                    float[][] passes = samples(backend, weights, images, options);
-                    bits[order] = rawBits(predictions, passes);
-                } finally {
-                    fake.setReverseSchedule(false);
-                }
-            }
-            int differ = 0;
-            for (int i = 0; i < bits[0].length; i++) differ += bits[0][i] != bits[1][i] ? 1 : 0;
-            check(bits[0].length == bits[1].length && differ == 0, String.format(Locale.ROOT,
-                    "%s: the same bits in all %d outputs with blocks and threads in reverse order (%d differ)",
-                    names[c], bits[0].length, differ));
-        }
-    }
-
-    /** Every mean, standard and per-pass probability, as raw float bits. */
-    private static int[] rawBits(ImagePrediction[] predictions, float[][] passes) {
-        java.util.stream.IntStream.Builder out = java.util.stream.IntStream.builder();
-        for (ImagePrediction p : predictions) {
-            for (float v : p.meanProbs()) out.add(Float.floatToRawIntBits(v));
-            for (float v : p.standardProbs()) out.add(Float.floatToRawIntBits(v));
-        }
-        for (float[] row : passes) for (float v : row) out.add(Float.floatToRawIntBits(v));
-        return out.build().toArray();
-    }
-
-    /**
-     * The kernels' PTX declares ISA 7.8, so a CUDA 12.0 driver loads it (the fake refuses PTX newer than
-     * its driver version knows, as the real JIT does); below CUDA 12 the backend refuses up front.
-     */
-    private static void olderDrivers(Fake fake) throws Throwable {
-        System.out.println("FAKE-DRIVER older drivers");
-        int before = fake.errors();
-        try {
-            fake.setDriverVersion(11080);
-            try (CudaBackend ignored = CudaBackend.open(CudaOptions.defaults())) {
-                check(false, "a CUDA 11.8 driver must be refused");
-            } catch (BackendUnavailableException e) {
-                check(e.getMessage().contains("CUDA 11.8") && e.getMessage().contains("CUDA 12.0 or newer"),
-                        "a CUDA 11.8 driver is refused: " + e.getMessage());
-            }
-            fake.setDriverVersion(12000);
-            Weights weights = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
-            LabeledImages images = Idx.read(Path.of("test-data/mnist/t10k-images-first1000-idx3-ubyte.gz"),
-                    Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, 3);
-            McOptions options = McOptions.defaults().withSamples(3).withBatch(3);
-            ImagePrediction[] cpu;
-            try (Backend backend = new CpuBackend(1)) {
-                cpu = predict(backend, weights, images, options);
-            }
-            try (CudaBackend cuda = CudaBackend.open(CudaOptions.defaults())) {
-                String describe = cuda.describe();
-                System.out.println("  " + describe);
-                check(describe.contains("CUDA 12.0") && describe.contains("kernels: PTX"), "the backend runs its PTX on a CUDA 12.0 driver");
-                check(cuda.usesCublas() && describe.contains("(libcublas.so.12)"),
-                        "cuBLAS 13 (-Dmcdrop.cublas) refuses a CUDA 12 driver; libcublas.so.12 takes over");
-                compare("cuda on a CUDA 12.0 driver", predict(cuda, weights, images, options), cpu);
-                // the fake's JIT really has a ceiling: ISA 9.0 (what nvcc 13 writes) is refused
-                byte[] ptx90 = ".version 9.0\n.target sm_75\n.address_size 64\n.visible .entry k() { ret; }\n\0"
-                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                jcuda.driver.CUmodule module = new jcuda.driver.CUmodule();
-                int r = jcuda.driver.JCudaDriver.cuModuleLoadData(module, ptx90);
-                check(r == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION,
-                        "a CUDA 12.0 driver refuses PTX ISA 9.0: " + CUresult.stringFor(r));
-            }
-        } finally {
-            fake.setDriverVersion(13000);
-        }
-        int got = fake.errors() - before;
-        check(got == 1, "the fake counted exactly the one provoked failure (PTX 9.0) (got " + got + ")");
-    }
-
     /** The fake's own counters (FFM: libcuda.so.1 is already loaded by JCuda; this finds the same library). */
-    private record Fake(MethodHandle errorsHandle, MethodHandle kernelsHandle, MethodHandle liveHandle, MethodHandle cubinsHandle,
+    record Fake(MethodHandle errorsHandle, MethodHandle kernelsHandle, MethodHandle liveHandle, MethodHandle cubinsHandle,
                         MethodHandle driverVersionHandle, MethodHandle reverseHandle) {
         @SuppressWarnings("restricted")
         static Fake find() {
@@ -271,7 +141,7 @@ public final class FakeDriverRun {
         long liveDeviceBytes() throws Throwable { return (long) liveHandle.invokeExact(); }
     }
 
-    private static void check(boolean ok, String what) {
+    static void check(boolean ok, String what) {
         System.out.println((ok ? "  ok   " : "  FAIL ") + what);
         if (!ok) problems.add(what);
     }
@@ -424,7 +294,7 @@ public final class FakeDriverRun {
     }
 
     /** [t·N + i][k]: every pass's class probabilities through a SampleSink. */
-    private static float[][] samples(Backend backend, Weights weights, LabeledImages images, McOptions options) {
+    static float[][] samples(Backend backend, Weights weights, LabeledImages images, McOptions options) {
         int n = images.count();
         float[][] out = new float[options.samples() * n][];
         try (McPredictor predictor = new McPredictor(backend, weights, options)) {
@@ -439,7 +309,7 @@ public final class FakeDriverRun {
         return out;
     }
 
-    private static ImagePrediction[] predict(Backend backend, Weights weights, LabeledImages images, McOptions options) {
+    static ImagePrediction[] predict(Backend backend, Weights weights, LabeledImages images, McOptions options) {
         long start = System.nanoTime();
         try (McPredictor predictor = new McPredictor(backend, weights, options)) {
             ImagePrediction[] out = predictor.predict(images, null);
@@ -449,7 +319,7 @@ public final class FakeDriverRun {
         }
     }
 
-    private static void compare(String what, ImagePrediction[] gpu, ImagePrediction[] cpu) {
+    static void compare(String what, ImagePrediction[] gpu, ImagePrediction[] cpu) {
         double worst = 0;
         boolean sameClasses = true;
         for (int i = 0; i < cpu.length; i++) {
