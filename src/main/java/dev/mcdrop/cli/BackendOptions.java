@@ -1,5 +1,6 @@
 package dev.mcdrop.cli;
 
+import dev.mcdrop.Backends;
 import dev.mcdrop.backend.Backend;
 import dev.mcdrop.cuda.ConvAlgorithm;
 import dev.mcdrop.cuda.CudaOptions;

@@ -105,6 +105,11 @@ public final class McPredictor implements AutoCloseable {
     /** The options in use: as given, except the batch, which may be smaller to fit the memory budget. */
     public McOptions options() { return options; }
 
+    /** Predicts every image of {@code source}: one {@link ImagePrediction} per image, in order. */
+    public ImagePrediction[] predict(ImageSource source) {
+        return predict(source, done -> {});
+    }
+
     /**
      * Predicts every image of {@code source}; {@code progress} receives the count done after each
      * batch. Pipelined by one batch: while the backend computes batch k, the host summarises batch
