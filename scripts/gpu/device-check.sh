@@ -48,6 +48,9 @@ done
 [ -n "$CUBLAS" ] || CUBLAS="$(timeout 60 find / -xdev -name 'libcublas.so.1[23]*' 2>/dev/null | sort | head -n1)"
 CUBLAS_ARG=(); CUBLAS_PROP=(); [ -n "$CUBLAS" ] && { CUBLAS_ARG=(--cublas "$CUBLAS"); CUBLAS_PROP=("-Dmcdrop.cublas=$CUBLAS"); }
 export LD_LIBRARY_PATH="/usr/local/nvidia/lib64:/usr/local/nvidia/lib:${LD_LIBRARY_PATH:-}"
+# cuBLAS's own directory too (its libcublasLt lies beside it; mcdrop loads that sibling itself, the workbenches do not)
+[ -n "$CUBLAS" ] && export LD_LIBRARY_PATH="$(dirname "$CUBLAS"):$LD_LIBRARY_PATH"
+export MCDROP_DEBUG=1   # one shot on the device: a failing mcdrop step leaves its stack trace in NAME.err
 DATA="$DATA_DIR/t10k-images-idx3-ubyte"
 HAVE_DATA=1; [ -f "$DATA" ] && [ -f "$DATA_DIR/t10k-labels-idx1-ubyte" ] || HAVE_DATA=0
 {
@@ -127,6 +130,14 @@ step bench-cuda-profile-implicit 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}
 step bench-cuda-fp32-l2-chunks 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --samples "$SAMPLES" --batch "$PROFILE_BATCH" --images "$IMAGES" \
   --memory 190 --repeat 2 --warmup 1
 
+# what a failed step said: mcdrop's one-line message and the top of its stack trace, else the last lines
+failure_lines() {
+  if grep -q '^mcdrop: ' "$1"; then
+    grep -m 3 '^mcdrop: ' "$1"; grep -m 1 -A 8 -E '^[a-zA-Z0-9_.$]+(Exception|Error)|^Caused by: ' "$1"
+  else
+    tail -n 5 "$1"
+  fi
+}
 {
   cat "$STEPS"; echo
   if [ -f "$RAW/junit-cuda.out" ]; then
@@ -144,7 +155,7 @@ step bench-cuda-fp32-l2-chunks 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" 
   echo; echo "stderr tails of failed steps:"
   for f in "$RAW"/*.err; do
     name="$(basename "$f" .err)"
-    grep -q "^| $name | 0 |" "$STEPS" || { [ -s "$f" ] && { echo "--- $name"; tail -n 5 "$f"; }; }
+    grep -q "^| $name | 0 |" "$STEPS" || { [ -s "$f" ] && { echo "--- $name"; failure_lines "$f"; }; }
   done
 } > "$OUT/table.md"
 # issue 3's verdicts (ratios, the 0.05-point rule, the 3x goal) computed from the raw outputs

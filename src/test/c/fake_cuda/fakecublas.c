@@ -24,7 +24,8 @@
  * -DFAKE_CUBLAS_MAJOR=12, libcublas.so.12, so the fallback from one to the other can be tested.
  *
  * It links the fake libcuda.so.1 (NEEDED libcuda.so.1: the same, already loaded, library) for the
- * fakecuda_* helpers. Build (FakeDriverTest):
+ * fakecuda_* helpers and, with -DFAKE_CUBLAS_NEEDS_LT, the fake libcublasLt.so.13 (fakecublaslt.c), which
+ * FakeDriverTest puts beside it where the loader does not look, as pip and PyTorch do. Build (FakeDriverTest):
  *   gcc -std=c11 -O2 -fPIC -shared -fvisibility=hidden src/test/c/fake_cuda/fakecublas.c \
  *       -Wl,-soname,libcublas.so.13 -L<dir of the fake libcuda.so.1> -l:libcuda.so.1 -o libcublas.so.13
  */
@@ -46,6 +47,10 @@ extern int fakecuda_in_device(unsigned long long p, size_t bytes);
 extern void fakecuda_report(const char* message);
 extern void fakecuda_enqueue(void* stream, void (*run)(void*), void* arg);
 extern int cuDriverGetVersion(int* version);
+#ifdef FAKE_CUBLAS_NEEDS_LT
+/* from fakecublaslt.c: makes this library need libcublasLt.so.13, as the real cuBLAS does */
+extern size_t cublasLtGetVersion(void);
+#endif
 
 /* cublasStatus_t */
 enum { SUCCESS = 0, NOT_INITIALIZED = 1, INVALID_VALUE = 7, EXECUTION_FAILED = 13, NOT_SUPPORTED = 15 };
@@ -79,6 +84,9 @@ EXPORT int cublasCreate_v2(void** out) {
     if (fakecuda_need_context("cublasCreate_v2")) return NOT_INITIALIZED;
     int driver = 0;
     if (cuDriverGetVersion(&driver) != 0 || driver < FAKE_CUBLAS_MAJOR * 1000) return NOT_INITIALIZED; /* not an error: a fact */
+#ifdef FAKE_CUBLAS_NEEDS_LT
+    if (cublasLtGetVersion() / 10000 != FAKE_CUBLAS_MAJOR) return bad(NOT_INITIALIZED, "cuBLASLt of another major release");
+#endif
     for (int i = 0; i < MAX_HANDLES; i++) {
         if (!live[i]) {
             live[i] = calloc(1, sizeof(Handle));

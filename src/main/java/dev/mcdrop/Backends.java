@@ -54,16 +54,16 @@ public final class Backends {
             case "reference" -> new ReferenceBackend();
             case "cuda" -> {
                 try {
-                    yield CudaBackend.open(cuda);
+                    yield warnIfDegraded(CudaBackend.open(cuda), "", log);
                 } catch (BackendUnavailableException e) {
                     throw new IllegalStateException("--backend cuda: " + e.getMessage());
                 }
             }
             case "auto" -> {
                 try {
-                    Backend b = CudaBackend.open(cuda);
+                    CudaBackend b = CudaBackend.open(cuda);
                     log.println("mcdrop: backend cuda (" + b.describe() + ")");
-                    yield b;
+                    yield warnIfDegraded(b, b.describe(), log);
                 } catch (BackendUnavailableException | LinkageError e) {
                     Backend b = cpu(t);
                     log.println("mcdrop: backend cpu, " + t + " threads (CUDA unavailable: " + e.getMessage() + ")");
@@ -72,6 +72,12 @@ public final class Backends {
             }
             default -> throw new IllegalArgumentException("unknown --backend '" + kind + "' (auto, cpu, cuda, reference)");
         };
+    }
+
+    /** One warning line when the GPU runs in a degraded mode (no cuBLAS, or not the one asked for), unless already said. */
+    private static Backend warnIfDegraded(CudaBackend b, String alreadySaid, PrintStream log) {
+        b.warning().filter(w -> !alreadySaid.contains(w)).ifPresent(w -> log.println("mcdrop: warning: " + w));
+        return b;
     }
 
     /** The CPU backend, or one line naming the missing JVM flag instead of a NoClassDefFoundError mid-run. */

@@ -11,8 +11,11 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * cuBLAS SGEMM through Java's FFM API (java.lang.foreign), the one place that knows cuBLAS.
@@ -56,6 +59,8 @@ final class CublasGemm implements AutoCloseable {
     private final long handle;
     private final int version;
     private final GemmPrecision precision;
+    // why a cuBLAS the user named (option or -Dmcdrop.cublas) was passed over for this one; null when it was not
+    private String passedOver;
 
     private CublasGemm(Arena arena, String libraryName, MethodHandle destroy, MethodHandle sgemm, MethodHandle gemmEx,
                        MemorySegment scalars, long handle, int version, GemmPrecision precision) {
@@ -70,14 +75,16 @@ final class CublasGemm implements AutoCloseable {
         this.precision = precision;
     }
 
+    /** What is tried when no path is given, in this order. */
+    private static final List<String> SONAMES = List.of("libcublas.so.13", "libcublas.so.12");
+
     /** Library names tried in order. */
     static List<String> candidates(String explicitPath) {
         List<String> names = new ArrayList<>();
         if (explicitPath != null && !explicitPath.isBlank()) names.add(explicitPath);
         String property = System.getProperty("mcdrop.cublas");
         if (property != null && !property.isBlank() && !names.contains(property)) names.add(property);
-        names.add("libcublas.so.13");
-        names.add("libcublas.so.12");
+        for (String soname : SONAMES) if (!names.contains(soname)) names.add(soname);
         return names;
     }
 
@@ -90,26 +97,56 @@ final class CublasGemm implements AutoCloseable {
      */
     @SuppressWarnings("restricted") // FFM: the launcher passes --enable-native-access=ALL-UNNAMED
     static CublasGemm open(String explicitPath, GemmPrecision precision, long stream) throws BackendUnavailableException {
-        List<String> missing = new ArrayList<>(), unusable = new ArrayList<>();
+        List<String> missing = new ArrayList<>(), unusable = new ArrayList<>(), givenButFailed = new ArrayList<>();
         for (String name : candidates(explicitPath)) {
+            boolean given = !SONAMES.contains(name);
             SymbolLookup lookup;
             try {
+                preloadSiblingLt(name);
                 // The library stays loaded for the life of the JVM (global arena): unloading cuBLAS, and the
                 // CUDA runtime linked into it, while its exit handlers are registered can crash at exit.
                 lookup = SymbolLookup.libraryLookup(name, Arena.global());
             } catch (IllegalArgumentException | IllegalCallerException e) {
-                missing.add(name);
+                String why = Files.isRegularFile(Path.of(name))
+                        ? name + " (exists but does not load: not a library for this machine, or one it needs is not on the loader's path)" : name;
+                missing.add(why);
+                if (given) givenButFailed.add("not loadable: " + why);
                 continue;
             }
             try {
-                return open(lookup, name, precision, stream);
+                CublasGemm gemm = open(lookup, name, precision, stream);
+                if (!givenButFailed.isEmpty()) gemm.passedOver = String.join("; ", givenButFailed);
+                return gemm;
             } catch (BackendUnavailableException e) {
                 unusable.add(e.getMessage());
+                if (given) givenButFailed.add(e.getMessage());
             }
         }
         if (unusable.isEmpty()) throw new BackendUnavailableException("cuBLAS not found (tried " + String.join(", ", missing) + ")");
         String notFound = missing.isEmpty() ? "" : "; not found: " + String.join(", ", missing);
         throw new BackendUnavailableException(String.join("; ", unusable) + notFound);
+    }
+
+    /**
+     * cuBLAS needs cuBLASLt ({@code libcublasLt.so.<major>}). Where cuBLAS is given by path — pip's
+     * {@code nvidia/cublas/lib}, PyTorch's bundled copy — its Lt sits beside it but is not on the
+     * loader's search path, so loading cuBLAS alone fails. Loading that sibling first lets the
+     * dynamic loader resolve cuBLAS's dependency to it (it matches loaded libraries by soname).
+     * A name without a directory, or a directory without Lt, is left to the loader as it is.
+     */
+    @SuppressWarnings("restricted")
+    private static void preloadSiblingLt(String cublas) {
+        Path file = Path.of(cublas), dir = file.getParent();
+        String base = file.getFileName().toString();
+        if (dir == null || !base.startsWith("libcublas.so.")) return;
+        String major = base.substring("libcublas.so.".length()).split("\\.")[0];
+        Path lt = dir.resolve("libcublasLt.so." + major);
+        if (!Files.isRegularFile(lt)) return; // (follows symbolic links)
+        try {
+            SymbolLookup.libraryLookup(lt, Arena.global());
+        } catch (IllegalArgumentException e) {
+            // not loadable either: loading cuBLAS itself will fail and say so
+        }
     }
 
     /** A handle from the loaded library {@code name}, or a one-line reason it is unusable. */
@@ -255,6 +292,9 @@ final class CublasGemm implements AutoCloseable {
 
     /** Leading dimension of A = length of its stored row-major rows (≥ 1). */
     static int ldSecond(boolean transA, int m, int k) { return Math.max(1, transA ? m : k); }
+
+    /** Why the cuBLAS named by path or property was not used (this one was found after it), if it was not. */
+    Optional<String> passedOver() { return Optional.ofNullable(passedOver); }
 
     /** "cuBLAS 13.0.2 (libcublas.so.13), strict FP32". */
     String describe() {

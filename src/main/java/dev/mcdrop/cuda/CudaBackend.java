@@ -103,6 +103,9 @@ public final class CudaBackend implements Backend {
                         : why + "; using built-in GEMM kernel";
             }
         }
+        if (blas != null && blas.passedOver().isPresent()) {
+            warning = "the cuBLAS asked for is unusable (" + blas.passedOver().get() + "); using " + blas.describe();
+        }
         if (blas == null && options.gemmPrecision() != GemmPrecision.FP32) {
             String why = "GEMM precision " + options.gemmPrecision() + " needs cuBLAS; the built-in kernel is strict FP32";
             warning = warning == null ? why : warning + "; " + why;

@@ -95,6 +95,7 @@ public final class FakeDriverRun {
         FakeDriverScenarios.sixteenBitConvolutions();
         FakeDriverScenarios.scheduleInvariance(fake);
         FakeDriverScenarios.olderDrivers(fake); // provokes and counts its own failure
+        FakeDriverScenarios.unusableCublasPath();
         System.out.printf(Locale.ROOT, "FAKE-DRIVER stats kernels=%d liveDeviceBytes=%d%n", fake.kernelsRun(), fake.liveDeviceBytes());
         if (fake.kernelsRun() == 0) problems.add("no kernel ran on the fake driver");
         // The fake is a compute 9.0 device: every module is first offered as sm_90 machine code, which

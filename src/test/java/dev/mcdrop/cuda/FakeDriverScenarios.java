@@ -21,8 +21,8 @@ import jcuda.driver.CUresult;
 /**
  * Scenarios {@link FakeDriverRun} plays on the fake driver beyond CudaBackendTest: the 16-bit
  * convolution inputs against cuBLAS's own rounding, race detection by running blocks and threads in
- * reverse order, and drivers older than CUDA 13 (the fake's version knob). Each prints "ok"/"FAIL"
- * lines through {@link FakeDriverRun#check}.
+ * reverse order, drivers older than CUDA 13 (the fake's version knob) and a cuBLAS path that does not
+ * load. Each prints "ok"/"FAIL" lines through {@link FakeDriverRun#check}.
  */
 final class FakeDriverScenarios {
     private FakeDriverScenarios() {}
@@ -155,5 +155,28 @@ final class FakeDriverScenarios {
         }
         int got = fake.errors() - before;
         check(got == 1, "the fake counted exactly the one provoked failure (PTX 9.0) (got " + got + ")");
+    }
+
+    /**
+     * A cuBLAS named by path that does not load is passed over for the next candidate (here the fake at
+     * -Dmcdrop.cublas), and the backend's warning says which and why; with nothing passed over there is
+     * no warning.
+     */
+    static void unusableCublasPath() throws Exception {
+        System.out.println("FAKE-DRIVER unusable cuBLAS path");
+        Path broken = Path.of("target/fake-cuda/broken/libcublas.so.13");
+        java.nio.file.Files.createDirectories(broken.getParent());
+        java.nio.file.Files.writeString(broken, "not a shared library");
+        String property = System.getProperty("mcdrop.cublas");
+        try (CudaBackend cuda = CudaBackend.open(CudaOptions.defaults().withCublasPath(broken.toString()))) {
+            String warning = cuda.warning().orElse("");
+            System.out.println("  warning: " + warning);
+            check(cuda.usesCublas() && cuda.describe().contains("(" + property + ")"), "the next candidate serves: " + cuda.describe());
+            check(warning.contains("the cuBLAS asked for is unusable") && warning.contains(broken + " (exists but does not load"),
+                    "the warning names the unusable path and why");
+        }
+        try (CudaBackend cuda = CudaBackend.open(CudaOptions.defaults())) {
+            check(cuda.warning().isEmpty(), "no warning when the cuBLAS asked for serves: " + cuda.warning());
+        }
     }
 }

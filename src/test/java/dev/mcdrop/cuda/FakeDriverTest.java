@@ -63,9 +63,14 @@ class FakeDriverTest {
                 "-Wall", "-Wno-unknown-pragmas", "-Inative-kernels", "-Isrc/test/c",
                 SOURCES.resolve("fakecuda.cpp").toString(), stubs.toString(),
                 "-Wl,-soname,libcuda.so.1", "-Wl,--no-undefined", "-o", libcuda.toString());
-        compile("gcc", "-std=c11", "-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-Wall",
+        // cuBLAS 13 needs its Lt, which lies beside it, outside the child's LD_LIBRARY_PATH and with no rpath
+        // (as in pip's nvidia/cublas/lib): the backend loads only if CublasGemm loads that sibling first
+        compile("gcc", "-std=c11", "-O2", "-fPIC", "-shared", "-Wall", SOURCES.resolve("fakecublaslt.c").toString(),
+                "-Wl,-soname,libcublasLt.so.13", "-o", cublasDir.resolve("libcublasLt.so.13").toString());
+        compile("gcc", "-std=c11", "-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-Wall", "-DFAKE_CUBLAS_NEEDS_LT",
                 SOURCES.resolve("fakecublas.c").toString(), "-Wl,-soname,libcublas.so.13",
-                "-L" + lib, "-l:libcuda.so.1", "-Wl,--no-undefined", "-o", libcublas.toString());
+                "-L" + lib, "-l:libcuda.so.1", "-L" + cublasDir, "-l:libcublasLt.so.13",
+                "-Wl,--no-undefined", "-o", libcublas.toString());
         // a cuBLAS 12 where the JVM's loader finds it by soname: FakeDriverRun's CUDA 12.0 driver check falls back to it
         compile("gcc", "-std=c11", "-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-Wall", "-DFAKE_CUBLAS_MAJOR=12",
                 SOURCES.resolve("fakecublas.c").toString(), "-Wl,-soname,libcublas.so.12",
