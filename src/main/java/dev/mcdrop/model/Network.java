@@ -47,6 +47,7 @@ public final class Network {
         List<ParamSpec> params = new ArrayList<>();
         List<String> names = new ArrayList<>();
         Shape shape = a.input();
+        checkSize(where + ": input", "values", shape.elements());
         int firstDropout = -1;
         for (int i = 0; i < a.layers().size(); i++) {
             Layer layer = a.layers().get(i);
@@ -57,15 +58,19 @@ public final class Network {
                     if (c.filters() <= 0 || c.kernel() <= 0 || c.stride() <= 0 || c.padding() < 0) {
                         throw new ArchitectureException(at + ": filters, kernel and stride must be positive and padding >= 0");
                     }
-                    int oh = (shape.height() + 2 * c.padding() - c.kernel()) / c.stride() + 1;
-                    int ow = (shape.width() + 2 * c.padding() - c.kernel()) / c.stride() + 1;
-                    if (shape.height() + 2 * c.padding() < c.kernel() || shape.width() + 2 * c.padding() < c.kernel()) {
+                    long paddedHeight = shape.height() + 2L * c.padding(), paddedWidth = shape.width() + 2L * c.padding();
+                    if (paddedHeight < c.kernel() || paddedWidth < c.kernel()) {
                         throw new ArchitectureException(at + ": kernel " + c.kernel() + " does not fit (padding " + c.padding() + ")");
                     }
-                    int fanIn = shape.channels() * c.kernel() * c.kernel();
+                    long oh = (paddedHeight - c.kernel()) / c.stride() + 1, ow = (paddedWidth - c.kernel()) / c.stride() + 1;
+                    long fanIn = (long) shape.channels() * c.kernel() * c.kernel();
+                    checkSize(at + ": weights", "values", product(c.filters(), fanIn));
+                    checkSize(at + ": output", "values per image", product(c.filters(), oh, ow));
+                    checkSize(at + ": unfolded input (im2col)", "values per image", product(fanIn, oh, ow));
+                    // each factor is now at most the checked products above, so the ints below cannot overflow
                     addParams(params, names, at, c.name(), new int[]{c.filters(), shape.channels(), c.kernel(), c.kernel()},
-                            c.filters(), fanIn, c.filters() * c.kernel() * c.kernel());
-                    yield new Shape(c.filters(), oh, ow);
+                            c.filters(), (int) fanIn, c.filters() * c.kernel() * c.kernel());
+                    yield new Shape(c.filters(), (int) oh, (int) ow);
                 }
                 case Layer.Dense d -> {
                     if (d.units() <= 0) throw new ArchitectureException(at + ": units must be positive");
@@ -110,14 +115,35 @@ public final class Network {
         return new Network(a, stages, params, shape.channels(), firstDropout);
     }
 
+    /** Per image and per tensor, nothing may exceed what a float[] of one batch column can hold, with room to spare. */
+    static final long MAX_VALUES = 256L << 20;
+
+    private static void checkSize(String what, String unit, long values) {
+        if (values > MAX_VALUES) {
+            String count = values == Long.MAX_VALUE ? "more than 2^63" : Long.toString(values);
+            throw new ArchitectureException(what + " has " + count + " " + unit + "; this engine supports at most " + MAX_VALUES);
+        }
+    }
+
+    /** The product of non-negative factors, or Long.MAX_VALUE where it would overflow a long. */
+    private static long product(long... factors) {
+        long p = 1;
+        for (long f : factors) {
+            try {
+                p = Math.multiplyExact(p, f);
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return p;
+    }
+
     private static void addParams(List<ParamSpec> params, List<String> names, String at, String name, int[] weightShape,
                                   int biasLength, int fanIn, int fanOut) {
         if (name == null || name.isBlank()) throw new ArchitectureException(at + ": missing name");
         if (names.contains(name)) throw new ArchitectureException(at + ": name '" + name + "' used twice");
         names.add(name);
-        long elements = 1;
-        for (int d : weightShape) elements *= d;
-        if (elements > 256L << 20) throw new ArchitectureException(at + ": " + elements + " weights is more than this engine supports");
+        checkSize(at + ": weights", "values", product(Arrays.stream(weightShape).asLongStream().toArray()));
         params.add(new ParamSpec(name + ".weight", weightShape, fanIn, fanOut, false));
         params.add(new ParamSpec(name + ".bias", new int[]{biasLength}, fanIn, fanOut, true));
     }

@@ -91,4 +91,27 @@ class ArchitectureTest {
                  "layers": [{"type": "dropout", "p": 1.0}, {"type": "flatten"}, {"type": "dense", "units": 2}]}""", "f.json").compile());
         assertTrue(p.getMessage().contains("dropout p"), p.getMessage());
     }
+
+    /** Sizes that would overflow an int (or a float[]) are refused with the layer named, never wrapped around. */
+    @Test
+    void hostileSizesNameTheLayerInsteadOfOverflowing() {
+        String huge = """
+                {"name": "x", "input": {"channels": 1, "height": 1000000, "width": 1000000},
+                 "layers": [{"type": "flatten"}, {"type": "dense", "units": 3}]}""";
+        var input = assertThrows(ArchitectureException.class, () -> ArchitectureJson.parse(huge, "h.json").compile());
+        assertTrue(input.getMessage().contains("input has 1000000000000 values"), input.getMessage());
+        // padding 10^9: an output of 4 x ~2·10^9 x ~2·10^9 values per image, past even a long (int arithmetic wrapped it)
+        String wide = """
+                {"name": "x", "input": {"channels": 1, "height": 100000, "width": 100},
+                 "layers": [{"type": "conv2d", "name": "c", "filters": 4, "kernel": 5, "padding": 1000000000},
+                            {"type": "flatten"}, {"type": "dense", "units": 3}]}""";
+        var conv = assertThrows(ArchitectureException.class, () -> ArchitectureJson.parse(wide, "h.json").compile());
+        assertTrue(conv.getMessage().contains("layer 0 (conv2d 'c')") && conv.getMessage().contains(": output has "), conv.getMessage());
+        String unfolded = """
+                {"name": "x", "input": {"channels": 64, "height": 512, "width": 512},
+                 "layers": [{"type": "conv2d", "name": "c", "filters": 1, "kernel": 11},
+                            {"type": "flatten"}, {"type": "dense", "units": 3}]}""";
+        var im2col = assertThrows(ArchitectureException.class, () -> ArchitectureJson.parse(unfolded, "h.json").compile());
+        assertTrue(im2col.getMessage().contains("unfolded input (im2col) has"), im2col.getMessage());
+    }
 }
