@@ -10,7 +10,8 @@
  *  - "Device" memory is host memory: one mmap per cuMemAlloc, with a PROT_NONE guard page right after
  *    the last byte (so device pointers are only 4-byte aligned, not 256), so a kernel that runs past
  *    the end of an allocation crashes the process. New allocations are filled with 0xFF bytes (NaN
- *    floats): real device memory is not zeroed either.
+ *    floats): real device memory is not zeroed either. The device has 8 GiB; fakecuda_set_total_bytes
+ *    changes that, so running out of device memory can be tested without touching gigabytes.
  *  - Kernels are the real native-kernels sources compiled for the CPU with cuda_host_shim.h (as in
  *    KernelEmulation32Test) and dispatched through kernel_table.h. cuModuleLoadData parses the PTX it
  *    is handed: the ISA version (at most what its driver version knows: 9.0 as the CUDA 13.0 driver it
@@ -125,7 +126,7 @@ static bool initialized;
 static int primaryRefs;
 static char primaryContext; // its address is the CUcontext handle
 thread_local void* currentContext;
-static const size_t TOTAL_BYTES = 8ull << 30;
+static size_t totalBytes = 8ull << 30; // the device's memory (fakecuda_set_total_bytes)
 
 static int needContext(const char* call) {
     if (!initialized) return fail(NOT_INITIALIZED, "%s before cuInit", call);
@@ -319,14 +320,14 @@ API int cuDeviceGetAttribute(int* v, int attribute, int d) {
 API int cuDeviceTotalMem_v2(size_t* bytes, int d) {
     LOCK;
     if (int r = checkDevice(d, __func__)) return r;
-    *bytes = TOTAL_BYTES;
+    *bytes = totalBytes;
     return OK;
 }
 API int cuMemGetInfo_v2(size_t* freeBytes, size_t* total) {
     LOCK;
     NEED_CONTEXT;
-    *freeBytes = TOTAL_BYTES - liveDeviceBytes;
-    *total = TOTAL_BYTES;
+    *freeBytes = liveDeviceBytes > totalBytes ? 0 : totalBytes - liveDeviceBytes;
+    *total = totalBytes;
     return OK;
 }
 
@@ -483,7 +484,7 @@ API int cuMemAlloc_v2(DP* p, size_t bytes) {
     LOCK;
     NEED_CONTEXT;
     if (!p || bytes == 0) return fail(INVALID_VALUE, "cuMemAlloc(%p, %zu)", (void*)p, bytes);
-    if (bytes > TOTAL_BYTES - liveDeviceBytes) return OUT_OF_MEMORY; // a legal answer, not an error of the caller
+    if (liveDeviceBytes > totalBytes || bytes > totalBytes - liveDeviceBytes) return OUT_OF_MEMORY; // a legal answer, not an error of the caller
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t body = (bytes + page - 1) / page * page, total = body + page;
     void* map = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -725,6 +726,8 @@ API int fakecuda_errors(void) { LOCK; return errors; }
 API void fakecuda_set_reverse_schedule(int on) { LOCK; reverseSchedule = on != 0; }
 /** Makes this fake a driver for CUDA version/1000 . version%1000/10 (13000 at load). */
 API void fakecuda_set_driver_version(int version) { LOCK; driverVersion = version; }
+/** The device's memory from now on: cuMemGetInfo, cuDeviceTotalMem and cuMemAlloc's OUT_OF_MEMORY follow it. */
+API void fakecuda_set_total_bytes(long long bytes) { LOCK; totalBytes = (size_t)bytes; }
 API int fakecuda_cubins_refused(void) { LOCK; return cubinsRefused; }
 /** Kernel launches run so far. */
 API long long fakecuda_kernels_run(void) { LOCK; return kernelsRun; }

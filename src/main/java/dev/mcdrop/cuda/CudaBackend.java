@@ -259,8 +259,9 @@ public final class CudaBackend implements Backend {
         if (elements > 0) {
             int r = cuMemAlloc(pointer, elements * Float.BYTES);
             if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
-                throw new CudaOpException(String.format(java.util.Locale.ROOT, "cuda allocate: out of device memory allocating %.1f MB",
-                        elements * (double) Float.BYTES / 1e6));
+                throw new CudaOpException(String.format(java.util.Locale.ROOT,
+                        "cuda allocate: out of device memory allocating %.1f MB (%.1f MB free); use a smaller --memory or --batch",
+                        elements * (double) Float.BYTES / 1e6, freeBytes() / 1e6));
             }
             check(r, "allocate " + elements + " floats");
         }
@@ -483,9 +484,13 @@ public final class CudaBackend implements Backend {
     @Override
     public long suggestedWorkspaceBytes() {
         ready();
+        return (long) (freeBytes() * WORKSPACE_SHARE);
+    }
+
+    private long freeBytes() {
         long[] free = new long[1], total = new long[1];
         check(cuMemGetInfo(free, total), "memory info");
-        return (long) (free[0] * WORKSPACE_SHARE);
+        return free[0];
     }
 
     @Override

@@ -27,30 +27,35 @@ final class CompiledNetwork implements AutoCloseable {
     final Buffer zeroBias;
 
     CompiledNetwork(Backend backend, Weights weights) {
-        this.network = weights.network();
-        List<Network.Stage> stages = network.stages();
-        int end = stages.size();
-        if (stages.get(end - 1).layer() instanceof Layer.Softmax) end--; // mcAccumulate / softmax does it
-        int maxChannels = 1;
-        for (Network.Stage s : stages) maxChannels = Math.max(maxChannels, s.out().channels());
-        zeroBias = own(backend.allocate(maxChannels));
-        backend.zero(zeroBias, 0, maxChannels);
+        try {
+            this.network = weights.network();
+            List<Network.Stage> stages = network.stages();
+            int end = stages.size();
+            if (stages.get(end - 1).layer() instanceof Layer.Softmax) end--; // mcAccumulate / softmax does it
+            int maxChannels = 1;
+            for (Network.Stage s : stages) maxChannels = Math.max(maxChannels, s.out().channels());
+            zeroBias = own(backend.allocate(maxChannels));
+            backend.zero(zeroBias, 0, maxChannels);
 
-        int split = network.firstDropout() < 0 ? end : network.firstDropout();
-        prefix = compile(backend, weights, stages, 0, split);
-        if (split < end) {
-            Network.Stage d = stages.get(split);
-            List<Step> after = compile(backend, weights, stages, split + 1, end);
-            if (!after.isEmpty() && after.getFirst() instanceof Step.Pool p) { // LeNet: dropout → pool, fused
-                expand = new Step.Expand(d.in(), p.out(), (Layer.Dropout) d.layer(), d.index(), p.geometry());
-                sampled = List.copyOf(after.subList(1, after.size()));
+            int split = network.firstDropout() < 0 ? end : network.firstDropout();
+            prefix = compile(backend, weights, stages, 0, split);
+            if (split < end) {
+                Network.Stage d = stages.get(split);
+                List<Step> after = compile(backend, weights, stages, split + 1, end);
+                if (!after.isEmpty() && after.getFirst() instanceof Step.Pool p) { // LeNet: dropout → pool, fused
+                    expand = new Step.Expand(d.in(), p.out(), (Layer.Dropout) d.layer(), d.index(), p.geometry());
+                    sampled = List.copyOf(after.subList(1, after.size()));
+                } else {
+                    expand = new Step.Expand(d.in(), d.out(), (Layer.Dropout) d.layer(), d.index(), null);
+                    sampled = after;
+                }
             } else {
-                expand = new Step.Expand(d.in(), d.out(), (Layer.Dropout) d.layer(), d.index(), null);
-                sampled = after;
+                expand = null;
+                sampled = List.of();
             }
-        } else {
-            expand = null;
-            sampled = List.of();
+        } catch (RuntimeException | OutOfMemoryError e) { // e.g. out of device memory uploading weights: free what was uploaded
+            close();
+            throw e;
         }
     }
 

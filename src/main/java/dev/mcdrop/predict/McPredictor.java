@@ -9,6 +9,7 @@ import dev.mcdrop.backend.PendingDownload;
 import dev.mcdrop.model.Layer;
 import dev.mcdrop.model.Shape;
 import dev.mcdrop.model.Weights;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -21,6 +22,9 @@ import java.util.function.IntConsumer;
  * <p>All buffers are allocated once, here; {@link #predict} allocates nothing on the backend.
  * Batches are pipelined: the host prepares batch k+1 and summarises batch k−1 while the backend
  * computes batch k (see {@link #predict}).
+ *
+ * <p>Not thread-safe: one thread at a time (any thread) may call it; concurrent callers each need
+ * their own predictor and backend.
  */
 public final class McPredictor implements AutoCloseable {
     private final Backend backend;
@@ -46,6 +50,7 @@ public final class McPredictor implements AutoCloseable {
     private float[] hostProbs = new float[0];
 
     public McPredictor(Backend backend, Weights weights, McOptions options) {
+        List<Buffer> made = new ArrayList<>(); // what the constructor allocated, freed again if it fails
         this.backend = backend;
         this.input = weights.network().input();
         this.inputScale = weights.network().architecture().inputScale();
@@ -79,20 +84,28 @@ public final class McPredictor implements AutoCloseable {
                 chunkColumns = (int) Math.min(Math.min(fit, pairs), Integer.MAX_VALUE / Math.max(1, sampledScratch + sampledAct));
             }
             workspaceBytes = fixedBytes + perColumnBytes * chunkColumns;
-            prefixA = backend.allocate(prefixAct * batch);
-            prefixB = backend.allocate(prefixAct * batch);
-            prefixCols = backend.allocate(Math.max(1, prefixScratch * batch));
-            sampleA = backend.allocate(Math.max(1, sampledAct * chunkColumns));
-            sampleB = backend.allocate(Math.max(1, sampledAct * chunkColumns));
-            sampleCols = backend.allocate(Math.max(1, sampledScratch * chunkColumns));
-            acc = backend.allocate(width * batch);
-            standardAcc = backend.allocate(width * batch);
+            prefixA = allocate(made, prefixAct * batch);
+            prefixB = allocate(made, prefixAct * batch);
+            prefixCols = allocate(made, Math.max(1, prefixScratch * batch));
+            sampleA = allocate(made, Math.max(1, sampledAct * chunkColumns));
+            sampleB = allocate(made, Math.max(1, sampledAct * chunkColumns));
+            sampleCols = allocate(made, Math.max(1, sampledScratch * chunkColumns));
+            acc = allocate(made, width * batch);
+            standardAcc = allocate(made, width * batch);
             hostInput = new float[Math.toIntExact(input.elements() * batch)];
             hostStandardAcc = new float[2][Math.toIntExact(width * batch)];
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // e.g. out of device memory half-way: free what was allocated, so the caller can retry smaller
+            for (Buffer b : made) b.close();
             net.close();
             throw e;
         }
+    }
+
+    private Buffer allocate(List<Buffer> made, long elements) {
+        Buffer b = backend.allocate(elements);
+        made.add(b);
+        return b;
     }
 
     /** S: columns per chunk of the enlarged batch (0 when the network has no dropout). */

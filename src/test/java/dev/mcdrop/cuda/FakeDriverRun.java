@@ -96,6 +96,7 @@ public final class FakeDriverRun {
         FakeDriverScenarios.scheduleInvariance(fake);
         FakeDriverScenarios.olderDrivers(fake); // provokes and counts its own failure
         FakeDriverScenarios.unusableCublasPath();
+        FakeDriverScenarios.outOfDeviceMemory(fake);
         System.out.printf(Locale.ROOT, "FAKE-DRIVER stats kernels=%d liveDeviceBytes=%d%n", fake.kernelsRun(), fake.liveDeviceBytes());
         if (fake.kernelsRun() == 0) problems.add("no kernel ran on the fake driver");
         // The fake is a compute 9.0 device: every module is first offered as sm_90 machine code, which
@@ -111,7 +112,7 @@ public final class FakeDriverRun {
 
     /** The fake's own counters (FFM: libcuda.so.1 is already loaded by JCuda; this finds the same library). */
     record Fake(MethodHandle errorsHandle, MethodHandle kernelsHandle, MethodHandle liveHandle, MethodHandle cubinsHandle,
-                        MethodHandle driverVersionHandle, MethodHandle reverseHandle) {
+                        MethodHandle driverVersionHandle, MethodHandle reverseHandle, MethodHandle totalBytesHandle) {
         @SuppressWarnings("restricted")
         static Fake find() {
             SymbolLookup lib = SymbolLookup.libraryLookup("libcuda.so.1", Arena.global());
@@ -124,7 +125,8 @@ public final class FakeDriverRun {
                     FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
             return new Fake(bind.apply("fakecuda_errors"), bind.apply("fakecuda_kernels_run"), bind.apply("fakecuda_live_device_bytes"),
                     bind.apply("fakecuda_cubins_refused"), setVersion,
-                    linker.downcallHandle(lib.find("fakecuda_set_reverse_schedule").orElseThrow(), FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT)));
+                    linker.downcallHandle(lib.find("fakecuda_set_reverse_schedule").orElseThrow(), FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT)),
+                    linker.downcallHandle(lib.find("fakecuda_set_total_bytes").orElseThrow(), FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG)));
         }
 
         /** Blocks and threads last to first (true) or first to last. */
@@ -132,6 +134,9 @@ public final class FakeDriverRun {
 
         /** What cuDriverGetVersion says from now on (and so the newest PTX the fake loads). */
         void setDriverVersion(int version) throws Throwable { driverVersionHandle.invokeExact(version); }
+
+        /** The fake device's memory from now on (8 GiB at load). */
+        void setTotalBytes(long bytes) throws Throwable { totalBytesHandle.invokeExact(bytes); }
 
         int cubinsRefused() throws Throwable { return (int) cubinsHandle.invokeExact(); }
 

@@ -179,4 +179,39 @@ final class FakeDriverScenarios {
             check(cuda.warning().isEmpty(), "no warning when the cuBLAS asked for serves: " + cuda.warning());
         }
     }
+
+    /**
+     * Running out of device memory half-way through building a predictor gives one clear message,
+     * frees what was allocated before the failure (the fake counts live device bytes), and leaves the
+     * backend usable: a predictor sized from the free memory then gives the CPU's answers.
+     */
+    static void outOfDeviceMemory(FakeDriverRun.Fake fake) throws Throwable {
+        System.out.println("FAKE-DRIVER out of device memory");
+        Weights weights = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
+        LabeledImages images = Idx.read(Path.of("test-data/mnist/t10k-images-first1000-idx3-ubyte.gz"),
+                Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, 3);
+        McOptions small = McOptions.defaults().withSamples(3).withBatch(3);
+        ImagePrediction[] cpu;
+        try (Backend backend = new CpuBackend(1)) {
+            cpu = predict(backend, weights, images, small);
+        }
+        try {
+            fake.setTotalBytes(96L << 20); // a 96 MB GPU; B = 1000 images' once-per-image buffers alone need ~150 MB
+            try (CudaBackend cuda = CudaBackend.open(CudaOptions.defaults())) {
+                long before = fake.liveDeviceBytes();
+                try (var ignored = new dev.mcdrop.predict.McPredictor(cuda, weights, McOptions.defaults().withMemory(512L << 20))) {
+                    check(false, "a 512 MB workspace on a 96 MB GPU must fail");
+                } catch (CudaOpException e) {
+                    check(e.getMessage().contains("out of device memory") && e.getMessage().contains("MB free")
+                                    && e.getMessage().contains("--memory"),
+                            "one clear message: " + e.getMessage());
+                }
+                long after = fake.liveDeviceBytes();
+                check(after == before, "the failed predictor freed its device memory (" + before + " bytes live before, " + after + " after)");
+                compare("cuda after running out of memory", predict(cuda, weights, images, small), cpu);
+            }
+        } finally {
+            fake.setTotalBytes(8L << 30);
+        }
+    }
 }
