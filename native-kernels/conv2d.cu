@@ -13,6 +13,14 @@
 // Each thread gathers one fixed column of the tile (its (n, oy, ox) decoded once) for 4 rows,
 // whose (ci, ky, kx) it advances by 8 per slice instead of dividing.
 // FP32 FMA, k summed in increasing order: results differ from the im2col + cuBLAS path by rounding.
+//
+// conv2d_implicit_f16 (end of file) is the same implicit GEMM on FP16 tensor cores, for
+// --gemm-precision fp16 --conv implicit.
+#include "half.cuh"
+#ifndef MCDROP_HOST_TEST
+#include <cuda_fp16.h>
+#include <mma.h>
+#endif
 #define CONV_BM 64
 #define CONV_BN 128
 #define CONV_BK 8
@@ -152,5 +160,115 @@ conv2d_implicit(const float* __restrict__ in, const float* __restrict__ weight, 
             long long col = j0 + (c < 4 ? 4 * tx + c : 64 + 4 * tx + (c - 4));
             if (col < total) o[col] = acc[r][c];
         }
+    }
+}
+
+// ---- FP16 tensor cores: conv2d_implicit_f16 ----
+// The implicit GEMM above with the multiply on tensor cores (WMMA m16n16k16, FP16 inputs, FP32
+// accumulation; sm_70+, so within compute_75). A = the weights already rounded to FP16 by to_half
+// (weight16[cout][wpad], wpad = K rounded up to a multiple of TC_BK, zero-padded); B = the unfolded
+// input, rounded to FP16 (nearest even, bits_f16) as each K-slice is staged in shared memory: the
+// roundings of the im2col + cuBLAS FAST_16F path, without the unfolded matrix in device memory.
+// Why: with 16-bit inputs the GEMM is cheap on tensor cores and the im2col matrix's traffic (64 KB
+// per sampled pass for LeNet's conv2 even in 16 bits) is most of what is left.
+//
+// Tiling: a 256-thread block (8 warps) computes a 64 x 128 tile of out; warp (wm, wn) = (warp / 4,
+// warp % 4) a 32 x 32 sub-tile of 2 x 2 accumulator fragments. K is walked in slices of 32 (two k16
+// steps). Shared memory (one 33.8 KB array): the A slice 64 x 40 halves and the B slice 32 x 136
+// halves during the K loop (row pads of 8 halves keep every fragment pointer 32-byte aligned, as
+// load_matrix_sync requires), then the 64 x 132 FP32 tile the fragments are stored to, so the
+// stores to out can be bounds-checked at the edges. Gather duty as above: thread tid keeps column
+// tid % 128 of the tile and fills 16 consecutive patch rows (tid / 128) * 16 .. + 15 of each slice.
+#define TC_BM 64
+#define TC_BN 128
+#define TC_BK 32
+#define TC_LDA (TC_BK + 8)
+#define TC_LDB (TC_BN + 8)
+#define TC_LDC (TC_BN + 4)
+
+// k += 1 without dividing.
+__device__ __forceinline__ void advanceOne(const ConvTile& t, PatchRow* p) {
+    if (++p->kx == t.kw) {
+        p->kx = 0;
+        if (++p->ky == t.kh) {
+            p->ky = 0;
+            p->ci++;
+        }
+    }
+}
+
+// Launch with block 256, grid (ceil(columns*oh*ow / 128), ceil(cout / 64)); wpad a multiple of 32.
+extern "C" __global__ void __launch_bounds__(256)
+conv2d_implicit_f16(const float* __restrict__ in, const unsigned short* __restrict__ weight16, float* __restrict__ out,
+                    int cin, int h, int w, int kh, int kw, int stride, int pad, int oh, int ow, int cout, int wpad,
+                    long long columns) {
+    using namespace nvcuda;
+    __shared__ __align__(32) unsigned char smem[TC_BM * TC_LDC * 4];
+    unsigned short* As = (unsigned short*)smem;                     // [TC_BM][TC_LDA]: W16[i0 + i][k0 + kk]
+    unsigned short* Bs = (unsigned short*)(smem + TC_BM * TC_LDA * 2); // [TC_BK][TC_LDB]: cols16[k0 + kk][j0 + j]
+    float* Cs = (float*)smem;                                       // [TC_BM][TC_LDC], after the K loop
+    ConvTile t = {in, nullptr, cin, h, w, kh, kw, stride, pad, cout, cin * kh * kw, columns * h * w};
+    const int tid = threadIdx.x, warp = tid / 32, wm = warp / 4, wn = warp % 4;
+    const long long plane = (long long)oh * ow, total = columns * plane;
+    const int i0 = blockIdx.y * TC_BM;
+    const long long j0 = (long long)blockIdx.x * TC_BN;
+
+    const int jl = tid % TC_BN, kb = (tid / TC_BN) * 16;
+    const long long j = j0 + jl;
+    const bool valid = j < total;
+    const long long n = valid ? j / plane : 0;
+    const int pos = valid ? (int)(j - n * plane) : 0;
+    const int oy = pos / ow, ox = pos - oy * ow;
+    const int iy0 = oy * stride - pad, ix0 = ox * stride - pad;
+    const long long image = n * h * w;
+    // Weight duty: row tid / 4 of the tile, 8 halves (4 words) at slice column 8 * (tid % 4).
+    const int il = tid / 4, ka = 8 * (tid % 4);
+    const bool rowValid = i0 + il < cout;
+    const unsigned int* wrow = (const unsigned int*)(weight16 + (long long)(rowValid ? i0 + il : 0) * wpad);
+
+    wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[2][2];
+#pragma unroll
+    for (int r = 0; r < 2; r++)
+#pragma unroll
+        for (int c = 0; c < 2; c++) wmma::fill_fragment(acc[r][c], 0.f);
+
+    for (int k0 = 0; k0 < wpad; k0 += TC_BK) {
+        unsigned int* a = (unsigned int*)(As + il * TC_LDA + ka);
+#pragma unroll
+        for (int q = 0; q < 4; q++) a[q] = rowValid ? wrow[(k0 + ka) / 2 + q] : 0u;
+        PatchRow p = decode(t, k0 + kb);
+#pragma unroll
+        for (int r = 0; r < 16; r++) {
+            Bs[(kb + r) * TC_LDB + jl] = bits_f16(gather(t, valid, image, iy0, ix0, p));
+            advanceOne(t, &p);
+        }
+        __syncthreads();
+#pragma unroll
+        for (int kk = 0; kk < TC_BK; kk += 16) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> fa[2];
+            wmma::fragment<wmma::matrix_b, 16, 16, 16, __half, wmma::row_major> fb[2];
+#pragma unroll
+            for (int r = 0; r < 2; r++)
+                wmma::load_matrix_sync(fa[r], (const __half*)(As + (wm * 32 + 16 * r) * TC_LDA + kk), TC_LDA);
+#pragma unroll
+            for (int c = 0; c < 2; c++)
+                wmma::load_matrix_sync(fb[c], (const __half*)(Bs + kk * TC_LDB + wn * 32 + 16 * c), TC_LDB);
+#pragma unroll
+            for (int r = 0; r < 2; r++)
+#pragma unroll
+                for (int c = 0; c < 2; c++) wmma::mma_sync(acc[r][c], fa[r], fb[c], acc[r][c]);
+        }
+        __syncthreads();  // the next slice (or Cs) overwrites As and Bs
+    }
+
+#pragma unroll
+    for (int r = 0; r < 2; r++)
+#pragma unroll
+        for (int c = 0; c < 2; c++)
+            wmma::store_matrix_sync(Cs + (wm * 32 + 16 * r) * TC_LDC + wn * 32 + 16 * c, acc[r][c], TC_LDC, wmma::mem_row_major);
+    __syncthreads();
+    for (int e = tid; e < TC_BM * TC_BN; e += 256) {
+        const int row = e / TC_BN, col = e % TC_BN;
+        if (i0 + row < cout && j0 + col < total) out[(long long)(i0 + row) * total + j0 + col] = Cs[row * TC_LDC + col];
     }
 }

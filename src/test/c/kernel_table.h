@@ -37,4 +37,7 @@
     X(gemm, sgemm_tn, "iiippfp", sgemm_tn(I(0), I(1), I(2), P(3), P(4), F(5), P(6)))                                   \
     X(gemm, sgemm_tt, "iiippfp", sgemm_tt(I(0), I(1), I(2), P(3), P(4), F(5), P(6)))                                   \
     X(conv2d, conv2d_implicit, "pppiiiiiiiiiil",                                                                       \
-      conv2d_implicit(P(0), P(1), P(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), I(12), L(13)))
+      conv2d_implicit(P(0), P(1), P(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), I(12), L(13)))        \
+    X(conv2d, conv2d_implicit_f16, "pppiiiiiiiiiiil",                                                                 \
+      conv2d_implicit_f16(P(0), (const unsigned short*)P(1), P(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10),    \
+                          I(11), I(12), I(13), L(14)))

@@ -26,7 +26,7 @@ final class BackendOptions {
 
     @Option(names = "--conv", paramLabel = "ALGO", defaultValue = "im2col", converter = ConvAlgorithmConverter.class,
             description = "GPU convolutions: im2col (unfold in device memory, then cuBLAS) or implicit (one kernel "
-                    + "that unfolds in shared memory; strict FP32). Default: ${DEFAULT-VALUE}")
+                    + "that unfolds in shared memory; FP16 tensor cores with --gemm-precision fp16, else strict FP32). Default: ${DEFAULT-VALUE}")
     ConvAlgorithm conv;
 
     @Option(names = "--cublas", paramLabel = "PATH", description = "path to libcublas.so (default: probe libcublas.so.13, then .so.12)")

@@ -4,7 +4,8 @@ import dev.mcdrop.backend.ConvGeometry;
 
 /**
  * Launcher for native-kernels/conv2d.cu: {@code out[Cout][columns·OH·OW] = W[Cout][K] ·
- * im2col(in)} with the unfolded matrix formed in shared memory ({@link ConvAlgorithm#IMPLICIT}).
+ * im2col(in)} with the unfolded matrix formed in shared memory ({@link ConvAlgorithm#IMPLICIT}):
+ * in FP32, or on FP16 tensor cores from weights already converted by {@code to_half}.
  */
 final class ConvKernel {
     private static final int TILE_ROWS = 64, TILE_COLUMNS = 128, THREADS = 256;
@@ -12,20 +13,49 @@ final class ConvKernel {
     // conv2d_implicit(in, weight, out, cin, h, w, kh, kw, stride, pad, oh, ow, cout, columns)
     private final KernelArgs args = KernelSignatures.args("conv2d/conv2d_implicit");
 
+    // conv2d_implicit_f16(in, weight16, out, cin, h, w, kh, kw, stride, pad, oh, ow, cout, wpad, columns)
+    private final KernelArgs halfArgs = KernelSignatures.args("conv2d/conv2d_implicit_f16");
+
+    /** The FP16 kernel's K slice: its 16-bit weights have rows of {@link #halfWeightStride} elements. */
+    static final int HALF_SLICE = 32;
+
     ConvKernel(KernelLauncher launcher) { this.launcher = launcher; }
 
+    /** Row length of the FP16 weights conv2d_implicit_f16 reads: K rounded up to a whole slice (zero-padded). */
+    static int halfWeightStride(ConvGeometry g) { return (g.patchSize() + HALF_SLICE - 1) / HALF_SLICE * HALF_SLICE; }
+
     void conv2d(long in, ConvGeometry g, int columns, long weight, long out) {
-        long total = (long) columns * g.outPlane();
-        if (total == 0 || g.outChannels() == 0) return;
-        long gridX = (total + TILE_COLUMNS - 1) / TILE_COLUMNS;
-        int gridY = (g.outChannels() + TILE_ROWS - 1) / TILE_ROWS;
-        if (gridX > Integer.MAX_VALUE || gridY > 65535) {
-            throw new CudaOpException("cuda conv2d: " + total + " output columns × " + g.outChannels()
-                    + " channels exceed the implicit kernel's grid; use --conv im2col");
-        }
+        if (!grid(g, columns)) return;
         args.set(0, in).set(1, weight).set(2, out).set(3, g.inChannels()).set(4, g.inHeight()).set(5, g.inWidth())
                 .set(6, g.kernelHeight()).set(7, g.kernelWidth()).set(8, g.stride()).set(9, g.padding())
                 .set(10, g.outHeight()).set(11, g.outWidth()).set(12, g.outChannels()).set(13, (long) columns);
-        launcher.launch("conv2d/conv2d_implicit", (int) gridX, gridY, THREADS, 1, args, "conv2d (implicit)");
+        launcher.launch("conv2d/conv2d_implicit", gridX, gridY, THREADS, 1, args, "conv2d (implicit)");
+    }
+
+    /** FP16 tensor cores: weight16 = W as 16-bit floats, [Cout][{@link #halfWeightStride}] (to_half). */
+    void conv2dHalf(long in, ConvGeometry g, int columns, long weight16, long out) {
+        if (!grid(g, columns)) return;
+        halfArgs.set(0, in).set(1, weight16).set(2, out).set(3, g.inChannels()).set(4, g.inHeight()).set(5, g.inWidth())
+                .set(6, g.kernelHeight()).set(7, g.kernelWidth()).set(8, g.stride()).set(9, g.padding())
+                .set(10, g.outHeight()).set(11, g.outWidth()).set(12, g.outChannels()).set(13, halfWeightStride(g))
+                .set(14, (long) columns);
+        launcher.launch("conv2d/conv2d_implicit_f16", gridX, gridY, THREADS, 1, halfArgs, "conv2d (implicit, fp16 tensor cores)");
+    }
+
+    private int gridX, gridY; // of the launch being prepared (both kernels tile 64 x 128)
+
+    /** Sets the grid for this geometry; false when there is nothing to compute. */
+    private boolean grid(ConvGeometry g, int columns) {
+        long total = (long) columns * g.outPlane();
+        if (total == 0 || g.outChannels() == 0) return false;
+        long x = (total + TILE_COLUMNS - 1) / TILE_COLUMNS;
+        int y = (g.outChannels() + TILE_ROWS - 1) / TILE_ROWS;
+        if (x > Integer.MAX_VALUE || y > 65535) {
+            throw new CudaOpException("cuda conv2d: " + total + " output columns × " + g.outChannels()
+                    + " channels exceed the implicit kernel's grid; use --conv im2col");
+        }
+        gridX = (int) x;
+        gridY = y;
+        return true;
     }
 }

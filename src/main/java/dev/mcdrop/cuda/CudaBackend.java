@@ -59,6 +59,9 @@ public final class CudaBackend implements Backend {
     private final McReduceKernel mcReduce;
     private volatile Thread boundThread;
     private volatile boolean closed;
+    // FP16 copy of the weights of the convolution being run (--gemm-precision fp16 --conv implicit):
+    // converted before each such convolution, grown when a larger layer first needs it, freed at close
+    private CudaBuffer halfWeights;
 
     private CudaBackend(CudaOptions options, CUdevice device, CUcontext context, String deviceName,
                         int ccMajor, int ccMinor, int driverVersion, long totalMemory) throws BackendUnavailableException {
@@ -246,7 +249,7 @@ public final class CudaBackend implements Backend {
         return String.format(java.util.Locale.ROOT, "cuda: %s (device %d, compute %d.%d, %.1f GiB, driver CUDA %s), %s",
                 deviceName, options.device(), ccMajor, ccMinor, totalMemory / (double) (1L << 30),
                 versionString(driverVersion), gemm)
-                + (options.conv() == ConvAlgorithm.IMPLICIT ? "; convolutions: " + ConvAlgorithm.IMPLICIT.description() : "")
+                + (options.conv() == ConvAlgorithm.IMPLICIT ? "; convolutions: " + ConvAlgorithm.IMPLICIT.description(options.gemmPrecision()) : "")
                 + (halfInputs() ? "; convolutions: im2col stored as " + options.gemmPrecision() + " for cuBLAS" : "")
                 + "; " + modules.describe();
     }
@@ -352,7 +355,24 @@ public final class CudaBackend implements Backend {
         long pw = at(weight, 0, (long) g.outChannels() * g.patchSize(), "conv2d weight");
         long pout = at(out, outOffset, (long) g.outChannels() * columns * g.outPlane(), "conv2d out");
         ready();
-        implicitConv.conv2d(pin, g, columns, pw, pout);
+        if (options.gemmPrecision() == GemmPrecision.FP16) {
+            int stride = ConvKernel.halfWeightStride(g);
+            long pw16 = halfWeights(((long) g.outChannels() * stride + 1) / 2);
+            layout.toHalf(pw, g.outChannels(), g.patchSize(), stride, pw16, false); // W16[Cout][stride], zero-padded
+            implicitConv.conv2dHalf(pin, g, columns, pw16, pout);
+        } else {
+            implicitConv.conv2d(pin, g, columns, pw, pout);
+        }
+    }
+
+    /** The device address of at least {@code floats} floats for FP16 weights (allocated once per size increase). */
+    private long halfWeights(long floats) {
+        if (halfWeights == null || halfWeights.size() < floats) {
+            if (halfWeights != null) halfWeights.close(); // stream order: the kernels that read it were queued before
+            halfWeights = null;
+            halfWeights = (CudaBuffer) allocate(floats);
+        }
+        return at(halfWeights, 0, floats, "fp16 weights");
     }
 
     /** True when the GEMMs round their inputs to 16 bits anyway: im2col then stores 16-bit floats. */
@@ -505,6 +525,7 @@ public final class CudaBackend implements Backend {
         bindContext();
         try {
             cuStreamSynchronize(stream);
+            if (halfWeights != null) halfWeights.close();
             if (cublas != null) cublas.close();
             staging.close();
             modules.close();

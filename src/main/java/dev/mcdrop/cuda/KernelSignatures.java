@@ -29,7 +29,8 @@ final class KernelSignatures {
             Map.entry("gemm/sgemm_nt", "iiippfp"),
             Map.entry("gemm/sgemm_tn", "iiippfp"),
             Map.entry("gemm/sgemm_tt", "iiippfp"),
-            Map.entry("conv2d/conv2d_implicit", "ppp" + "iiiiiiiiii" + "l"));
+            Map.entry("conv2d/conv2d_implicit", "ppp" + "iiiiiiiiii" + "l"),
+            Map.entry("conv2d/conv2d_implicit_f16", "ppp" + "iiiiiiiiiii" + "l"));
 
     /** A fresh argument block for kernel {@code op/name}. */
     static KernelArgs args(String opAndName) {

@@ -69,7 +69,8 @@ final class FakeDriverScenarios {
      * last, or last to first. A kernel that reads what another thread writes between the same two
      * barriers (or another block's output) gives different bits in the two orders. Every kernel of
      * the prediction path runs here: the default (im2col + cuBLAS, fused pooling), the built-in GEMM
-     * and the implicit-GEMM convolution, each pass's probabilities, the MC means and the standard pass.
+     * and the implicit-GEMM convolution in FP32 and on FP16 tensor cores, each pass's probabilities,
+     * the MC means and the standard pass.
      */
     static void scheduleInvariance(FakeDriverRun.Fake fake) throws Throwable {
         System.out.println("FAKE-DRIVER schedule invariance");
@@ -78,8 +79,9 @@ final class FakeDriverScenarios {
                 Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, 5);
         McOptions options = McOptions.defaults().withSamples(3).withBatch(3).withMemory(2_000_000);
         CudaOptions[] configs = {CudaOptions.defaults(), CudaOptions.defaults().withCublas(false),
-                CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT)};
-        String[] names = {"im2col + cuBLAS", "built-in GEMM", "implicit-GEMM convolutions"};
+                CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT),
+                CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT).withGemmPrecision(GemmPrecision.FP16)};
+        String[] names = {"im2col + cuBLAS", "built-in GEMM", "implicit-GEMM convolutions", "implicit FP16 tensor-core convolutions"};
         for (int c = 0; c < configs.length; c++) {
             int[][] bits = new int[2][];
             for (int order = 0; order < 2; order++) {

@@ -346,6 +346,45 @@ abstract class KernelEmulationChecks {
         }
     }
 
+    /**
+     * conv2d_implicit_f16 with its weights from to_half: the float64 convolution of the FP16-rounded
+     * inputs (Java's own binary16 rounding), up to float summation, i.e. the tensor cores change
+     * nothing but the order of the k-sum; rows and columns past the tile edges stay untouched.
+     */
+    @Test
+    void implicitFp16ConvolutionMatchesRoundedReference() {
+        ConvKernel conv = new ConvKernel(emu);
+        Im2colKernels layout = new Im2colKernels(emu);
+        Random rnd = new Random(18);
+        // cin, h, w, cout, k, stride, pad, columns: K = 27 (one partial 32-slice), 70 channels (two tile rows),
+        // 1×1, LeNet's conv2 (K = 500, 16 slices), 300 output columns (three 128-column tiles, the last partial)
+        int[][] cases = {{3, 9, 7, 70, 3, 2, 1, 3}, {4, 5, 5, 6, 1, 1, 0, 12}, {20, 12, 12, 50, 5, 1, 0, 1}, {2, 8, 8, 5, 5, 1, 2, 3}};
+        for (int[] c : cases) {
+            ConvGeometry g = new ConvGeometry(c[0], c[1], c[2], c[3], c[4], c[4], c[5], c[6]);
+            int columns = c[7], stride = ConvKernel.halfWeightStride(g);
+            float[] in = random(rnd, g.inChannels() * columns * g.inPlane()), w = random(rnd, g.outChannels() * g.patchSize());
+            float[] out = random(rnd, g.outChannels() * columns * g.outPlane() + 5);  // 5 past the end: must stay
+            float[] tail = java.util.Arrays.copyOfRange(out, out.length - 5, out.length);
+            float[] w16 = random(rnd, (g.outChannels() * stride + 1) / 2);
+            float[] cols = new float[g.patchSize() * columns * g.outPlane()];
+            float[] inRounded = fp16(in), wRounded = fp16(w);
+            float[] expected = reference(new float[][] {inRounded, wRounded, cols, out}, 3,
+                    b -> ref.conv2d(b[0], 0, g, columns, b[1], b[2], b[3], 0));
+            long w16At = emu.put(w16);
+            layout.toHalf(emu.put(w), g.outChannels(), g.patchSize(), stride, w16At, false);
+            conv.conv2dHalf(emu.put(in), g, columns, w16At, emu.put(out));
+            assertClose(java.util.Arrays.copyOf(expected, expected.length - 5), java.util.Arrays.copyOf(out, out.length - 5),
+                    1e-5, 2e-6 * g.patchSize(), "fp16 implicit conv2d " + g + " columns " + columns);
+            assertArrayEquals(tail, java.util.Arrays.copyOfRange(out, out.length - 5, out.length), "written past the output");
+        }
+    }
+
+    private static float[] fp16(float[] x) {
+        float[] r = new float[x.length];
+        for (int i = 0; i < x.length; i++) r[i] = Float.float16ToFloat(Float.floatToFloat16(x[i]));
+        return r;
+    }
+
     @Test
     void poolSoftmaxAndMcReduce() {
         Random rnd = new Random(15);
