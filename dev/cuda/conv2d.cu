@@ -7,6 +7,7 @@
 //   4  im2col + cublasGemmEx FAST_16BF             (FP32 inputs rounded inside cuBLAS; mcdrop before the 16-bit path)
 //   5  im2col_half (FP16) + 16-bit GemmEx          (--gemm-precision fp16: half the im2col bytes)
 //   6  im2col_half (BF16) + 16-bit GemmEx          (--gemm-precision bf16)
+//   7  to_half + conv2d_implicit_f16               (--gemm-precision fp16 --conv implicit: FP16 tensor cores, no im2col matrix)
 // Each version is first checked on 63 columns (a ragged last tile) against a float64 CPU reference, then timed on S
 // columns (default 20,000; S=10,000 per sample of the full MNIST test set).
 //   build: dev/cuda/build.sh        run: dev/cuda/build/conv2d [version, 0 = all] [S]
@@ -16,6 +17,7 @@
 
 static const int CIN = 20, H = 12, W = 12, COUT = 50, KS = 5, OH = 8, OW = 8, K = CIN * KS * KS, P = OH * OW;
 static const int LDA16 = (K + 7) / 8 * 8;  // 16-bit weight rows padded to a multiple of 8, as CudaBackend does
+static const int WPAD = (K + 31) / 32 * 32; // conv2d_implicit_f16's weight rows: whole 32-wide K slices (ConvKernel.halfWeightStride)
 
 // out[co][n*P + p] in float64.
 static double* reference(const float* in, const float* w, int columns) {
@@ -42,6 +44,14 @@ static void run_version(int version, const float* in, const float* w, float* col
     long long wanted = ((total < 8192 ? total : 8192) + 255) / 256;
     int unit = P / 64;  // P / gcd(P, 256) for P = 64
     dim3 grid((unsigned)((wanted + unit - 1) / unit * unit), K);
+    if (version == 7) {
+        to_half<<<(COUT * WPAD + 255) / 256, 256>>>(w, w16, COUT, K, WPAD, 0);
+        launchCheck();
+        dim3 grid((unsigned)((total + 127) / 128), (COUT + 63) / 64);
+        conv2d_implicit_f16<<<grid, 256>>>(in, w16, out, CIN, H, W, KS, KS, 1, 0, OH, OW, COUT, WPAD, columns);
+        launchCheck();
+        return;
+    }
     if (version >= 5) {
         int bf16 = version == 6;
         to_half<<<(COUT * LDA16 + 255) / 256, 256>>>(w, w16, COUT, K, LDA16, bf16);
@@ -78,13 +88,13 @@ int main(int argc, char** argv) {
     float* dw = to_device(w, (size_t)COUT * K);
     const char* names[] = {"", "im2col + cuBLAS SGEMM (FP32)", "implicit GEMM (FP32)", "im2col + cuBLAS TF32",
                            "im2col + cuBLAS BF16 (FP32 inputs)", "16-bit im2col + cuBLAS, FP16 inputs",
-                           "16-bit im2col + cuBLAS, BF16 inputs"};
-    double rtol[] = {0, 1e-5, 1e-5, 3e-3, 2e-2, 3e-3, 2e-2}, atol[] = {0, 1e-4, 1e-4, 2e-2, 1e-1, 2e-2, 1e-1};
-    w16 = (unsigned short*)device_zeros((size_t)(COUT * LDA16 + 1) / 2);
+                           "16-bit im2col + cuBLAS, BF16 inputs", "implicit GEMM on FP16 tensor cores"};
+    double rtol[] = {0, 1e-5, 1e-5, 3e-3, 2e-2, 3e-3, 2e-2, 3e-3}, atol[] = {0, 1e-4, 1e-4, 2e-2, 1e-1, 2e-2, 1e-1, 2e-2};
+    w16 = (unsigned short*)device_zeros((size_t)(COUT * (WPAD > LDA16 ? WPAD : LDA16) + 1) / 2);
     int failures = 0;
-    for (int v = 1; v <= 6; v++) {
+    for (int v = 1; v <= 7; v++) {
         if (only && v != only) continue;
-        if (v != 2 && !haveBlas) continue;
+        if (v != 2 && v != 7 && !haveBlas) continue;
         // check on 64 columns
         float* din = to_device(inSmall, (size_t)CIN * check * H * W);
         float* dcols = device_zeros((size_t)K * check * P);
@@ -97,7 +107,7 @@ int main(int argc, char** argv) {
         // time on `columns` columns
         float* in = host_random((size_t)CIN * columns * H * W, 3);
         din = to_device(in, (size_t)CIN * columns * H * W);
-        dcols = v == 2 ? NULL : device_zeros((size_t)K * columns * P);
+        dcols = v == 2 || v == 7 ? NULL : device_zeros((size_t)K * columns * P);
         dout = device_zeros((size_t)COUT * columns * P);
         float ms = time_ms([&] { run_version(v, din, dw, dcols, dout, columns); }, 10);
         double flops = 2.0 * COUT * K * P * columns;

@@ -14,7 +14,8 @@
 # Time: every step runs under `timeout`, capped by what is left of BUDGET_S (default 420 s) so the
 # whole script ends inside one device call; steps that no longer fit are skipped and say so. Steps run
 # in the order issue 3 needs them: CUDA op tests, GPU-vs-CPU agreement, fp32 speed, PyTorch, reduced
-# precisions, then the optional extras (implicit convolution, PyTorch forward check, workbenches, profiles).
+# precisions (FP16 tensor-core convolutions among them), then the optional extras (FP32 implicit convolution,
+# PyTorch forward check, workbenches, profiles).
 # Files back: the device tool returns at most 8 files from $OUT, so raw outputs are packed into
 # $OUT/raw.tar.gz; $OUT/table.md (also printed) summarises them.
 # Knobs (defaults are issue 3's job; scripts/gpu/rehearse.sh turns them down to run this script on the
@@ -103,6 +104,11 @@ for prec in tf32 fp16 bf16; do
   step "bench-cuda-$prec" 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision $prec --samples "$SAMPLES" --batch "$IMAGES" \
     --images "$IMAGES" --repeat 3 --warmup 1
 done
+# FP16 tensor-core convolutions (conv2d_implicit_f16: no im2col matrix), a fastest-mode candidate like the others
+[ "$HAVE_DATA" = 1 ] && step eval-cuda-fp16-implicit 60 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --conv implicit \
+  --gemm-precision fp16 --data "$DATA" --samples "$SAMPLES" --json
+step bench-cuda-fp16-implicit 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --gemm-precision fp16 \
+  --samples "$SAMPLES" --batch "$IMAGES" --images "$IMAGES" --repeat 3 --warmup 1
 if [ "$HAVE_DATA" = 1 ]; then
   for prec in tf32 bf16; do step "torch-$prec" 60 "${TORCH[@]}" --precision "$prec"; done
 fi
