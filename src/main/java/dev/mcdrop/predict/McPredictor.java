@@ -102,6 +102,17 @@ public final class McPredictor implements AutoCloseable {
         }
     }
 
+    private static boolean finite(float[] probs) {
+        for (float v : probs) if (!Float.isFinite(v)) return false;
+        return true;
+    }
+
+    /** Never a silent NaN: a non-finite input pixel, or activations beyond the float (or FP16) range, stop the run. */
+    private static ArithmeticException nonFinite(int image) {
+        return new ArithmeticException("image " + image + ": the network's class probabilities are not finite (NaN or infinite "
+                + "logits): a pixel is NaN or infinite, or the activations overflowed (with --gemm-precision fp16, beyond ±65,504)");
+    }
+
     private Buffer allocate(List<Buffer> made, long elements) {
         Buffer b = backend.allocate(elements);
         made.add(b);
@@ -224,7 +235,9 @@ public final class McPredictor implements AutoCloseable {
             int samples = net.expand == null ? 1 : f.samples()[s];
             float[] mc = f.hostAcc()[s];
             for (int i = 0; i < f.images(); i++) {
-                out[s][f.first() + i] = McSummary.summarize(mc, i * width, classes, samples, f.hostStandard(), i * width);
+                ImagePrediction p = McSummary.summarize(mc, i * width, classes, samples, f.hostStandard(), i * width);
+                if (!finite(p.meanProbs()) || !finite(p.standardProbs())) throw nonFinite(f.first() + i);
+                out[s][f.first() + i] = p;
             }
         }
         if (progress != null) progress.accept(f.first() + f.images());

@@ -205,4 +205,16 @@ class McPredictorTest {
             assertTrue(e.getMessage().contains("1x28x28"), e.getMessage());
         }
     }
+
+    /** A NaN pixel (possible from an ImageSource of floats) gives an error naming the image, not NaN probabilities. */
+    @Test
+    void nonFiniteOutputsAreAnErrorNamingTheImage() {
+        Weights w = TestNets.randomWeights(Presets.get("lenet-all"), 1);
+        TestNets.Images images = TestNets.Images.random(new dev.mcdrop.model.Shape(1, 28, 28), 5, 1);
+        images.pixels()[3 * 784 + 100] = Float.NaN; // image 3
+        try (McPredictor p = new McPredictor(new dev.mcdrop.cpu.CpuBackend(1), w, new McOptions(4, 1, 2, 0))) {
+            var e = assertThrows(ArithmeticException.class, () -> p.predict(images, null));
+            assertTrue(e.getMessage().startsWith("image 3: the network's class probabilities are not finite"), e.getMessage());
+        }
+    }
 }
