@@ -14,13 +14,18 @@ final class ColumnMask {
 
     /** mult[0 .. count) for the column's image; {@code group} is scratch of {@link PhiloxBulk#GROUP} floats. */
     static void fill(MaskSpec spec, int column, int count, float[] mult, float[] group) {
+        fill(spec, column, count, mult, 0, group);
+    }
+
+    /** mult[offset .. offset + count), as {@link #fill(MaskSpec, int, int, float[], float[])}. */
+    static void fill(MaskSpec spec, int column, int count, float[] mult, int offset, float[] group) {
         if (spec.threshold() == 0) { // p = 0: every word passes, nothing to draw
-            java.util.Arrays.fill(mult, 0, count, spec.scale());
+            java.util.Arrays.fill(mult, offset, offset + count, spec.scale());
             return;
         }
         long sample = spec.pairs().sampleOf(column);
         long image = spec.pairs().imageOf(column);
         PhiloxBulk.multipliers(spec.seed(), sample, image, spec.layer(), 0, count, spec.threshold(), spec.scale(),
-                mult, 0, group);
+                mult, offset, group);
     }
 }

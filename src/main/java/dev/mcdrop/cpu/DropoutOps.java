@@ -17,7 +17,10 @@ final class DropoutOps {
     private static final long MASK_COST = 8;
 
     private final WorkerPool pool;
-    private final float[][] multScratch;
+    /** Columns whose dense-layer masks are drawn together, then applied along each channel's row. */
+    private static final int DENSE_BLOCK = 16;
+
+    private final float[][] multScratch, denseScratch; // per worker: mask multipliers; a block's, channel-major
     private final float[][] groupScratch;
     private final float[][] planeScratch, rowScratch; // fused pooling: one masked plane, pooling rows
     private final ThreadLocal<Bias> biasJobs = ThreadLocal.withInitial(() -> new Bias(this));
@@ -27,6 +30,7 @@ final class DropoutOps {
     DropoutOps(WorkerPool pool) {
         this.pool = pool;
         multScratch = new float[pool.size()][0];
+        denseScratch = new float[pool.size()][0];
         groupScratch = new float[pool.size()][PhiloxBulk.GROUP];
         planeScratch = new float[pool.size()][0];
         rowScratch = new float[pool.size()][0];
@@ -169,6 +173,10 @@ final class DropoutOps {
 
         // Items are columns.
         private void maskedColumns(int from, int to, int worker) {
+            if (plane == 1 && !mask.perChannel()) {
+                maskedDenseColumns(from, to, worker);
+                return;
+            }
             float[] mult = ops.mult(worker, length);
             boolean perChannel = mask.perChannel();
             for (int n = from; n < to; n++) {
@@ -186,6 +194,27 @@ final class DropoutOps {
                         v = relu ? Math.max(v, 0f) : v;
                         x[row + i] = m != 0f ? v * m : 0f;
                     }
+                }
+            }
+        }
+
+        /**
+         * A dense layer's x[channels][columns] (plane 1): one column's units are {@code columns} floats
+         * apart, so masking column by column strides through memory. Instead the masks of up to
+         * {@link #DENSE_BLOCK} columns are drawn, transposed to channel-major, and applied along each
+         * channel's contiguous row segment, a vector at a time; the same operations per element, so the
+         * same bits.
+         */
+        private void maskedDenseColumns(int from, int to, int worker) {
+            float[] mult = ops.mult(worker, DENSE_BLOCK * length);                      // [block column][channel]
+            float[] byChannel = grown(ops.denseScratch, worker, DENSE_BLOCK * channels); // [channel][block column]
+            for (int n0 = from; n0 < to; n0 += DENSE_BLOCK) {
+                int nb = Math.min(DENSE_BLOCK, to - n0);
+                for (int j = 0; j < nb; j++) ColumnMask.fill(mask, n0 + j, length, mult, j * length, ops.groupScratch[worker]);
+                for (int j = 0; j < nb; j++)
+                    for (int c = 0; c < channels; c++) byChannel[c * DENSE_BLOCK + j] = mult[j * length + c];
+                for (int c = 0; c < channels; c++) {
+                    MaskApply.biasActMasked(x, xOffset + c * columns + n0, bias[biasOffset + c], relu, byChannel, c * DENSE_BLOCK, nb);
                 }
             }
         }
