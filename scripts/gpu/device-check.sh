@@ -135,6 +135,14 @@ step bench-cuda-profile-implicit 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}
 # small chunks whose im2col matrix (128 KB per pass) fits in a 50 MB L2: more launches, less DRAM traffic
 step bench-cuda-fp32-l2-chunks 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --samples "$SAMPLES" --batch "$PROFILE_BATCH" --images "$IMAGES" \
   --memory 190 --repeat 2 --warmup 1
+# a batch whose once-per-image conv1 output (46 KB per image) stays in L2 while its T samples read it again
+# (500 images = 23 MB), on the path with the least other traffic: FP16 tensor-core convolutions.
+# summarize.py counts a bench-cuda-MODE-bN run as another measurement of MODE (the batch changes no result).
+L2_BATCH=$(( IMAGES < 500 ? IMAGES : 500 ))
+step "bench-cuda-fp16-implicit-b$L2_BATCH" 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --gemm-precision fp16 \
+  --samples "$SAMPLES" --batch "$L2_BATCH" --images "$IMAGES" --repeat 2 --warmup 1
+step bench-cuda-profile-fp16-implicit 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --gemm-precision fp16 \
+  --samples "$SAMPLES" --batch "$PROFILE_BATCH" --images "$PROFILE_IMAGES" --profile
 
 # what a failed step said: mcdrop's one-line message and the top of its stack trace, else the last lines
 failure_lines() {
