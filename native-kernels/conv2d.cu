@@ -60,13 +60,32 @@ __device__ __forceinline__ void advance(const ConvTile& t, PatchRow* p) {
     }
 }
 
-// cols[k][j] for this thread's column (image offset `image`, window corner (iy0, ix0)); 0 outside
-// the image or past the last patch row.
-__device__ __forceinline__ float gather(const ConvTile& t, bool valid, long long image, int iy0, int ix0, PatchRow p) {
-    if (!valid || p.ci >= t.cin) return 0.f;
-    int y = iy0 + p.ky, x = ix0 + p.kx;
+// One column j = (n, oy, ox) of the unfolded matrix, decoded once: whether it exists (j < total),
+// where its image starts within a channel plane, and its window's top-left corner (negative in the padding).
+struct OutColumn {
+    bool valid;
+    long long image;
+    int iy0, ix0;
+};
+
+__device__ __forceinline__ OutColumn outColumn(const ConvTile& t, long long j, long long total, long long plane, int ow) {
+    OutColumn c;
+    c.valid = j < total;
+    const long long n = c.valid ? j / plane : 0;
+    const int pos = c.valid ? (int)(j - n * plane) : 0;
+    const int oy = pos / ow, ox = pos - oy * ow;
+    c.iy0 = oy * t.stride - t.pad;
+    c.ix0 = ox * t.stride - t.pad;
+    c.image = n * t.h * t.w;
+    return c;
+}
+
+// cols[k][j] for column c; 0 outside the image or past the last patch row.
+__device__ __forceinline__ float gather(const ConvTile& t, const OutColumn& c, PatchRow p) {
+    if (!c.valid || p.ci >= t.cin) return 0.f;
+    int y = c.iy0 + p.ky, x = c.ix0 + p.kx;
     if (y < 0 || y >= t.h || x < 0 || x >= t.w) return 0.f;
-    return t.in[p.ci * t.planeStride + image + (long long)y * t.w + x];
+    return t.in[p.ci * t.planeStride + c.image + (long long)y * t.w + x];
 }
 
 __device__ __forceinline__ float weightAt(const ConvTile& t, int row, int k) {
@@ -90,13 +109,7 @@ conv2d_implicit(const float* __restrict__ in, const float* __restrict__ weight, 
 
     // Gather duty: column jl of the tile, rows kb + 2r (r = 0..3) of each slice.
     const int jl = tid % CONV_BN, kb = tid / CONV_BN;
-    const long long j = j0 + jl;
-    const bool valid = j < total;
-    const long long n = valid ? j / plane : 0;
-    const int pos = valid ? (int)(j - n * plane) : 0;
-    const int oy = pos / ow, ox = pos - oy * ow;
-    const int iy0 = oy * stride - pad, ix0 = ox * stride - pad;
-    const long long image = n * h * w;
+    const OutColumn column = outColumn(t, j0 + jl, total, plane, ow);
     // Weight duty: row il of the tile, slice columns ka, ka + 1.
     const int il = tid / 4, ka = 2 * (tid % 4);
 
@@ -107,7 +120,7 @@ conv2d_implicit(const float* __restrict__ in, const float* __restrict__ weight, 
 #pragma unroll
     for (int r = 0; r < 4; r++) {
         rows[r] = decode(t, kb + 2 * r);
-        nextB[r] = gather(t, valid, image, iy0, ix0, rows[r]);
+        nextB[r] = gather(t, column, rows[r]);
     }
 
     float acc[4][8];
@@ -129,7 +142,7 @@ conv2d_implicit(const float* __restrict__ in, const float* __restrict__ weight, 
 #pragma unroll
             for (int r = 0; r < 4; r++) {
                 advance(t, &rows[r]);
-                nextB[r] = gather(t, valid, image, iy0, ix0, rows[r]);
+                nextB[r] = gather(t, column, rows[r]);
             }
         }
 #pragma unroll
@@ -214,13 +227,7 @@ conv2d_implicit_f16(const float* __restrict__ in, const unsigned short* __restri
     const long long j0 = (long long)blockIdx.x * TC_BN;
 
     const int jl = tid % TC_BN, kb = (tid / TC_BN) * 16;
-    const long long j = j0 + jl;
-    const bool valid = j < total;
-    const long long n = valid ? j / plane : 0;
-    const int pos = valid ? (int)(j - n * plane) : 0;
-    const int oy = pos / ow, ox = pos - oy * ow;
-    const int iy0 = oy * stride - pad, ix0 = ox * stride - pad;
-    const long long image = n * h * w;
+    const OutColumn column = outColumn(t, j0 + jl, total, plane, ow);
     // Weight duty: row tid / 4 of the tile, 8 halves (4 words) at slice column 8 * (tid % 4).
     const int il = tid / 4, ka = 8 * (tid % 4);
     const bool rowValid = i0 + il < cout;
@@ -239,7 +246,7 @@ conv2d_implicit_f16(const float* __restrict__ in, const unsigned short* __restri
         PatchRow p = decode(t, k0 + kb);
 #pragma unroll
         for (int r = 0; r < 16; r++) {
-            Bs[(kb + r) * TC_LDB + jl] = bits_f16(gather(t, valid, image, iy0, ix0, p));
+            Bs[(kb + r) * TC_LDB + jl] = bits_f16(gather(t, column, p));
             advanceOne(t, &p);
         }
         __syncthreads();
