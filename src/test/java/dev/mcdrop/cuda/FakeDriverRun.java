@@ -255,15 +255,11 @@ public final class FakeDriverRun {
 
     private static void comparePredictions() throws Exception {
         System.out.println("FAKE-DRIVER prediction");
-        Weights weights = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
-        LabeledImages images = Idx.read(Path.of("test-data/mnist/t10k-images-first1000-idx3-ubyte.gz"),
-                Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, 7);
+        Weights weights = lenetAll();
+        LabeledImages images = firstImages(7);
         // T = 4; batches of 3 (two in flight, a short last one); a budget that splits the 12 pairs of a batch into chunks
         McOptions options = McOptions.defaults().withSamples(4).withBatch(3).withMemory(2_000_000);
-        ImagePrediction[] cpu;
-        try (Backend backend = new CpuBackend(2)) {
-            cpu = predict(backend, weights, images, options);
-        }
+        ImagePrediction[] cpu = onCpu(weights, images, options);
         for (boolean cublas : new boolean[]{true, false}) {
             try (CudaBackend backend = CudaBackend.open(CudaOptions.defaults().withCublas(cublas))) {
                 ImagePrediction[] gpu = predict(backend, weights, images, options);
@@ -302,6 +298,24 @@ public final class FakeDriverRun {
             gpuPrefixes = p.predictPrefixes(images, ts, null);
         }
         for (int k = 0; k < ts.length; k++) compare("cuda prefixes, T=" + ts[k], gpuPrefixes[k], cpuPrefixes[k]);
+    }
+
+    /** The bundled lenet-all. */
+    static Weights lenetAll() throws java.io.IOException {
+        return WeightsFile.load(Path.of("models/lenet-all.safetensors"));
+    }
+
+    /** The first {@code n} bundled MNIST test images. */
+    static LabeledImages firstImages(int n) throws java.io.IOException {
+        return Idx.read(Path.of("test-data/mnist/t10k-images-first1000-idx3-ubyte.gz"),
+                Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, n);
+    }
+
+    /** The CPU backend's predictions, the answers every CUDA configuration is held to. */
+    static ImagePrediction[] onCpu(Weights weights, LabeledImages images, McOptions options) {
+        try (Backend backend = new CpuBackend(2)) {
+            return predict(backend, weights, images, options);
+        }
     }
 
     /** [t·N + i][k]: every pass's class probabilities through a SampleSink. */

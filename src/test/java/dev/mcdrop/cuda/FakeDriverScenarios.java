@@ -5,13 +5,9 @@ import static dev.mcdrop.cuda.FakeDriverRun.compare;
 import static dev.mcdrop.cuda.FakeDriverRun.predict;
 import static dev.mcdrop.cuda.FakeDriverRun.samples;
 
-import dev.mcdrop.backend.Backend;
 import dev.mcdrop.backend.Buffer;
-import dev.mcdrop.cpu.CpuBackend;
-import dev.mcdrop.data.Idx;
 import dev.mcdrop.data.LabeledImages;
 import dev.mcdrop.model.Weights;
-import dev.mcdrop.model.WeightsFile;
 import dev.mcdrop.predict.ImagePrediction;
 import dev.mcdrop.predict.McOptions;
 import java.nio.file.Path;
@@ -74,9 +70,8 @@ final class FakeDriverScenarios {
      */
     static void scheduleInvariance(FakeDriverRun.Fake fake) throws Throwable {
         System.out.println("FAKE-DRIVER schedule invariance");
-        Weights weights = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
-        LabeledImages images = Idx.read(Path.of("test-data/mnist/t10k-images-first1000-idx3-ubyte.gz"),
-                Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, 5);
+        Weights weights = FakeDriverRun.lenetAll();
+        LabeledImages images = FakeDriverRun.firstImages(5);
         McOptions options = McOptions.defaults().withSamples(3).withBatch(3).withMemory(2_000_000);
         CudaOptions[] configs = {CudaOptions.defaults(), CudaOptions.defaults().withCublas(false),
                 CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT),
@@ -129,14 +124,10 @@ final class FakeDriverScenarios {
                         "a CUDA 11.8 driver is refused: " + e.getMessage());
             }
             fake.setDriverVersion(12000);
-            Weights weights = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
-            LabeledImages images = Idx.read(Path.of("test-data/mnist/t10k-images-first1000-idx3-ubyte.gz"),
-                    Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, 3);
+            Weights weights = FakeDriverRun.lenetAll();
+            LabeledImages images = FakeDriverRun.firstImages(3);
             McOptions options = McOptions.defaults().withSamples(3).withBatch(3);
-            ImagePrediction[] cpu;
-            try (Backend backend = new CpuBackend(1)) {
-                cpu = predict(backend, weights, images, options);
-            }
+            ImagePrediction[] cpu = FakeDriverRun.onCpu(weights, images, options);
             try (CudaBackend cuda = CudaBackend.open(CudaOptions.defaults())) {
                 String describe = cuda.describe();
                 System.out.println("  " + describe);
@@ -189,14 +180,10 @@ final class FakeDriverScenarios {
      */
     static void outOfDeviceMemory(FakeDriverRun.Fake fake) throws Throwable {
         System.out.println("FAKE-DRIVER out of device memory");
-        Weights weights = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
-        LabeledImages images = Idx.read(Path.of("test-data/mnist/t10k-images-first1000-idx3-ubyte.gz"),
-                Path.of("test-data/mnist/t10k-labels-first1000-idx1-ubyte.gz")).slice(0, 3);
+        Weights weights = FakeDriverRun.lenetAll();
+        LabeledImages images = FakeDriverRun.firstImages(3);
         McOptions small = McOptions.defaults().withSamples(3).withBatch(3);
-        ImagePrediction[] cpu;
-        try (Backend backend = new CpuBackend(1)) {
-            cpu = predict(backend, weights, images, small);
-        }
+        ImagePrediction[] cpu = FakeDriverRun.onCpu(weights, images, small);
         try {
             fake.setTotalBytes(96L << 20); // a 96 MB GPU; B = 1000 images' once-per-image buffers alone need ~150 MB
             try (CudaBackend cuda = CudaBackend.open(CudaOptions.defaults())) {
