@@ -25,37 +25,41 @@ final class ConvKernel {
     static int halfWeightStride(ConvGeometry g) { return (g.patchSize() + HALF_SLICE - 1) / HALF_SLICE * HALF_SLICE; }
 
     void conv2d(long in, ConvGeometry g, int columns, long weight, long out) {
-        if (!grid(g, columns)) return;
+        if (empty(g, columns)) return;
         args.set(0, in).set(1, weight).set(2, out).set(3, g.inChannels()).set(4, g.inHeight()).set(5, g.inWidth())
                 .set(6, g.kernelHeight()).set(7, g.kernelWidth()).set(8, g.stride()).set(9, g.padding())
                 .set(10, g.outHeight()).set(11, g.outWidth()).set(12, g.outChannels()).set(13, (long) columns);
-        launcher.launch("conv2d/conv2d_implicit", gridX, gridY, THREADS, 1, args, "conv2d (implicit)");
+        launcher.launch("conv2d/conv2d_implicit", gridX(g, columns), gridY(g), THREADS, 1, args, "conv2d (implicit)");
     }
 
     /** FP16 tensor cores: weight16 = W as 16-bit floats, [Cout][{@link #halfWeightStride}] (to_half). */
     void conv2dHalf(long in, ConvGeometry g, int columns, long weight16, long out) {
-        if (!grid(g, columns)) return;
+        if (empty(g, columns)) return;
         halfArgs.set(0, in).set(1, weight16).set(2, out).set(3, g.inChannels()).set(4, g.inHeight()).set(5, g.inWidth())
                 .set(6, g.kernelHeight()).set(7, g.kernelWidth()).set(8, g.stride()).set(9, g.padding())
                 .set(10, g.outHeight()).set(11, g.outWidth()).set(12, g.outChannels()).set(13, halfWeightStride(g))
                 .set(14, (long) columns);
-        launcher.launch("conv2d/conv2d_implicit_f16", gridX, gridY, THREADS, 1, halfArgs, "conv2d (implicit, fp16 tensor cores)");
+        launcher.launch("conv2d/conv2d_implicit_f16", gridX(g, columns), gridY(g), THREADS, 1, halfArgs,
+                "conv2d (implicit, fp16 tensor cores)");
     }
 
-    private int gridX, gridY; // of the launch being prepared (both kernels tile 64 x 128)
+    private static boolean empty(ConvGeometry g, int columns) { return columns == 0 || g.outPlane() == 0 || g.outChannels() == 0; }
 
-    /** Sets the grid for this geometry; false when there is nothing to compute. */
-    private boolean grid(ConvGeometry g, int columns) {
-        long total = (long) columns * g.outPlane();
-        if (total == 0 || g.outChannels() == 0) return false;
-        long x = (total + TILE_COLUMNS - 1) / TILE_COLUMNS;
+    // Both kernels tile out[Cout][columns·OH·OW] in 64 × 128 blocks: x over columns, y over channels.
+    private static int gridX(ConvGeometry g, int columns) {
+        long total = (long) columns * g.outPlane(), x = (total + TILE_COLUMNS - 1) / TILE_COLUMNS;
+        if (x > Integer.MAX_VALUE) throw tooLarge(g, total);
+        return (int) x;
+    }
+
+    private static int gridY(ConvGeometry g) {
         int y = (g.outChannels() + TILE_ROWS - 1) / TILE_ROWS;
-        if (x > Integer.MAX_VALUE || y > 65535) {
-            throw new CudaOpException("cuda conv2d: " + total + " output columns × " + g.outChannels()
-                    + " channels exceed the implicit kernel's grid; use --conv im2col");
-        }
-        gridX = (int) x;
-        gridY = y;
-        return true;
+        if (y > 65535) throw tooLarge(g, -1);
+        return y;
+    }
+
+    private static CudaOpException tooLarge(ConvGeometry g, long total) {
+        return new CudaOpException("cuda conv2d: " + (total < 0 ? "" : total + " output columns × ") + g.outChannels()
+                + " channels exceed the implicit kernel's grid; use --conv im2col");
     }
 }

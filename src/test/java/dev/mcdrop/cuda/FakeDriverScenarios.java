@@ -157,6 +157,14 @@ final class FakeDriverScenarios {
      */
     static void unusableCublasPath() throws Exception {
         System.out.println("FAKE-DRIVER unusable cuBLAS path");
+        // --backend auto with a working (fake) GPU: the CUDA backend, said in one line
+        var log = new java.io.ByteArrayOutputStream();
+        try (var auto = dev.mcdrop.Backends.open("auto", 0, CudaOptions.defaults(),
+                new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8))) {
+            String said = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+            check(auto instanceof CudaBackend && said.startsWith("mcdrop: backend cuda (cuda: mcdrop fakecuda")
+                    && said.lines().count() == 1, "--backend auto picks the working GPU and says so: " + said.strip());
+        }
         Path broken = Path.of("target/fake-cuda/broken/libcublas.so.13");
         java.nio.file.Files.createDirectories(broken.getParent());
         java.nio.file.Files.writeString(broken, "not a shared library");
