@@ -38,6 +38,7 @@ import jcuda.driver.CUstream_flags;
 public final class CudaBackend implements Backend {
     /** Share of the free device memory offered to a plan's activations. */
     private static final double WORKSPACE_SHARE = 0.6;
+    private static final long MIN_HALF_WEIGHT_FLOATS = 1 << 18; // 1 MB: LeNet's conv2 needs 12,800
 
     private final CudaOptions options;
     private final CUdevice device;
@@ -365,12 +366,16 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** The device address of at least {@code floats} floats for FP16 weights (allocated once per size increase). */
+    /**
+     * The device address of at least {@code floats} floats for FP16 weights: 1 MB at first (any LeNet-sized
+     * layer, so a plan's layers share one allocation), reallocated only for a larger layer. cuMemFree waits
+     * for the kernels queued before it, which may still read the old copy.
+     */
     private long halfWeights(long floats) {
         if (halfWeights == null || halfWeights.size() < floats) {
-            if (halfWeights != null) halfWeights.close(); // stream order: the kernels that read it were queued before
+            if (halfWeights != null) halfWeights.close();
             halfWeights = null;
-            halfWeights = (CudaBuffer) allocate(floats);
+            halfWeights = (CudaBuffer) allocate(Math.max(floats, MIN_HALF_WEIGHT_FLOATS));
         }
         return at(halfWeights, 0, floats, "fp16 weights");
     }

@@ -435,7 +435,7 @@ class CudaBackendTest {
     /**
      * --conv implicit --gemm-precision fp16: the tensor-core kernel (no cuBLAS, no scratch) within the
      * FP16 path's tolerance of the float64 reference; geometries in an order that makes the FP16
-     * weight copy grow, then be reused by a smaller layer.
+     * weight copy grow past its first 1 MB, then be reused by smaller layers.
      */
     @Test
     void implicitFp16ConvolutionStaysCloseToFp32() throws BackendUnavailableException {
@@ -444,9 +444,10 @@ class CudaBackendTest {
             assertTrue(tc.describe().contains("implicit-GEMM kernel, FP16 tensor cores"), tc.describe());
             Random rnd = new Random(22);
             // cin, h, w, cout, k, stride, pad, columns: LeNet's conv1 (K = 25) and conv2 (K = 500, 50 of a 64-row
-            // tile), two tile rows with K = 27, a 1×1 kernel, a single output column, a tail of 128-column tiles
+            // tile), two tile rows with K = 27, K = 7,744 x 70 channels (FP16 weights past the first 1 MB copy:
+            // it grows), a 1×1 kernel, a single output column, a tail of 128-column tiles
             int[][] cases = {{1, 28, 28, 20, 5, 1, 0, 3}, {20, 12, 12, 50, 5, 1, 0, 9}, {3, 9, 7, 70, 3, 2, 1, 5},
-                    {16, 6, 6, 8, 1, 1, 0, 7}, {4, 3, 3, 9, 3, 1, 0, 1}, {7, 5, 5, 129, 2, 1, 1, 11}};
+                    {64, 11, 11, 70, 11, 1, 0, 2}, {16, 6, 6, 8, 1, 1, 0, 7}, {4, 3, 3, 9, 3, 1, 0, 1}, {7, 5, 5, 129, 2, 1, 1, 11}};
             for (int[] c : cases) checkConv(tc, rnd, c, false, 0, k -> 3e-3 * Math.sqrt(k), "fp16 implicit conv2d");
         }
     }
