@@ -41,6 +41,9 @@ public final class Backends {
      * @throws IllegalArgumentException unknown kind
      */
     public static Backend open(String kind, int threads, CudaOptions cuda, PrintStream log) {
+        java.util.Objects.requireNonNull(kind, "backend kind (auto, cpu, cuda, reference)");
+        java.util.Objects.requireNonNull(cuda, "cuda options");
+        java.util.Objects.requireNonNull(log, "log");
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         boolean cpuOnly = kind.equals("cpu") || kind.equals("reference");
         if (cuda.gemmPrecision() != GemmPrecision.FP32 && cpuOnly) {
