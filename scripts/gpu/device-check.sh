@@ -138,8 +138,8 @@ step bench-cuda-fp32-l2-chunks 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" 
 # a batch whose once-per-image conv1 output (46 KB per image) stays in L2 while its T samples read it again
 # (500 images = 23 MB), on the path with the least other traffic: FP16 tensor-core convolutions.
 # summarize.py counts a bench-cuda-MODE-bN run as another measurement of MODE (the batch changes no result).
-L2_BATCH=$(( IMAGES < 500 ? IMAGES : 500 ))
-step "bench-cuda-fp16-implicit-b$L2_BATCH" 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --gemm-precision fp16 \
+L2_BATCH=500
+(( L2_BATCH < IMAGES )) && step "bench-cuda-fp16-implicit-b$L2_BATCH" 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --gemm-precision fp16 \
   --samples "$SAMPLES" --batch "$L2_BATCH" --images "$IMAGES" --repeat 2 --warmup 1
 step bench-cuda-profile-fp16-implicit 40 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --gemm-precision fp16 \
   --samples "$SAMPLES" --batch "$PROFILE_BATCH" --images "$PROFILE_IMAGES" --profile
