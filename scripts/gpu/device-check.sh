@@ -161,6 +161,10 @@ failure_lines() {
   for f in "$RAW"/eval-*.out "$RAW"/torch-*.out; do [ -f "$f" ] && echo "| $(basename "$f" .out) | $(tr '\n' ' ' < "$f") |"; done
   for f in "$RAW"/bench-*.out; do [ -f "$f" ] && echo "| $(basename "$f" .out) | $(grep -E 'backend|median|compare' "$f" | tr '\n' ' ') |"; done
   for f in "$RAW"/workbench-*.out; do [ -s "$f" ] && { echo; echo '```'; cat "$f"; echo '```'; }; done
+  # where the time goes, per op, for each profiled path
+  for f in "$RAW"/bench-cuda-profile*.out; do
+    grep -q 'time per op' "$f" 2>/dev/null && { echo; echo "$(basename "$f" .out):"; echo '```'; sed -n '/time per op/,$p' "$f"; echo '```'; }
+  done
   if [ -f "$RAW/eval-cuda-fp32.out" ] && [ -f "$RAW/eval-cuda-fp32-small-chunks.out" ]; then
     strip() { sed 's/,"seconds":[0-9.]*//' "$1"; }   # everything but the wall time must match
     if [ -s "$RAW/eval-cuda-fp32.out" ] && cmp -s <(strip "$RAW/eval-cuda-fp32.out") <(strip "$RAW/eval-cuda-fp32-small-chunks.out"); then echo; echo "chunk invariance: identical"
