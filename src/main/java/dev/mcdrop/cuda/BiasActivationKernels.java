@@ -13,21 +13,10 @@ import dev.mcdrop.backend.PoolGeometry;
  */
 final class BiasActivationKernels {
     private final KernelLauncher launcher;
-    // bias_act(x, bias, channels, columns, plane, relu)
     private final KernelArgs plainArgs = KernelSignatures.args("bias_activation/bias_act");
-    // bias_act_dropout(x, bias, channels, columns, plane, relu, seed, layer, threshold, scale,
-    //                  perChannel, firstPair, batchImages, imageBase)
     private final KernelArgs dropoutArgs = KernelSignatures.args("bias_activation/bias_act_dropout");
-    // expand_dropout(src, dst, channels, columns, plane, seed, layer, threshold, scale, perChannel,
-    //                firstPair, batchImages, imageBase)
     private final KernelArgs expandArgs = KernelSignatures.args("bias_activation/expand_dropout");
-
-    // expand_dropout_pool(src, dst, channels, columns, h, w, kernel, stride, oh, ow, isMax, seed, layer,
-    //                     threshold, scale, perChannel, firstPair, batchImages, imageBase)
     private final KernelArgs expandPoolArgs = KernelSignatures.args("bias_activation/expand_dropout_pool");
-
-    // bias_act_pool(x, dst, bias, channels, columns, h, w, kernel, stride, oh, ow, isMax, relu, masked, seed, layer,
-    //               threshold, scale, perChannel, firstPair, batchImages, imageBase)
     private final KernelArgs biasPoolArgs = KernelSignatures.args("bias_activation/bias_act_pool");
     /** Mask arguments when there is no mask (batchImages 1: the kernel divides by it). */
     private static final MaskSpec NO_MASK = new MaskSpec(0, 0, 0f, false, new Pairs(0, 1, 0));
@@ -39,21 +28,23 @@ final class BiasActivationKernels {
 
     /** x[channels][columns][plane] = mask(act(x + bias[c])) in place. */
     void biasActivation(long x, long bias, int channels, int columns, int plane, Activation act, MaskSpec mask) {
-        int relu = act == Activation.RELU ? 1 : 0;
+        boolean relu = act == Activation.RELU;
         if (mask == null) {
-            plainArgs.set(0, x).set(1, bias).set(2, channels).set(3, (long) columns).set(4, (long) plane).set(5, relu);
+            plainArgs.set("x", x).set("bias", bias).set("channels", channels).set("columns", columns).set("plane", plane)
+                    .set("relu", relu);
             launcher.linear("bias_activation/bias_act", (long) channels * columns * plane, plainArgs, "biasActivation");
             return;
         }
-        dropoutArgs.set(0, x).set(1, bias).set(2, channels).set(3, (long) columns).set(4, (long) plane).set(5, relu);
-        setMask(dropoutArgs, 6, mask);
+        dropoutArgs.set("x", x).set("bias", bias).set("channels", channels).set("columns", columns).set("plane", plane)
+                .set("relu", relu);
+        setMask(dropoutArgs, mask);
         launcher.linear("bias_activation/bias_act_dropout", groups(channels, plane) * columns, dropoutArgs, "biasActivation+dropout");
     }
 
     /** dst[c][n][i] = keep ? src[c][b(n)][i]·scale : 0. */
     void expandDropout(long src, long dst, int channels, int columns, int plane, MaskSpec mask) {
-        expandArgs.set(0, src).set(1, dst).set(2, channels).set(3, (long) columns).set(4, (long) plane);
-        setMask(expandArgs, 5, mask);
+        expandArgs.set("src", src).set("dst", dst).set("channels", channels).set("columns", columns).set("plane", plane);
+        setMask(expandArgs, mask);
         launcher.linear("bias_activation/expand_dropout", groups(channels, plane) * columns, expandArgs, "expandDropout");
     }
 
@@ -67,10 +58,8 @@ final class BiasActivationKernels {
         if (plane > FUSED_POOL_MAX_PLANE) throw new IllegalArgumentException("plane of " + plane + " > " + FUSED_POOL_MAX_PLANE);
         long items = (long) channels * columns;
         if (items == 0) return;
-        boolean isMax = g.kind() == PoolGeometry.PoolKind.MAX;
-        expandPoolArgs.set(0, src).set(1, dst).set(2, channels).set(3, (long) columns).set(4, g.height()).set(5, g.width())
-                .set(6, g.kernel()).set(7, g.stride()).set(8, g.outHeight()).set(9, g.outWidth()).set(10, isMax ? 1 : 0);
-        setMask(expandPoolArgs, 11, mask);
+        pooling(expandPoolArgs.set("src", src), dst, channels, columns, g);
+        setMask(expandPoolArgs, mask);
         launchFused("bias_activation/expand_dropout_pool", expandPoolArgs, items, plane, "expandDropout+pool");
     }
 
@@ -84,11 +73,9 @@ final class BiasActivationKernels {
         if (plane > FUSED_POOL_MAX_PLANE) throw new IllegalArgumentException("plane of " + plane + " > " + FUSED_POOL_MAX_PLANE);
         long items = (long) channels * columns;
         if (items == 0) return;
-        boolean isMax = g.kind() == PoolGeometry.PoolKind.MAX;
-        biasPoolArgs.set(0, x).set(1, dst).set(2, bias).set(3, channels).set(4, (long) columns).set(5, g.height())
-                .set(6, g.width()).set(7, g.kernel()).set(8, g.stride()).set(9, g.outHeight()).set(10, g.outWidth())
-                .set(11, isMax ? 1 : 0).set(12, act == Activation.RELU ? 1 : 0).set(13, mask == null ? 0 : 1);
-        setMask(biasPoolArgs, 14, mask == null ? NO_MASK : mask);
+        pooling(biasPoolArgs.set("x", x).set("bias", bias), dst, channels, columns, g)
+                .set("relu", act == Activation.RELU).set("masked", mask != null);
+        setMask(biasPoolArgs, mask == null ? NO_MASK : mask);
         launchFused("bias_activation/bias_act_pool", biasPoolArgs, items, plane, "biasActivation+pool");
     }
 
@@ -108,10 +95,17 @@ final class BiasActivationKernels {
     /** One thread per 4 consecutive elements of an image (one Philox block). */
     private static long groups(int channels, int plane) { return ((long) channels * plane + 3) >> 2; }
 
-    private static void setMask(KernelArgs a, int at, MaskSpec mask) {
+    /** The fused kernels' output and pooling parameters. */
+    private static KernelArgs pooling(KernelArgs a, long dst, int channels, int columns, PoolGeometry g) {
+        return a.set("dst", dst).set("channels", channels).set("columns", columns).set("h", g.height()).set("w", g.width())
+                .set("kernel", g.kernel()).set("stride", g.stride()).set("oh", g.outHeight()).set("ow", g.outWidth())
+                .set("isMax", g.kind() == PoolGeometry.PoolKind.MAX);
+    }
+
+    private static void setMask(KernelArgs a, MaskSpec mask) {
         Pairs pairs = mask.pairs();
-        a.set(at, mask.seed()).set(at + 1, mask.layer()).set(at + 2, mask.threshold()).set(at + 3, mask.scale())
-                .set(at + 4, mask.perChannel() ? 1 : 0).set(at + 5, pairs.firstPair())
-                .set(at + 6, pairs.batchImages()).set(at + 7, pairs.imageBase());
+        a.set("seed", mask.seed()).set("layer", mask.layer()).set("threshold", mask.threshold()).set("scale", mask.scale())
+                .set("perChannel", mask.perChannel()).set("firstPair", pairs.firstPair())
+                .set("batchImages", pairs.batchImages()).set("imageBase", pairs.imageBase());
     }
 }

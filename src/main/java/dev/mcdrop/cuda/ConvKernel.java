@@ -10,10 +10,7 @@ import dev.mcdrop.backend.ConvGeometry;
 final class ConvKernel {
     private static final int TILE_ROWS = 64, TILE_COLUMNS = 128, THREADS = 256;
     private final KernelLauncher launcher;
-    // conv2d_implicit(in, weight, out, cin, h, w, kh, kw, stride, pad, oh, ow, cout, columns)
     private final KernelArgs args = KernelSignatures.args("conv2d/conv2d_implicit");
-
-    // conv2d_implicit_f16(in, weight16, out, cin, h, w, kh, kw, stride, pad, oh, ow, cout, wpad, columns)
     private final KernelArgs halfArgs = KernelSignatures.args("conv2d/conv2d_implicit_f16");
 
     /** The FP16 kernel's K slice: its 16-bit weights have rows of {@link #halfWeightStride} elements. */
@@ -26,21 +23,23 @@ final class ConvKernel {
 
     void conv2d(long in, ConvGeometry g, int columns, long weight, long out) {
         if (empty(g, columns)) return;
-        args.set(0, in).set(1, weight).set(2, out).set(3, g.inChannels()).set(4, g.inHeight()).set(5, g.inWidth())
-                .set(6, g.kernelHeight()).set(7, g.kernelWidth()).set(8, g.stride()).set(9, g.padding())
-                .set(10, g.outHeight()).set(11, g.outWidth()).set(12, g.outChannels()).set(13, (long) columns);
+        geometry(args, in, g, columns, out).set("weight", weight);
         launcher.launch("conv2d/conv2d_implicit", gridX(g, columns), gridY(g), THREADS, 1, args, "conv2d (implicit)");
     }
 
     /** FP16 tensor cores: weight16 = W as 16-bit floats, [Cout][{@link #halfWeightStride}] (to_half). */
     void conv2dHalf(long in, ConvGeometry g, int columns, long weight16, long out) {
         if (empty(g, columns)) return;
-        halfArgs.set(0, in).set(1, weight16).set(2, out).set(3, g.inChannels()).set(4, g.inHeight()).set(5, g.inWidth())
-                .set(6, g.kernelHeight()).set(7, g.kernelWidth()).set(8, g.stride()).set(9, g.padding())
-                .set(10, g.outHeight()).set(11, g.outWidth()).set(12, g.outChannels()).set(13, halfWeightStride(g))
-                .set(14, (long) columns);
+        geometry(halfArgs, in, g, columns, out).set("weight16", weight16).set("wpad", halfWeightStride(g));
         launcher.launch("conv2d/conv2d_implicit_f16", gridX(g, columns), gridY(g), THREADS, 1, halfArgs,
                 "conv2d (implicit, fp16 tensor cores)");
+    }
+
+    /** The parameters both kernels share. */
+    private static KernelArgs geometry(KernelArgs a, long in, ConvGeometry g, int columns, long out) {
+        return a.set("in", in).set("out", out).set("cin", g.inChannels()).set("h", g.inHeight()).set("w", g.inWidth())
+                .set("kh", g.kernelHeight()).set("kw", g.kernelWidth()).set("stride", g.stride()).set("pad", g.padding())
+                .set("oh", g.outHeight()).set("ow", g.outWidth()).set("cout", g.outChannels()).set("columns", columns);
     }
 
     private static boolean empty(ConvGeometry g, int columns) { return columns == 0 || g.outPlane() == 0 || g.outChannels() == 0; }

@@ -36,6 +36,7 @@ final class DriverLauncher implements KernelLauncher {
 
     @Override
     public void launch(String kernel, int gx, int gy, int bx, int by, KernelArgs args, String op) {
+        args.requireComplete();
         check(cuLaunchKernel(function(kernel), gx, gy, 1, bx, by, 1, 0, stream, args.params, null), op);
     }
 }

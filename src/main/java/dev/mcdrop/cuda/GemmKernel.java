@@ -6,15 +6,16 @@ package dev.mcdrop.cuda;
  */
 final class GemmKernel {
     private final KernelLauncher launcher;
-    // sgemm_xx(m, n, k, A, B, beta, C)
-    private final KernelArgs args = KernelSignatures.args("gemm/sgemm_nn");
+    private final KernelArgs nn = KernelSignatures.args("gemm/sgemm_nn"), nt = KernelSignatures.args("gemm/sgemm_nt"),
+            tn = KernelSignatures.args("gemm/sgemm_tn"), tt = KernelSignatures.args("gemm/sgemm_tt");
 
     GemmKernel(KernelLauncher launcher) { this.launcher = launcher; }
 
     void gemm(boolean transA, boolean transB, int m, int n, int k, long a, long b, float beta, long c) {
         if (m <= 0 || n <= 0) return;
-        args.set(0, m).set(1, n).set(2, k).set(3, a).set(4, b).set(5, beta).set(6, c);
-        String kernel = transA ? (transB ? "gemm/sgemm_tt" : "gemm/sgemm_tn") : (transB ? "gemm/sgemm_nt" : "gemm/sgemm_nn");
+        KernelArgs args = transA ? (transB ? tt : tn) : (transB ? nt : nn);
+        args.set("m", m).set("n", n).set("k", k).set("A", a).set("B", b).set("beta", beta).set("C", c);
+        String kernel = args.signature().key();
         int gridX = (n + 63) / 64, gridY = (m + 63) / 64;
         if (gridY > 65535) throw new CudaOpException("cuda gemm: m = " + m + " exceeds the built-in kernel's grid");
         launcher.launch(kernel, gridX, gridY, 16, 16, args, "gemm (built-in)");

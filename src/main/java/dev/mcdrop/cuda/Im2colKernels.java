@@ -5,13 +5,9 @@ import dev.mcdrop.backend.ConvGeometry;
 /** Launchers for native-kernels/im2col.cu: im2col (FP32 or 16-bit storage), to_half and flatten (the CNHW layout ops). */
 final class Im2colKernels {
     private final KernelLauncher launcher;
-    // im2col(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns)
     private final KernelArgs im2colArgs = KernelSignatures.args("im2col/im2col");
-    // im2col_half(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns, bf16)
     private final KernelArgs im2colHalfArgs = KernelSignatures.args("im2col/im2col_half");
-    // to_half(src, dst, rows, cols, stride, bf16)
     private final KernelArgs toHalfArgs = KernelSignatures.args("im2col/to_half");
-    // flatten(in, out, channels, columns, plane)
     private final KernelArgs flattenArgs = KernelSignatures.args("im2col/flatten");
 
     Im2colKernels(KernelLauncher launcher) { this.launcher = launcher; }
@@ -32,21 +28,21 @@ final class Im2colKernels {
     /** The same matrix as 16-bit floats (2 bytes per value at {@code cols}): bfloat16 if {@code bf16}, else IEEE half. */
     void im2colHalf(long in, ConvGeometry g, int columns, long cols, boolean bf16) {
         if ((long) columns * g.outPlane() == 0) return;
-        set(im2colHalfArgs, in, g, columns, cols).set(12, bf16 ? 1 : 0);
+        set(im2colHalfArgs, in, g, columns, cols).set("bf16", bf16);
         launchIm2col("im2col/im2col_half", im2colHalfArgs, g, columns, bf16 ? "im2col (bf16)" : "im2col (fp16)");
     }
 
     /** dst[rows][stride] (2 bytes each) = src[rows][cols] as 16-bit floats, columns cols..stride−1 zero. */
     void toHalf(long src, long rows, int cols, int stride, long dst, boolean bf16) {
         if (stride < cols) throw new IllegalArgumentException("to_half: stride " + stride + " < cols " + cols);
-        toHalfArgs.set(0, src).set(1, dst).set(2, rows).set(3, cols).set(4, stride).set(5, bf16 ? 1 : 0);
+        toHalfArgs.set("src", src).set("dst", dst).set("rows", rows).set("cols", cols).set("stride", stride).set("bf16", bf16);
         launcher.linear("im2col/to_half", rows * stride, toHalfArgs, "to 16-bit");
     }
 
     private static KernelArgs set(KernelArgs args, long in, ConvGeometry g, int columns, long cols) {
-        return args.set(0, in).set(1, cols).set(2, g.inChannels()).set(3, g.inHeight()).set(4, g.inWidth())
-                .set(5, g.kernelHeight()).set(6, g.kernelWidth()).set(7, g.stride()).set(8, g.padding())
-                .set(9, g.outHeight()).set(10, g.outWidth()).set(11, (long) columns);
+        return args.set("in", in).set("cols", cols).set("cin", g.inChannels()).set("h", g.inHeight()).set("w", g.inWidth())
+                .set("kh", g.kernelHeight()).set("kw", g.kernelWidth()).set("stride", g.stride()).set("pad", g.padding())
+                .set("oh", g.outHeight()).set("ow", g.outWidth()).set("columns", columns);
     }
 
     private void launchIm2col(String kernel, KernelArgs args, ConvGeometry g, int columns, String op) {
@@ -63,7 +59,7 @@ final class Im2colKernels {
 
     /** in[C][columns][plane] -> out[C·plane][columns]. */
     void flatten(long in, int channels, int columns, int plane, long out) {
-        flattenArgs.set(0, in).set(1, out).set(2, channels).set(3, (long) columns).set(4, (long) plane);
+        flattenArgs.set("in", in).set("out", out).set("channels", channels).set("columns", columns).set("plane", plane);
         launcher.linear("im2col/flatten", (long) channels * columns * plane, flattenArgs, "flatten");
     }
 }

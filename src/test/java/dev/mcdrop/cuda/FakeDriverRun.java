@@ -180,14 +180,16 @@ public final class FakeDriverRun {
             Buffer buffer = cuda.allocate(64);
             CudaBuffer b = (CudaBuffer) buffer;
             long address = b.address(0);
-            KernelArgs flatten = KernelSignatures.args("im2col/flatten").set(0, address).set(1, address).set(2, 1).set(3, 1L).set(4, 8L);
+            KernelArgs flatten = KernelSignatures.args("im2col/flatten").set("in", address).set("out", address).set("channels", 1)
+                    .set("columns", 1).set("plane", 8);
             launcher.launch("im2col/flatten", 1, 1, 32, 1, flatten, "a valid launch");
             expectFailure("a block of 1025 threads", () -> launcher.launch("im2col/flatten", 1, 1, 1025, 1, flatten, "flatten"));
             expectFailure("a grid of 0 blocks", () -> launcher.launch("im2col/flatten", 0, 1, 32, 1, flatten, "flatten"));
             expectFailure("a grid 65536 blocks high", () -> launcher.launch("im2col/flatten", 1, 65536, 32, 1, flatten, "flatten"));
-            KernelArgs gemm = KernelSignatures.args("gemm/sgemm_nn").set(0, 1).set(1, 1).set(2, 1).set(3, address).set(4, address).set(5, 0f).set(6, address);
+            KernelArgs gemm = KernelSignatures.args("gemm/sgemm_nn").set("m", 1).set("n", 1).set("k", 1).set("A", address)
+                    .set("B", address).set("beta", 0f).set("C", address);
             expectFailure("a 512-thread block for a kernel with .maxntid 256", () -> launcher.launch("gemm/sgemm_nn", 1, 1, 32, 16, gemm, "sgemm"));
-            flatten.set(1, 4096L);
+            flatten.set("out", 4096L);
             expectFailure("a pointer argument outside device memory", () -> launcher.launch("im2col/flatten", 1, 1, 32, 1, flatten, "flatten"));
             expectedErrors += 5;
 

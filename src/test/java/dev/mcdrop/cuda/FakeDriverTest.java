@@ -60,7 +60,7 @@ class FakeDriverTest {
 
         Path libcuda = lib.resolve("libcuda.so.1"), libcublas = cublasDir.resolve("libcublas.so.13");
         compile("g++", "-std=c++20", "-O1", "-pthread", "-ffp-contract=off", "-fPIC", "-shared", "-fvisibility=hidden",
-                "-Wall", "-Wno-unknown-pragmas", "-Inative-kernels", "-Isrc/test/c",
+                "-Wall", "-Wno-unknown-pragmas", "-I" + KernelTable.write(DIR.resolve("table")), "-Inative-kernels", "-Isrc/test/c",
                 SOURCES.resolve("fakecuda.cpp").toString(), stubs.toString(),
                 "-Wl,-soname,libcuda.so.1", "-Wl,--no-undefined", "-o", libcuda.toString());
         // cuBLAS 13 needs its Lt, which lies beside it, outside the child's LD_LIBRARY_PATH and with no rpath

@@ -33,7 +33,8 @@ final class KernelEmulator implements KernelLauncher {
         try {
             Process cc = new ProcessBuilder("g++", "-std=c++20", "-O1", "-pthread", "-ffp-contract=off", "-Wall",
                     "-Wno-unknown-pragmas", forceIndex64 ? "-DMCDROP_FORCE_INDEX64" : "-DMCDROP_DEFAULT_INDEX",
-                    "-Inative-kernels", "-Isrc/test/c", "src/test/c/kernel_emulator.cpp",
+                    "-I" + KernelTable.write(dir), "-Inative-kernels", "-Isrc/test/c",
+                    "src/test/c/kernel_emulator.cpp",
                     "-o", exe.toString()).redirectErrorStream(true).start();
             String out = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!cc.waitFor(120, TimeUnit.SECONDS) || cc.exitValue() != 0) {
@@ -56,6 +57,7 @@ final class KernelEmulator implements KernelLauncher {
     @Override
     public void launch(String kernel, int gx, int gy, int bx, int by, KernelArgs args, String op) {
         launches++;
+        args.requireComplete();
         boolean tiled = kernel.startsWith("gemm/") || kernel.startsWith("conv2d/"); // need their exact grid and block
         if (!tiled) { // grid-stride kernels: any grid is correct; keep the emulation small
             gx = Math.min(gx, 2);

@@ -44,7 +44,7 @@ class KernelSignaturesTest {
         List<String> problems = new ArrayList<>();
         for (var entry : KernelSignatures.ALL.entrySet()) {
             String ptx = ptxSignatures.get(entry.getKey());
-            String java = entry.getValue().replace('p', '8').replace('l', '8');
+            String java = entry.getValue().types().replace('p', '8').replace('l', '8');
             if (ptx == null) problems.add(entry.getKey() + " not in PTX");
             else if (!ptx.equals(java)) problems.add(entry.getKey() + ": PTX " + ptx + " vs Java " + java);
         }
@@ -52,5 +52,41 @@ class KernelSignaturesTest {
             if (!KernelSignatures.ALL.containsKey(k)) problems.add(k + " has no Java launcher signature");
         }
         assertTrue(problems.isEmpty(), String.join("; ", problems));
+    }
+
+    @Test
+    void declarationsParseWithTheirNamesAndTypes() {
+        var kernels = KernelSignatures.parse("m", """
+                extern "C" __global__ void __launch_bounds__(256) a(const float* __restrict__ in, unsigned short* half,
+                        long long n, unsigned long long seed, unsigned int layer, int relu, float scale) { }
+                extern "C" __global__ __launch_bounds__(128) void b() { }
+                __global__ void notExported(float* x) { }
+                """);
+        assertEquals(2, kernels.size());
+        assertEquals("m/a", kernels.get(0).key());
+        assertEquals("pplliif", kernels.get(0).types());
+        assertEquals(java.util.List.of("in", "half", "n", "seed", "layer", "relu", "scale"),
+                kernels.get(0).params().stream().map(KernelSignatures.Param::name).toList());
+        assertEquals("unsigned short*", kernels.get(0).params().get(1).cType());
+        assertEquals("", kernels.get(1).types());
+        var e = assertThrows(IllegalStateException.class,
+                () -> KernelSignatures.parse("m", "extern \"C\" __global__ void c(double d) {}"));
+        assertTrue(e.getMessage().contains("m/c") && e.getMessage().contains("double"), e.getMessage());
+    }
+
+    @Test
+    void argumentsAreCheckedByNameKindAndCompleteness() {
+        KernelArgs a = KernelSignatures.args("im2col/flatten"); // flatten(in, out, channels, columns, plane)
+        assertThrows(IllegalArgumentException.class, () -> a.set("input", 1L), "unknown name");
+        assertThrows(IllegalArgumentException.class, () -> a.set("in", 1), "an int for a pointer");
+        assertThrows(IllegalArgumentException.class, () -> a.set("channels", 1L), "a long for an int");
+        assertThrows(IllegalArgumentException.class, () -> a.set("channels", 1f), "a float for an int");
+        a.set("in", 1L << 40).set("out", 2L << 40).set("channels", 3).set("columns", -5); // int widens to long long
+        var e = assertThrows(IllegalStateException.class, a::requireComplete);
+        assertTrue(e.getMessage().contains("plane"), e.getMessage());
+        a.set("plane", 7L);
+        a.requireComplete();
+        assertEquals(-5L, a.bits(3), "sign-extended");
+        assertEquals(3L, a.bits(2));
     }
 }
