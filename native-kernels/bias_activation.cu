@@ -10,6 +10,8 @@
 // image yields the words of elements e = 32*(q>>3) + (q&7) + 8*j, j = 0..3 (e = c*plane + i), so a
 // masked thread owns one (column n, block q) and computes one block; per-channel dropout keys by
 // the channel instead (through a one-block cache). act: 0 = identity, 1 = ReLU (Math.max(x, 0f)).
+// An image's counter word is imageKeys[b] when the launcher passes a key table, else its position
+// imageBase + b (mask_image in philox.cuh).
 #include "index.cuh"
 #include "philox.cuh"
 
@@ -45,7 +47,7 @@ template <typename I, bool EXPAND>
 __device__ __forceinline__ void dropout_body(const float* src, float* x, const float* bias, int channels,
                                              I columns, I plane, int relu, u64 seed, u32 layer, u32 threshold,
                                              float scale, int perChannel, u64 firstPair, u32 batchImages,
-                                             u64 imageBase) {
+                                             u64 imageBase, const u32* imageKeys) {
     I elements = (I)channels * plane;
     I blocks = ((elements + 31) >> 5) << 3;    // 8 blocks per group of 32 elements
     I total = blocks * columns;
@@ -56,6 +58,7 @@ __device__ __forceinline__ void dropout_body(const float* src, float* x, const f
         u64 sample, image;
         u32 b;
         column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
+        image = mask_image(imageKeys, image, b);
         u32 words[4];
         const bool draw = threshold != 0;  // p = 0 (the standard pass): every word passes, none is drawn
         if (draw && !perChannel) mask_words(seed, sample, image, layer, (u64)q, words);
@@ -88,13 +91,16 @@ extern "C" __global__ void bias_act_dropout(float* x, const float* bias, int cha
                                             long long plane, int relu, unsigned long long seed,
                                             unsigned int layer, unsigned int threshold, float scale,
                                             int perChannel, unsigned long long firstPair,
-                                            unsigned int batchImages, unsigned long long imageBase) {
+                                            unsigned int batchImages, unsigned long long imageBase,
+                                            const unsigned int* imageKeys) {
     if (fits32(channels, columns, plane, batchImages))
         dropout_body<unsigned int, false>(nullptr, x, bias, channels, (unsigned int)columns, (unsigned int)plane, relu,
-                                          seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase);
+                                          seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase,
+                                          imageKeys);
     else
         dropout_body<long long, false>(nullptr, x, bias, channels, columns, plane, relu,
-                                       seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase);
+                                       seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase,
+                                       imageKeys);
 }
 
 // src: [channels][batchImages][plane], dst: [channels][columns][plane], b(n) = (firstPair+n) % B.
@@ -102,13 +108,15 @@ extern "C" __global__ void expand_dropout(const float* src, float* dst, int chan
                                           long long plane, unsigned long long seed, unsigned int layer,
                                           unsigned int threshold, float scale, int perChannel,
                                           unsigned long long firstPair, unsigned int batchImages,
-                                          unsigned long long imageBase) {
+                                          unsigned long long imageBase, const unsigned int* imageKeys) {
     if (fits32(channels, columns, plane, batchImages))
         dropout_body<unsigned int, true>(src, dst, nullptr, channels, (unsigned int)columns, (unsigned int)plane, 0,
-                                         seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase);
+                                         seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase,
+                                         imageKeys);
     else
         dropout_body<long long, true>(src, dst, nullptr, channels, columns, plane, 0,
-                                      seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase);
+                                      seed, layer, threshold, scale, perChannel, firstPair, batchImages, imageBase,
+                                      imageKeys);
 }
 
 // Largest plane the fused pooling kernels hold in shared memory (16 KB); CudaBackend runs the two
@@ -139,7 +147,7 @@ __device__ __forceinline__ void masked_pool_body(const float* src, const float* 
                                                  long long columns, int h, int w, int kernel, int stride, int oh, int ow,
                                                  int isMax, int relu, int masked, u64 seed, u32 layer, u32 threshold,
                                                  float scale, int perChannel, u64 firstPair, u32 batchImages,
-                                                 u64 imageBase) {
+                                                 u64 imageBase, const u32* imageKeys) {
     __shared__ float planes_[MCDROP_FUSED_PLANE];
     // per plane of the tile, worked out once (the divisions by columns and batchImages) for all its tasks
     __shared__ long long base_[MCDROP_FUSED_PLANES_MAX];  // the plane's first input element in src
@@ -165,6 +173,7 @@ __device__ __forceinline__ void masked_pool_body(const float* src, const float* 
             u64 sample, image;
             u32 b;
             column_pair_split(s0, r0, batchImages, imageBase, (u32)n, &sample, &image, &b);
+            image = mask_image(imageKeys, image, b);
             chan_[p] = (int)c;
             base_[p] = EXPAND ? ((long long)c * batchImages + b) * plane : item * plane;
             sample_[p] = sample;
@@ -228,9 +237,9 @@ extern "C" __global__ void __launch_bounds__(256)
 expand_dropout_pool(const float* src, float* dst, int channels, long long columns, int h, int w, int kernel,
                     int stride, int oh, int ow, int isMax, unsigned long long seed, unsigned int layer,
                     unsigned int threshold, float scale, int perChannel, unsigned long long firstPair,
-                    unsigned int batchImages, unsigned long long imageBase) {
+                    unsigned int batchImages, unsigned long long imageBase, const unsigned int* imageKeys) {
     masked_pool_body<true>(src, nullptr, dst, channels, columns, h, w, kernel, stride, oh, ow, isMax, 0, 1, seed, layer,
-                           threshold, scale, perChannel, firstPair, batchImages, imageBase);
+                           threshold, scale, perChannel, firstPair, batchImages, imageBase, imageKeys);
 }
 
 // x: [channels][columns][h*w] (read only) -> dst: [channels][columns][oh*ow] = pool(mask(act(x + bias[c]))).
@@ -238,7 +247,7 @@ extern "C" __global__ void __launch_bounds__(256)
 bias_act_pool(const float* x, float* dst, const float* bias, int channels, long long columns, int h, int w, int kernel,
               int stride, int oh, int ow, int isMax, int relu, int masked, unsigned long long seed, unsigned int layer,
               unsigned int threshold, float scale, int perChannel, unsigned long long firstPair,
-              unsigned int batchImages, unsigned long long imageBase) {
+              unsigned int batchImages, unsigned long long imageBase, const unsigned int* imageKeys) {
     masked_pool_body<false>(x, bias, dst, channels, columns, h, w, kernel, stride, oh, ow, isMax, relu, masked, seed,
-                            layer, threshold, scale, perChannel, firstPair, batchImages, imageBase);
+                            layer, threshold, scale, perChannel, firstPair, batchImages, imageBase, imageKeys);
 }

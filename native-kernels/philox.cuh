@@ -94,6 +94,13 @@ MCDROP_HD void column_pair_split(u64 s0, u32 r0, u32 batchImages, u64 imageBase,
     *image = imageBase + *b;
 }
 
+// The image word of a column's mask counter: the launcher's key table entry imageKeys[b] when it
+// gives one (content or shared keys, see docs/DESIGN.md "Mask keys"), else the image's position
+// imageBase + b as column_pair_split computed it.
+MCDROP_HD u64 mask_image(const u32* imageKeys, u64 position, u32 b) {
+    return imageKeys ? (u64)imageKeys[b] : position;
+}
+
 MCDROP_HD void column_pair(u64 firstPair, u32 batchImages, u64 imageBase, u32 n, u64* sample, u64* image) {
     u32 b;
     column_pair_split(firstPair / batchImages, (u32)(firstPair % batchImages), batchImages, imageBase, n,

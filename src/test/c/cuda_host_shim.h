@@ -39,6 +39,8 @@ inline unsigned int __float_as_uint(float f) { unsigned int u; std::memcpy(&u, &
 inline float __fadd_rn(float a, float b) { return a + b; }
 inline float __fsub_rn(float a, float b) { return a - b; }
 inline float __fmul_rn(float a, float b) { return a * b; }
+inline float __fdiv_rn(float a, float b) { return a / b; }
+inline float __ull2float_rn(unsigned long long v) { return (float)v; } /* x86-64 converts with round-to-nearest */
 #include <math.h> /* expf, logf, fmaxf, INFINITY */
 
 /* ---- FP16 and WMMA (conv2d_implicit_f16) ----

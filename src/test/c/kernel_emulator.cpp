@@ -2,7 +2,7 @@
  * KernelEmulation32Test/64Test. Protocol on stdin (whitespace separated):
  *   <op/kernel> <gridX> <gridY> <blockX> <blockY>
  *   <nBuffers>   then per buffer: <count> <count float bit patterns as int32>
- *   <nArgs>      then per argument: p <buffer> <elementOffset> | i <int> | l <int64> | f <float bits>
+ *   <nArgs>      then per argument: p <buffer> <elementOffset> | n (NULL) | i <int> | l <int64> | f <float bits>
  * Prints every buffer's final contents (bit patterns) on one line each. */
 #include "cuda_host_shim.h"
 #include <cstdio>
@@ -30,7 +30,7 @@ static std::vector<std::vector<float>> buffers;
 struct Arg { char type; long long value; int buffer; long long offset; };
 static std::vector<Arg> args;
 
-static float* P(int k) { return buffers[args[k].buffer].data() + args[k].offset; }
+static float* P(int k) { return args[k].buffer < 0 ? nullptr : buffers[args[k].buffer].data() + args[k].offset; }
 static long long L(int k) { return args[k].value; }
 static int I(int k) { return (int)args[k].value; }
 static float F(int k) { int bits = (int)args[k].value; float f; std::memcpy(&f, &bits, 4); return f; }
@@ -71,7 +71,8 @@ int main() {
         char t[4];
         if (scanf("%3s", t) != 1) return 2;
         a.type = t[0];
-        if (a.type == 'p') { if (scanf("%d %lld", &a.buffer, &a.offset) != 2) return 2; }
+        if (a.type == 'n') { a.buffer = -1; a.type = 'p'; }  /* NULL pointer */
+        else if (a.type == 'p') { if (scanf("%d %lld", &a.buffer, &a.offset) != 2) return 2; }
         else if (scanf("%lld", &a.value) != 1) return 2;
     }
     std::string k = name;

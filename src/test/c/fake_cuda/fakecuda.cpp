@@ -686,7 +686,8 @@ API int cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned 
         if (fn->kernel->types[i] == 'p') {
             uintptr_t p;
             memcpy(&p, slot, 8);
-            if (!inDevice(p, 0)) return fail(ILLEGAL_ADDRESS, "launch %s: argument %zu = 0x%lx is not device memory", name, i, (unsigned long)p);
+            // NULL is a value a kernel may test (mask_image's optional key table); any other address must be device memory
+            if (p != 0 && !inDevice(p, 0)) return fail(ILLEGAL_ADDRESS, "launch %s: argument %zu = 0x%lx is not device memory", name, i, (unsigned long)p);
         }
     }
     const Kernel* k = fn->kernel;

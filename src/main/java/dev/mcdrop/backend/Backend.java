@@ -47,6 +47,16 @@ public interface Backend extends AutoCloseable {
         return PendingDownload.DONE;
     }
 
+    /**
+     * A table of {@code images} mask keys: 32-bit words, one per image of a batch, that
+     * {@link MaskSpec#imageKeys()} hands to the dropout ops (not floats: only {@link #uploadKeys}
+     * writes it). Allocated once per plan, like every buffer.
+     */
+    Buffer allocateKeys(int images);
+
+    /** {@code keys[0 .. count) = src[0 .. count)}, ordered like {@link #upload}; {@code src} may be reused at once. */
+    void uploadKeys(int[] src, int count, Buffer keys);
+
     /** Sets {@code count} elements to zero. */
     void zero(Buffer buffer, long offset, long count);
 
@@ -138,9 +148,10 @@ public interface Backend extends AutoCloseable {
      * MC reduction. For each column n of {@code logits[classes][columns]}, with image
      * b = {@code pairs.batchIndexOf(n)}, takes p = softmax(column) and adds into row b of
      * {@code acc[batchImages][McAccumulators.width(classes)]} (see {@link McAccumulators}):
-     * p, p², a one-hot vote for argmax p (lowest index on ties), and the entropy −Σ p ln p
-     * (0·ln 0 = 0). Each row receives its columns in increasing pair order, so the sums do not
-     * depend on chunking.
+     * p, Welford's running mean and M2 step for the column's sample t (count t + 1, t =
+     * {@code pairs.sampleOf(n)}), a one-hot vote for argmax p (lowest index on ties), and the
+     * entropy −Σ p ln p (0·ln 0 = 0). Each row receives its columns in increasing pair order, so the
+     * sums do not depend on chunking.
      */
     void mcAccumulate(Buffer logits, long logitsOffset, int classes, int columns, Pairs pairs, Buffer acc);
 

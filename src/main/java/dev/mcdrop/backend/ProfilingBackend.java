@@ -65,6 +65,12 @@ public final class ProfilingBackend implements Backend {
 
     @Override public Buffer allocate(long elements) { return inner.allocate(elements); }
 
+    @Override public Buffer allocateKeys(int images) { return inner.allocateKeys(images); }
+
+    @Override public void uploadKeys(int[] src, int count, Buffer keys) {
+        long t = start(); inner.uploadKeys(src, count, keys); stop("upload", t, 0, count);
+    }
+
     @Override public void upload(float[] src, int srcOffset, Buffer dst, long dstOffset, int count) {
         long t = start(); inner.upload(src, srcOffset, dst, dstOffset, count); stop("upload", t, 0, count);
     }

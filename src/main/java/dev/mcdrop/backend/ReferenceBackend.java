@@ -45,6 +45,11 @@ public final class ReferenceBackend implements Backend {
     /** float64 view for tests that want the reference's full precision. */
     public double[] doubles(Buffer buffer) { return d(buffer); }
 
+    @Override public HostKeys allocateKeys(int images) { return new HostKeys(images); }
+
+    @Override
+    public void uploadKeys(int[] src, int count, Buffer keys) { ((HostKeys) keys).set(src, count); }
+
     @Override
     public void zero(Buffer buffer, long offset, long count) {
         java.util.Arrays.fill(d(buffer), (int) offset, (int) (offset + count), 0.0);
@@ -177,11 +182,15 @@ public final class ReferenceBackend implements Backend {
         for (int n = 0; n < columns; n++) {
             softmaxColumn(x, (int) logitsOffset, classes, columns, n, p);
             int row = pairs.batchIndexOf(n) * width;
+            double count = pairs.sampleOf(n) + 1;
             int best = 0;
             double entropy = 0;
             for (int k = 0; k < classes; k++) {
+                int mean = row + McAccumulators.meanOffset(classes) + k;
                 a[row + McAccumulators.sumOffset(classes) + k] += p[k];
-                a[row + McAccumulators.sumSquaresOffset(classes) + k] += p[k] * p[k];
+                double delta = p[k] - a[mean];
+                a[mean] += delta / count;
+                a[row + McAccumulators.m2Offset(classes) + k] += delta * (p[k] - a[mean]);
                 if (p[k] > p[best]) best = k;
                 if (p[k] > 0) entropy -= p[k] * Math.log(p[k]);
             }

@@ -2,23 +2,35 @@ package dev.mcdrop.cli;
 
 import dev.mcdrop.backend.Backend;
 import dev.mcdrop.data.LabeledImages;
+import dev.mcdrop.io.AtomicFile;
 import dev.mcdrop.model.Shape;
 import dev.mcdrop.model.Weights;
 import dev.mcdrop.predict.ImagePrediction;
+import dev.mcdrop.predict.McListener;
 import dev.mcdrop.predict.McOptions;
 import dev.mcdrop.predict.McPredictor;
 import dev.mcdrop.predict.NpySamples;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code mcdrop predict}: MC-dropout predictions with uncertainty, one record per image. */
+/**
+ * {@code mcdrop predict}: MC-dropout predictions with uncertainty, one record per image, streamed:
+ * each batch's records are written and flushed as soon as it is done (the first batches are small,
+ * so the first lines come within a second or two), while a progress line counts passes on stderr.
+ * {@code --out FILE} is written to a temporary file and renamed into place only when the run
+ * succeeds.
+ */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Predict with MC dropout: mean class probabilities over T stochastic passes, predictive entropy,",
                 "mutual information (BALD), variation ratio and the std of the predicted class's probability,",
@@ -38,7 +50,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "jsonl", description = "jsonl or csv. Default: ${DEFAULT-VALUE}")
     String format;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "write here instead of stdout")
+    @Option(names = "--out", paramLabel = "FILE", description = "write here instead of stdout (replaced only when the run succeeds)")
     Path out;
 
     @Option(names = "--samples-out", paramLabel = "FILE.npy",
@@ -54,29 +66,48 @@ final class PredictCommand implements Callable<Integer> {
         Shape shape = weights.network().input();
         LabeledImages images = Inputs.load(input != null ? input : Home.bundledMnistImages(),
                 input != null ? labels : Home.bundledMnistLabels(), shape);
+        List<String> files = input != null ? Inputs.pictureNames(input) : null;
         McOptions options = run.options(images.count());
         try (Backend backend = backendOptions.open();
-             McPredictor predictor = new McPredictor(backend, weights, options)) {
-            Progress progress = new Progress("predict", images.count());
+             McPredictor predictor = new McPredictor(backend, weights, options);
+             AtomicFile file = out == null ? null : AtomicFile.create(out)) {
+            OutputStream stream = file == null ? System.out : file.stream();
+            PrintWriter w = new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16), false);
+            PredictionWriter writer = new PredictionWriter(format, w, images, files, out == null ? "stdout" : out.toString());
+            Progress progress = new Progress("predict", (long) images.count() * options.samples(), "passes");
+            McListener listener = new McListener() {
+                @Override public void passes(long done, long total) { progress.update(done); }
+
+                @Override public void predicted(int first, ImagePrediction[] batch) {
+                    if (file == null) progress.clear(); // stdout may share the terminal with the progress line
+                    try {
+                        writer.write(first, batch);
+                        // System.out is a PrintStream: it swallows write errors (a closed pipe, a full disk) and only reports them here
+                        if (file == null && System.out.checkError()) throw new IOException("cannot write the predictions to stdout");
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e.getMessage(), e);
+                    }
+                }
+            };
             long start = System.nanoTime();
             ImagePrediction[] ps;
             if (samplesOut == null) {
-                ps = predictor.predict(images, progress::update);
+                ps = predictor.predictStreaming(images, listener, null);
             } else {
                 int classes = weights.network().classes();
-                System.err.printf(java.util.Locale.ROOT, "mcdrop: writing %d samples x %d images x %d classes (%.1f MB) to %s%n",
-                        options.samples(), images.count(), classes, 4.0 * options.samples() * images.count() * classes / 1e6,
+                System.err.printf(java.util.Locale.ROOT, "mcdrop: writing %d samples x %d images x %d classes (%.1f MiB) to %s%n",
+                        options.samples(), images.count(), classes, 4.0 * options.samples() * images.count() * classes / (1 << 20),
                         samplesOut);
                 try (NpySamples sink = NpySamples.create(samplesOut, options.samples(), images.count(), classes)) {
-                    ps = predictor.predict(images, progress::update, sink);
+                    ps = predictor.predictStreaming(images, listener, sink);
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             progress.done();
-            try (PrintWriter w = out == null
-                    ? new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false)
-                    : new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
-                PredictionWriter.write(format, w, images, input != null ? Inputs.pictureNames(input) : null, ps);
+            if (file != null) {
+                w.flush();
+                if (w.checkError()) throw new IOException("cannot write the predictions to " + out);
+                file.commit();
             }
             Summary.print(System.err, weights, backend, options, predictor, images, ps, seconds);
         }

@@ -5,20 +5,25 @@ import java.util.Locale;
 
 /**
  * A progress line on stderr: redrawn in place with '\r' on a terminal, at most every 200 ms;
- * when stderr is not a terminal (CI, pipes) a plain line at most every 10 s.
+ * when stderr is not a terminal (CI, pipes) a plain line at most every 10 s. Counts any unit
+ * ("passes", images): done/total, percent, rate and ETA.
  */
 final class Progress {
-    private final String what;
+    private final String what, unit;
     private final long total;
     private final long start = System.nanoTime();
     private final boolean terminal = System.console() != null;
     private final PrintStream err = System.err;
     private long lastDraw;
-    private boolean drawn;
+    private int drawnWidth; // characters of the line on screen now (terminal only), 0 when none
 
-    Progress(String what, long total) {
+    Progress(String what, long total) { this(what, total, ""); }
+
+    /** {@code unit}: what is counted, printed after the counts ("passes"); empty for none. */
+    Progress(String what, long total, String unit) {
         this.what = what;
         this.total = total;
+        this.unit = unit.isEmpty() ? "" : " " + unit;
     }
 
     void update(long done) {
@@ -30,19 +35,29 @@ final class Progress {
         double rate = done / Math.max(seconds, 1e-9);
         double eta = rate > 0 ? (total - done) / rate : 0;
         int width = 30, filled = (int) (width * done / Math.max(1, total));
-        String line = String.format(Locale.ROOT, "%s [%s%s] %d/%d %3.0f%% %.0f/s ETA %s", what,
-                "#".repeat(filled), ".".repeat(width - filled), done, total, 100.0 * done / Math.max(1, total), rate, time(eta));
+        String line = String.format(Locale.ROOT, "%s [%s%s] %,d/%,d%s %3.0f%% %,.0f%s/s ETA %s", what,
+                "#".repeat(filled), ".".repeat(width - filled), done, total, unit, 100.0 * done / Math.max(1, total), rate,
+                unit, time(eta));
         if (terminal) {
-            err.print("\r" + line);
-            drawn = true;
+            err.print("\r" + line + " ".repeat(Math.max(0, drawnWidth - line.length())));
+            drawnWidth = line.length();
         } else if (done < total) {
             err.println(line);
         }
         err.flush();
     }
 
+    /** Erases the line on a terminal (before other output shares the screen); the next update redraws it. */
+    void clear() {
+        if (!terminal || drawnWidth == 0) return;
+        err.print("\r" + " ".repeat(drawnWidth) + "\r");
+        err.flush();
+        drawnWidth = 0;
+        lastDraw = 0;
+    }
+
     void done() {
-        if (terminal && drawn) err.println();
+        if (terminal && drawnWidth > 0) err.println();
     }
 
     /** 45s, 3m12s, 1h02m: the trainer's format ({@link dev.mcdrop.train.ProgressBar#duration}). */

@@ -1,5 +1,6 @@
 package dev.mcdrop.cli;
 
+import dev.mcdrop.predict.MaskKeying;
 import dev.mcdrop.predict.McOptions;
 import picocli.CommandLine.Option;
 
@@ -11,20 +12,37 @@ final class RunOptions {
     @Option(names = "--seed", defaultValue = "42", description = "mask seed (same seed, same numbers on every backend). Default: ${DEFAULT-VALUE}")
     long seed;
 
+    @Option(names = "--mask-key", paramLabel = "KEY", defaultValue = "content", converter = MaskKeyConverter.class,
+            description = {"what keys an image's dropout masks: content (a hash of its pixels: its answer is the same alone or in any batch),",
+                    "position (its index in the input: mcdrop's keying before content keys), or shared (the same masks for every image",
+                    "of a sample, as BatchBALD-style active learning needs). Default: ${DEFAULT-VALUE}"})
+    MaskKeying maskKey;
+
     @Option(names = "--batch", defaultValue = "1000", description = "images per batch B, at most (fewer when the memory budget needs it). Default: ${DEFAULT-VALUE}")
     int batch;
 
-    @Option(names = "--memory", paramLabel = "MB", defaultValue = "0",
-            description = "working-memory budget per batch in MB (sets the chunk size of the T×B batch); 0 = backend default")
-    long memoryMb;
+    @Option(names = "--memory", paramLabel = "MiB", defaultValue = "0",
+            description = "working-memory budget per batch in MiB (sets the chunk size of the T×B batch); 0 = backend default")
+    long memoryMiB;
 
     McOptions options() {
-        return new McOptions(samples, seed, batch, memoryMb * (1L << 20));
+        return new McOptions(samples, seed, batch, memoryMiB * (1L << 20), maskKey);
     }
 
     /** {@link #options()} for a run over {@code images} images: no batch larger than the run. */
     McOptions options(int images) {
         McOptions o = options();
         return o.withBatch(Math.max(1, Math.min(o.batchImages(), images)));
+    }
+
+    /** picocli: "content" / "position" / "shared", with the choices in the error. */
+    static final class MaskKeyConverter implements picocli.CommandLine.ITypeConverter<MaskKeying> {
+        @Override public MaskKeying convert(String value) {
+            try {
+                return MaskKeying.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

@@ -17,9 +17,9 @@ final class Summary {
     static void print(PrintStream err, Weights weights, Backend backend, McOptions options, McPredictor predictor,
                       LabeledImages images, ImagePrediction[] ps, double seconds) {
         long passes = (long) images.count() * options.samples();
-        err.printf(Locale.ROOT, "mcdrop: %s on %s: %d images x T=%d = %d stochastic passes in %.2f s (%.0f passes/s; batch %d, chunk %d columns, %.0f MB workspace)%n",
+        err.printf(Locale.ROOT, "mcdrop: %s on %s: %d images x T=%d = %d stochastic passes in %.2f s (%.0f passes/s; batch %d, chunk %d columns, %.0f MiB workspace)%n",
                 weights.network().architecture().name(), backend.name(), images.count(), options.samples(), passes, seconds,
-                passes / seconds, predictor.batchImages(), predictor.chunkColumns(), predictor.workspaceBytes() / 1e6);
+                passes / seconds, predictor.batchImages(), predictor.chunkColumns(), predictor.workspaceBytes() / (double) (1 << 20));
         if (images.hasLabels()) {
             Evaluation e = Evaluation.of(ps, images::label);
             err.printf(Locale.ROOT, "mcdrop: test error MC %.2f%% (%d/%d), standard dropout %.2f%% (%d/%d); NLL MC %.4f, standard %.4f%n",

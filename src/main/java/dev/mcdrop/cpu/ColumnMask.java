@@ -24,7 +24,7 @@ final class ColumnMask {
             return;
         }
         long sample = spec.pairs().sampleOf(column);
-        long image = spec.pairs().imageOf(column);
+        long image = spec.imageKey(column);
         PhiloxBulk.multipliers(spec.seed(), sample, image, spec.layer(), 0, count, spec.threshold(), spec.scale(),
                 mult, offset, group);
     }

@@ -4,6 +4,7 @@ import dev.mcdrop.backend.Activation;
 import dev.mcdrop.backend.Backend;
 import dev.mcdrop.backend.Buffer;
 import dev.mcdrop.backend.ConvGeometry;
+import dev.mcdrop.backend.HostKeys;
 import dev.mcdrop.backend.MaskSpec;
 import dev.mcdrop.backend.Pairs;
 import dev.mcdrop.backend.PoolGeometry;
@@ -60,6 +61,11 @@ public final class CpuBackend implements Backend {
     public void download(Buffer src, long srcOffset, float[] dst, int dstOffset, int count) {
         System.arraycopy(f(src), i(srcOffset), dst, dstOffset, count);
     }
+
+    @Override public HostKeys allocateKeys(int images) { return new HostKeys(images); }
+
+    @Override
+    public void uploadKeys(int[] src, int count, Buffer keys) { ((HostKeys) keys).set(src, count); }
 
     @Override
     public void zero(Buffer buffer, long offset, long count) {

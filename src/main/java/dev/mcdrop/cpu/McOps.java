@@ -56,7 +56,10 @@ final class McOps {
         }
     }
 
-    /** Adds p, p², the argmax vote and the entropy of every column into its image's accumulator row. */
+    /**
+     * Adds p (and its Welford mean/M2 step), the argmax vote and the entropy of every column into its
+     * image's accumulator row ({@link McAccumulators}).
+     */
     void mcAccumulate(float[] logits, int offset, int classes, int columns, Pairs pairs, float[] acc, int accOffset) {
         Accumulate job = accumulateJobs.get();
         job.logits = logits;
@@ -65,6 +68,7 @@ final class McOps {
         job.columns = columns;
         job.images = pairs.batchImages();
         job.firstImage = pairs.batchIndexOf(0);
+        job.firstPair = pairs.firstPair();
         job.acc = acc;
         job.accOffset = accOffset;
         job.runAll(pool, job.images, 24L * classes * Math.max(1, columns / job.images));
@@ -75,6 +79,7 @@ final class McOps {
         final McOps ops;
         float[] logits, acc;
         int offset, classes, columns, images, firstImage, accOffset;
+        long firstPair;
 
         Accumulate(McOps ops) { this.ops = ops; }
 
@@ -82,18 +87,26 @@ final class McOps {
         void items(int from, int to, int worker) {
             double[] p = ops.probabilities(worker, classes);
             int width = McAccumulators.width(classes);
-            int sum = McAccumulators.sumOffset(classes), squares = McAccumulators.sumSquaresOffset(classes);
+            int sum = McAccumulators.sumOffset(classes), mean = McAccumulators.meanOffset(classes);
+            int m2 = McAccumulators.m2Offset(classes);
             int votes = McAccumulators.votesOffset(classes), entropyAt = McAccumulators.entropyOffset(classes);
             for (int b = from; b < to; b++) {
                 int row = accOffset + b * width;
-                // First column of image b: n ≡ b − firstImage (mod B), then every B-th column.
-                for (int n = Math.floorMod(b - firstImage, images); n < columns; n += images) {
+                // First column of image b: n ≡ b − firstImage (mod B), then every B-th column (the next sample).
+                int first = Math.floorMod(b - firstImage, images);
+                long sample = (firstPair + first) / images;
+                for (int n = first; n < columns; n += images, sample++) {
                     column(logits, offset + n, classes, columns, p);
+                    float count = (float) (sample + 1);
                     int best = 0;
                     double entropy = 0;
                     for (int k = 0; k < classes; k++) {
-                        acc[row + sum + k] += (float) p[k];
-                        acc[row + squares + k] += (float) (p[k] * p[k]);
+                        float pk = (float) p[k];
+                        acc[row + sum + k] += pk;
+                        // Welford, in the float operations mc_reduce.cu performs
+                        float delta = pk - acc[row + mean + k];
+                        acc[row + mean + k] += delta / count;
+                        acc[row + m2 + k] += delta * (pk - acc[row + mean + k]);
                         if (p[k] > p[best]) best = k;
                         if (p[k] > 0) entropy -= p[k] * Math.log(p[k]);
                     }

@@ -9,7 +9,7 @@ import dev.mcdrop.backend.PoolGeometry;
  * Launchers for native-kernels/bias_activation.cu: bias + activation, optionally fused with an MC
  * dropout mask, and expandDropout. Mask parameters: seed, layer, threshold = floor(p·2^32)
  * (unsigned), scale = {@link MaskSpec#scale()} (the float the CPU multiplies by), per-channel
- * flag, and the pair range of the columns.
+ * flag, the pair range of the columns, and the image-key table (0: keys by position).
  */
 final class BiasActivationKernels {
     private final KernelLauncher launcher;
@@ -27,7 +27,7 @@ final class BiasActivationKernels {
     BiasActivationKernels(KernelLauncher launcher) { this.launcher = launcher; }
 
     /** x[channels][columns][plane] = mask(act(x + bias[c])) in place. */
-    void biasActivation(long x, long bias, int channels, int columns, int plane, Activation act, MaskSpec mask) {
+    void biasActivation(long x, long bias, int channels, int columns, int plane, Activation act, MaskSpec mask, long keys) {
         boolean relu = act == Activation.RELU;
         if (mask == null) {
             plainArgs.set("x", x).set("bias", bias).set("channels", channels).set("columns", columns).set("plane", plane)
@@ -37,14 +37,14 @@ final class BiasActivationKernels {
         }
         dropoutArgs.set("x", x).set("bias", bias).set("channels", channels).set("columns", columns).set("plane", plane)
                 .set("relu", relu);
-        setMask(dropoutArgs, mask);
+        setMask(dropoutArgs, mask, keys);
         launcher.linear("bias_activation/bias_act_dropout", groups(channels, plane) * columns, dropoutArgs, "biasActivation+dropout");
     }
 
     /** dst[c][n][i] = keep ? src[c][b(n)][i]·scale : 0. */
-    void expandDropout(long src, long dst, int channels, int columns, int plane, MaskSpec mask) {
+    void expandDropout(long src, long dst, int channels, int columns, int plane, MaskSpec mask, long keys) {
         expandArgs.set("src", src).set("dst", dst).set("channels", channels).set("columns", columns).set("plane", plane);
-        setMask(expandArgs, mask);
+        setMask(expandArgs, mask, keys);
         launcher.linear("bias_activation/expand_dropout", groups(channels, plane) * columns, expandArgs, "expandDropout");
     }
 
@@ -53,13 +53,13 @@ final class BiasActivationKernels {
      * {@link #FUSED_POOL_MAX_PLANE}: each CUDA block builds a tile of planes in shared memory and
      * pools them ({@link #planesPerBlock}).
      */
-    void expandDropoutPool(long src, long dst, int channels, int columns, PoolGeometry g, MaskSpec mask) {
+    void expandDropoutPool(long src, long dst, int channels, int columns, PoolGeometry g, MaskSpec mask, long keys) {
         int plane = g.height() * g.width();
         if (plane > FUSED_POOL_MAX_PLANE) throw new IllegalArgumentException("plane of " + plane + " > " + FUSED_POOL_MAX_PLANE);
         long items = (long) channels * columns;
         if (items == 0) return;
         pooling(expandPoolArgs.set("src", src), dst, channels, columns, g);
-        setMask(expandPoolArgs, mask);
+        setMask(expandPoolArgs, mask, keys);
         launchFused("bias_activation/expand_dropout_pool", expandPoolArgs, items, plane, "expandDropout+pool");
     }
 
@@ -68,14 +68,14 @@ final class BiasActivationKernels {
      * {@link #FUSED_POOL_MAX_PLANE}, x read only; mask may be null. Tiles as in {@link #expandDropoutPool}.
      */
     void biasActivationPool(long x, long bias, int channels, int columns, PoolGeometry g, Activation act, MaskSpec mask,
-                            long dst) {
+                            long keys, long dst) {
         int plane = g.height() * g.width();
         if (plane > FUSED_POOL_MAX_PLANE) throw new IllegalArgumentException("plane of " + plane + " > " + FUSED_POOL_MAX_PLANE);
         long items = (long) channels * columns;
         if (items == 0) return;
         pooling(biasPoolArgs.set("x", x).set("bias", bias), dst, channels, columns, g)
                 .set("relu", act == Activation.RELU).set("masked", mask != null);
-        setMask(biasPoolArgs, mask == null ? NO_MASK : mask);
+        setMask(biasPoolArgs, mask == null ? NO_MASK : mask, keys);
         launchFused("bias_activation/bias_act_pool", biasPoolArgs, items, plane, "biasActivation+pool");
     }
 
@@ -102,10 +102,11 @@ final class BiasActivationKernels {
                 .set("isMax", g.kind() == PoolGeometry.PoolKind.MAX);
     }
 
-    private static void setMask(KernelArgs a, MaskSpec mask) {
+    /** The mask parameters; {@code keys}: the device address of the image-key table, 0 for keys by position. */
+    private static void setMask(KernelArgs a, MaskSpec mask, long keys) {
         Pairs pairs = mask.pairs();
         a.set("seed", mask.seed()).set("layer", mask.layer()).set("threshold", mask.threshold()).set("scale", mask.scale())
                 .set("perChannel", mask.perChannel()).set("firstPair", pairs.firstPair())
-                .set("batchImages", pairs.batchImages()).set("imageBase", pairs.imageBase());
+                .set("batchImages", pairs.batchImages()).set("imageBase", pairs.imageBase()).set("imageKeys", keys);
     }
 }

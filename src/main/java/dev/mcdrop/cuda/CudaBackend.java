@@ -264,8 +264,8 @@ public final class CudaBackend implements Backend {
             int r = cuMemAlloc(pointer, elements * Float.BYTES);
             if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
                 throw new CudaOpException(String.format(java.util.Locale.ROOT,
-                        "cuda allocate: out of device memory allocating %.1f MB (%.1f MB free); use a smaller --memory or --batch",
-                        elements * (double) Float.BYTES / 1e6, freeBytes() / 1e6));
+                        "cuda allocate: out of device memory allocating %.1f MiB (%.1f MiB free); use a smaller --memory or --batch",
+                        elements * (double) Float.BYTES / (1 << 20), freeBytes() / (double) (1 << 20)));
             }
             check(r, "allocate " + elements + " floats");
         }
@@ -288,6 +288,24 @@ public final class CudaBackend implements Backend {
         check(cuStreamSynchronize(stream), "upload (wait for stream)");
         check(cuMemcpyHtoD(d.pointer.withByteOffset(dstOffset * Float.BYTES),
                 Pointer.to(src).withByteOffset((long) srcOffset * Float.BYTES), (long) count * Float.BYTES), "upload");
+    }
+
+    /** Mask keys are 32-bit words: a buffer of {@code images} 4-byte elements. */
+    @Override
+    public Buffer allocateKeys(int images) { return allocate(images); }
+
+    @Override
+    public void uploadKeys(int[] src, int count, Buffer keys) {
+        Objects.checkFromIndexSize(0, count, src.length);
+        at(keys, 0, count, "uploadKeys");
+        if (count == 0) return;
+        ready();
+        staging.upload(src, ((CudaBuffer) keys).pointer, count); // a batch's keys: far below MAX_STAGED_BYTES
+    }
+
+    /** Device address of the mask's key table, or 0 (keys by position) when it has none. */
+    private long keys(MaskSpec mask) {
+        return mask == null || mask.imageKeys() == null ? 0 : at(mask.imageKeys(), 0, mask.pairs().batchImages(), "mask keys");
     }
 
     @Override
@@ -425,7 +443,7 @@ public final class CudaBackend implements Backend {
         long px = at(x, xOffset, (long) channels * columns * plane, "biasActivation x");
         long pbias = at(bias, 0, channels, "biasActivation bias");
         ready();
-        pointwise.biasActivation(px, pbias, channels, columns, plane, act, mask);
+        pointwise.biasActivation(px, pbias, channels, columns, plane, act, mask, keys(mask));
     }
 
     @Override
@@ -434,7 +452,7 @@ public final class CudaBackend implements Backend {
         long ps = at(src, srcOffset, (long) channels * mask.pairs().batchImages() * plane, "expandDropout src");
         long pd = at(dst, dstOffset, (long) channels * columns * plane, "expandDropout dst");
         ready();
-        pointwise.expandDropout(ps, pd, channels, columns, plane, mask);
+        pointwise.expandDropout(ps, pd, channels, columns, plane, mask, keys(mask));
     }
 
     @Override
@@ -449,7 +467,7 @@ public final class CudaBackend implements Backend {
         long pbias = at(bias, 0, channels, "biasActivationPool bias");
         long pd = at(dst, dstOffset, (long) channels * columns * g.outHeight() * g.outWidth(), "biasActivationPool dst");
         ready();
-        pointwise.biasActivationPool(px, pbias, channels, columns, g, act, mask, pd);
+        pointwise.biasActivationPool(px, pbias, channels, columns, g, act, mask, keys(mask), pd);
     }
 
     @Override
@@ -463,7 +481,7 @@ public final class CudaBackend implements Backend {
         long ps = at(src, srcOffset, (long) channels * mask.pairs().batchImages() * plane, "expandDropoutPool src");
         long pd = at(dst, dstOffset, (long) channels * columns * g.outHeight() * g.outWidth(), "expandDropoutPool dst");
         ready();
-        pointwise.expandDropoutPool(ps, pd, channels, columns, g, mask);
+        pointwise.expandDropoutPool(ps, pd, channels, columns, g, mask, keys(mask));
     }
 
     @Override

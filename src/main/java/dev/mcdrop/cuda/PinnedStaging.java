@@ -13,6 +13,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import dev.mcdrop.backend.PendingDownload;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import jcuda.Pointer;
@@ -73,6 +74,14 @@ final class PinnedStaging implements AutoCloseable {
         check(cuEventRecord(b.done, stream), "upload (record event)");
     }
 
+    /** Queues an upload of the 32-bit words {@code src[0 .. count)} to {@code dst}; returns at once. */
+    void upload(int[] src, CUdeviceptr dst, int count) {
+        Block b = acquire((long) count * Integer.BYTES, "upload");
+        b.ints.put(0, src, 0, count);
+        check(cuMemcpyHtoDAsync(dst, b.host, (long) count * Integer.BYTES, stream), "upload (async copy)");
+        check(cuEventRecord(b.done, stream), "upload (record event)");
+    }
+
     /** Queues a download of {@code count} floats from {@code src}; the returned handle fills {@code dst}. */
     PendingDownload download(CUdeviceptr src, float[] dst, int dstOffset, int count) {
         Block b = acquire((long) count * Float.BYTES, "download");
@@ -123,6 +132,7 @@ final class PinnedStaging implements AutoCloseable {
         final CUevent done = new CUevent();
         Pointer host;
         FloatBuffer floats;
+        IntBuffer ints;   // the same bytes, for 32-bit keys
         long capacity;
         boolean awaited = true; // true: no download waiting for its await()
         long generation;        // downloads carried so far: a handle awaits only its own
@@ -141,6 +151,7 @@ final class PinnedStaging implements AutoCloseable {
             host = p;
             capacity = size;
             floats = p.getByteBuffer(0, size).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            ints = p.getByteBuffer(0, size).order(ByteOrder.nativeOrder()).asIntBuffer();
         }
 
         void free() {
@@ -148,6 +159,7 @@ final class PinnedStaging implements AutoCloseable {
                 cuMemFreeHost(host);
                 host = null;
                 floats = null;
+                ints = null;
                 capacity = 0;
             }
         }

@@ -27,6 +27,7 @@ import java.util.function.IntConsumer;
  * their own predictor and backend.
  */
 public final class McPredictor implements AutoCloseable {
+    private static final double MIB = 1 << 20;
     private final Backend backend;
     private final CompiledNetwork net;
     private final McOptions options;
@@ -41,10 +42,13 @@ public final class McPredictor implements AutoCloseable {
     private final Buffer prefixA, prefixB, prefixCols;
     // sampleA/B[maxSampledActivation × S], sampleCols[maxSampledScratch × S]
     private final Buffer sampleA, sampleB, sampleCols;
-    // acc, standardAcc[B][3K+1]
+    // acc, standardAcc[B][4K+1]
     private final Buffer acc, standardAcc;
+    // keys[B]: the batch's image keys (MaskKeying), uploaded with its pixels
+    private final Buffer keys;
+    private final int[] hostKeys;
     private final float[] hostInput;
-    // [2][B·(3K+1)]: batch k's standard results land in slot k % 2 while batch k−1's are read from the other
+    // [2][B·(4K+1)]: batch k's standard results land in slot k % 2 while batch k−1's are read from the other
     private final float[][] hostStandardAcc;
     // [classes][chunk columns]: per-sample probabilities on their way to a SampleSink (empty until asked for)
     private float[] hostProbs = new float[0];
@@ -78,8 +82,8 @@ public final class McPredictor implements AutoCloseable {
                 long fit = (budget - fixedBytes) / perColumnBytes;
                 if (fit < 1) {
                     throw new IllegalArgumentException(String.format(
-                            "memory budget %.1f MB is too small for a batch of %d images: the once-per-image layers need %.1f MB and each sample %.1f KB; use a smaller --batch or a larger --memory",
-                            budget / 1e6, batch, fixedBytes / 1e6, perColumnBytes / 1e3));
+                            "memory budget %.1f MiB is too small for a batch of %d images: the once-per-image layers need %.1f MiB and each sample %.1f KiB; use a smaller --batch or a larger --memory",
+                            budget / MIB, batch, fixedBytes / MIB, perColumnBytes / 1024.0));
                 }
                 chunkColumns = (int) Math.min(Math.min(fit, pairs), Integer.MAX_VALUE / Math.max(1, sampledScratch + sampledAct));
             }
@@ -92,6 +96,9 @@ public final class McPredictor implements AutoCloseable {
             sampleCols = allocate(made, Math.max(1, sampledScratch * chunkColumns));
             acc = allocate(made, width * batch);
             standardAcc = allocate(made, width * batch);
+            keys = backend.allocateKeys(batch);
+            made.add(keys);
+            hostKeys = new int[batch];
             hostInput = new float[Math.toIntExact(input.elements() * batch)];
             hostStandardAcc = new float[2][Math.toIntExact(width * batch)];
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -149,8 +156,23 @@ public final class McPredictor implements AutoCloseable {
      * network without dropout hands the same deterministic pass as each of the T samples).
      */
     public ImagePrediction[] predict(ImageSource source, IntConsumer progress, SampleSink samples) {
-        return run(source, new int[]{options.samples()}, progress, java.util.Objects.requireNonNull(samples, "samples"))[0];
+        return run(source, new int[]{options.samples()}, listener(progress), java.util.Objects.requireNonNull(samples, "samples"),
+                false)[0];
     }
+
+    /**
+     * {@link #predict} for a caller that shows results as they come: {@code listener} hears of
+     * every chunk's passes and receives each batch's predictions as soon as they are ready, and the
+     * first batches are smaller ({@value #FIRST_STREAMED_BATCH} images, then doubling up to B), so
+     * the first results arrive within a second or so of the start. No result depends on batch
+     * sizes. {@code samples} may be null.
+     */
+    public ImagePrediction[] predictStreaming(ImageSource source, McListener listener, SampleSink samples) {
+        return run(source, new int[]{options.samples()}, java.util.Objects.requireNonNull(listener, "listener"), samples, true)[0];
+    }
+
+    /** Images in the first batch of {@link #predictStreaming}. */
+    public static final int FIRST_STREAMED_BATCH = 64;
 
     /**
      * Predicts every image for each T in {@code samples} (strictly increasing, the last one at most
@@ -160,10 +182,12 @@ public final class McPredictor implements AutoCloseable {
      * curve, paper Fig. 4). Returns {@code [index into samples][image]}.
      */
     public ImagePrediction[][] predictPrefixes(ImageSource source, int[] samples, IntConsumer progress) {
-        return run(source, samples, progress, null);
+        return run(source, samples, listener(progress), null, false);
     }
 
-    private ImagePrediction[][] run(ImageSource source, int[] samples, IntConsumer progress, SampleSink sink) {
+    private static McListener listener(IntConsumer progress) { return progress == null ? McListener.NONE : McListener.images(progress); }
+
+    private ImagePrediction[][] run(ImageSource source, int[] samples, McListener listener, SampleSink sink, boolean ramp) {
         if (!source.imageShape().equals(input)) {
             throw new IllegalArgumentException("images are " + source.imageShape() + " but the network expects " + input);
         }
@@ -175,19 +199,39 @@ public final class McPredictor implements AutoCloseable {
             }
         }
         int width = McAccumulators.width(classes);
-        // [slot][prefix][B·(3K+1)]: batch k's results land in slot k % 2 while batch k−1's are read from the other
+        // [slot][prefix][B·(4K+1)]: batch k's results land in slot k % 2 while batch k−1's are read from the other
         float[][][] hostAcc = new float[2][samples.length][width * batch];
         ImagePrediction[][] out = new ImagePrediction[samples.length][source.count()];
+        Passes passes = new Passes(listener, (long) samples[samples.length - 1] * source.count());
         InFlight previous = null;
-        for (int from = 0, k = 0; from < source.count(); from += batch, k++) {
-            int b = Math.min(batch, source.count() - from);
+        int b = ramp ? Math.min(FIRST_STREAMED_BATCH, batch) : batch;
+        for (int from = 0, k = 0; from < source.count(); from += b, b = Math.min(2 * b, batch), k++) {
+            b = Math.min(b, source.count() - from);
             source.copyCnhw(from, b, inputScale, hostInput, 0);
-            InFlight current = issueBatch(b, from, samples, hostAcc[k % 2], hostStandardAcc[k % 2], sink);
-            if (previous != null) finish(previous, out, progress);
+            ImageKeys.fill(options.maskKey(), hostInput, input.channels(), b, input.plane(), from, hostKeys);
+            InFlight current = issueBatch(b, from, samples, hostAcc[k % 2], hostStandardAcc[k % 2], sink, passes);
+            if (previous != null) finish(previous, out, listener);
             previous = current;
         }
-        if (previous != null) finish(previous, out, progress);
+        if (previous != null) finish(previous, out, listener);
         return out;
+    }
+
+    /** Counts the stochastic passes issued and tells the listener. */
+    private static final class Passes {
+        final McListener listener;
+        final long total;
+        long done;
+
+        Passes(McListener listener, long total) {
+            this.listener = listener;
+            this.total = total;
+        }
+
+        void add(long n) {
+            done += n;
+            listener.passes(done, total);
+        }
     }
 
     /**
@@ -199,11 +243,12 @@ public final class McPredictor implements AutoCloseable {
 
     /** Issues one batch whose CNHW pixels are in {@code hostInput[0 .. C·b·H·W)}; returns without waiting. */
     private InFlight issueBatch(int b, int imageBase, int[] samples, float[][] hostAcc, float[] hostStandard,
-                                SampleSink sink) {
+                                SampleSink sink, Passes passes) {
         int width = McAccumulators.width(classes);
         int perImage = Math.toIntExact(input.elements());
         // The input is [C][b][H][W]: upload it densely for b columns.
         backend.upload(hostInput, 0, prefixA, 0, perImage * b);
+        backend.uploadKeys(hostKeys, b, keys);
         Buffer prefixOut = run(net.prefix, prefixA, prefixB, prefixCols, b, null, false);
         backend.zero(acc, 0, (long) width * b);
         backend.zero(standardAcc, 0, (long) width * b);
@@ -218,16 +263,17 @@ public final class McPredictor implements AutoCloseable {
                 float[] probs = copyProbabilities(prefixOut, prefixOut == prefixA ? prefixB : prefixA, b);
                 for (int t = 0; t < options.samples(); t++) sink.accept(new Pairs((long) t * b, b, imageBase), b, classes, probs);
             }
+            passes.add((long) samples[samples.length - 1] * b);
         } else {
-            runSamples(prefixOut, b, imageBase, samples, true, acc, mc, hostAcc, sink);
-            runSamples(prefixOut, b, imageBase, new int[]{1}, false, standardAcc, null, null, null);
+            runSamples(prefixOut, b, imageBase, samples, true, acc, mc, hostAcc, sink, passes);
+            runSamples(prefixOut, b, imageBase, new int[]{1}, false, standardAcc, null, null, null, null);
         }
         return new InFlight(b, imageBase, samples, mc, hostAcc, backend.downloadAsync(standardAcc, 0, hostStandard, 0, width * b),
                 hostStandard);
     }
 
     /** Waits for a batch's accumulators and turns them into predictions. */
-    private void finish(InFlight f, ImagePrediction[][] out, IntConsumer progress) {
+    private void finish(InFlight f, ImagePrediction[][] out, McListener listener) {
         f.standard().await();
         int width = McAccumulators.width(classes);
         for (int s = 0; s < f.samples().length; s++) {
@@ -240,16 +286,17 @@ public final class McPredictor implements AutoCloseable {
                 out[s][f.first() + i] = p;
             }
         }
-        if (progress != null) progress.accept(f.first() + f.images());
+        listener.predicted(f.first(), java.util.Arrays.copyOfRange(out[f.samples().length - 1], f.first(), f.first() + f.images()));
     }
 
     /**
      * The first {@code samples[last]}·b pairs through expand + sampled steps, chunk by chunk,
      * reduced into {@code into}. Chunks also end at every {@code samples[i]}·b, where, if
-     * {@code snapshots} is not null, a download of {@code into} to {@code hosts[i]} starts.
+     * {@code snapshots} is not null, a download of {@code into} to {@code hosts[i]} starts;
+     * {@code passes} (null for the standard pass) counts the columns as they are issued.
      */
     private void runSamples(Buffer prefixOut, int b, long imageBase, int[] samples, boolean stochastic, Buffer into,
-                            PendingDownload[] snapshots, float[][] hosts, SampleSink sink) {
+                            PendingDownload[] snapshots, float[][] hosts, SampleSink sink, Passes passes) {
         int width = McAccumulators.width(classes);
         Step.Expand x = net.expand;
         Shape e = x.in(); // [channels][plane] of the dropout (before any fused pooling)
@@ -260,7 +307,7 @@ public final class McPredictor implements AutoCloseable {
                 int columns = (int) Math.min(chunkColumns, end - first);
                 Pairs pairs = new Pairs(first, b, imageBase);
                 float p = stochastic ? x.drop().p() : 0f;
-                MaskSpec mask = new MaskSpec(options.seed(), x.dropLayer(), p, x.drop().perChannel(), pairs);
+                MaskSpec mask = new MaskSpec(options.seed(), x.dropLayer(), p, x.drop().perChannel(), pairs, keys);
                 if (x.pool() == null) {
                     backend.expandDropout(prefixOut, 0, sampleA, 0, e.channels(), columns, e.plane(), mask);
                 } else {                                                   // sampleA[C][S][pooled plane]
@@ -269,6 +316,7 @@ public final class McPredictor implements AutoCloseable {
                 Buffer logits = run(net.sampled, sampleA, sampleB, sampleCols, columns, pairs, stochastic);
                 backend.mcAccumulate(logits, 0, classes, columns, pairs, into);
                 if (sink != null) sink.accept(pairs, columns, classes, copyProbabilities(logits, logits == sampleA ? sampleB : sampleA, columns));
+                if (passes != null) passes.add(columns);
                 first += columns;
             }
             if (snapshots != null) snapshots[s] = backend.downloadAsync(into, 0, hosts[s], 0, width * b);
@@ -324,12 +372,12 @@ public final class McPredictor implements AutoCloseable {
 
     private MaskSpec mask(Layer.Dropout drop, int layer, Pairs pairs, boolean stochastic) {
         if (drop == null || !stochastic) return null;
-        return new MaskSpec(options.seed(), layer, drop.p(), drop.perChannel(), pairs);
+        return new MaskSpec(options.seed(), layer, drop.p(), drop.perChannel(), pairs, keys);
     }
 
     @Override
     public void close() {
-        for (Buffer b : new Buffer[]{prefixA, prefixB, prefixCols, sampleA, sampleB, sampleCols, acc, standardAcc}) b.close();
+        for (Buffer b : new Buffer[]{prefixA, prefixB, prefixCols, sampleA, sampleB, sampleCols, acc, standardAcc, keys}) b.close();
         net.close();
     }
 }

@@ -3,8 +3,8 @@ package dev.mcdrop.predict;
 import dev.mcdrop.backend.McAccumulators;
 
 /**
- * Turns one image's MC accumulator row (Σp, Σp², votes, Σ entropy over T samples, see
- * {@link McAccumulators}) and its standard-dropout probabilities into an {@link ImagePrediction}.
+ * Turns one image's MC accumulator row (Σp, Welford's mean and M2, votes, Σ entropy over T
+ * samples, see {@link McAccumulators}) and its standard-dropout probabilities into an {@link ImagePrediction}.
  * Tiny (B×K numbers), so it runs on the host for every backend.
  */
 public final class McSummary {
@@ -28,8 +28,7 @@ public final class McSummary {
         double maxVotes = 0;
         for (int k = 0; k < classes; k++) maxVotes = Math.max(maxVotes, acc[rowOffset + McAccumulators.votesOffset(classes) + k]);
         double variationRatio = 1.0 - maxVotes / t;
-        double meanSquare = acc[rowOffset + McAccumulators.sumSquaresOffset(classes) + best] / t;
-        double std = Math.sqrt(Math.max(0.0, meanSquare - m[best] * m[best]));
+        double std = Math.sqrt(Math.max(0.0, acc[rowOffset + McAccumulators.m2Offset(classes) + best] / t));
         float[] standard = new float[classes];
         int standardBest = 0;
         for (int k = 0; k < classes; k++) {

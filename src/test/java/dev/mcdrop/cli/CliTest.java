@@ -38,6 +38,20 @@ class CliTest {
         }
     }
 
+    /** {@link #run} with stdout left as the caller set it (out is empty): stderr captured only. */
+    static synchronized Run runCapturingErrOnly(String... args) {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            System.out.flush();
+            return new Run(code, "", err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(oldErr);
+        }
+    }
+
     @Test
     void predictWritesOneJsonLinePerBundledImage() throws Exception {
         Path out = dir.resolve("p.jsonl");

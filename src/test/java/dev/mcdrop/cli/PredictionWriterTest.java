@@ -16,7 +16,7 @@ class PredictionWriterTest {
     private static final ImagePrediction P = new ImagePrediction(new float[]{0.25f, 0.75f}, 1, 0.5, 0.1, 0.2, 0.05,
             new float[]{0.5f, 0.5f}, 0);
 
-    private static String write(String format, List<String> files) {
+    private static String write(String format, List<String> files) throws Exception {
         StringWriter s = new StringWriter();
         LabeledImages images = new LabeledImages("x", 1, 1, 1, new byte[files.size()], null);
         PredictionWriter.write(format, new PrintWriter(s), images, files, files.stream().map(f -> P).toArray(ImagePrediction[]::new));
@@ -32,7 +32,7 @@ class PredictionWriterTest {
     }
 
     @Test
-    void csvQuotesFieldsThatNeedIt() {
+    void csvQuotesFieldsThatNeedIt() throws Exception {
         String[] lines = write("csv", List.of("a,b.png", "say \"hi\".png", "simple.png")).split("\n");
         assertEquals("index,file,label,predicted", lines[0].substring(0, "index,file,label,predicted".length()));
         assertEquals("0,\"a,b.png\",,1,", lines[1].substring(0, "0,\"a,b.png\",,1,".length()));

@@ -19,6 +19,7 @@ import dev.mcdrop.data.LabeledImages;
 import dev.mcdrop.model.Weights;
 import dev.mcdrop.model.WeightsFile;
 import dev.mcdrop.predict.ImagePrediction;
+import dev.mcdrop.predict.MaskKeying;
 import dev.mcdrop.predict.McOptions;
 import dev.mcdrop.predict.McPredictor;
 import java.io.PrintWriter;
@@ -271,6 +272,13 @@ public final class FakeDriverRun {
         try (CudaBackend backend = CudaBackend.open(CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT))) {
             compare("cuda (implicit-GEMM convolutions)", predict(backend, weights, images, options), cpu);
         }
+        // the other mask keyings (the default is content keys): the device reads the same key table
+        for (MaskKeying keying : new MaskKeying[]{MaskKeying.POSITION, MaskKeying.SHARED}) {
+            McOptions keyed = options.withMaskKey(keying);
+            try (CudaBackend backend = CudaBackend.open(CudaOptions.defaults())) {
+                compare("cuda with --mask-key " + keying.option(), predict(backend, weights, images, keyed), onCpu(weights, images, keyed));
+            }
+        }
         // FP16 tensor-core convolutions (and FP16 dense GEMMs): rounding to 11-bit significands moves probabilities by ~1e-3
         try (CudaBackend backend = CudaBackend.open(CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT)
                 .withGemmPrecision(GemmPrecision.FP16))) {
@@ -356,10 +364,11 @@ public final class FakeDriverRun {
         for (int i = 0; i < cpu.length; i++) {
             worst = Math.max(worst, maxDifference(gpu[i].meanProbs(), cpu[i].meanProbs()));
             worst = Math.max(worst, maxDifference(gpu[i].standardProbs(), cpu[i].standardProbs()));
+            worst = Math.max(worst, maxDifference(new float[]{(float) gpu[i].predictedStd()}, new float[]{(float) cpu[i].predictedStd()}));
             sameClasses &= gpu[i].predicted() == cpu[i].predicted() && gpu[i].standardPredicted() == cpu[i].standardPredicted();
         }
         check(worst <= tolerance && sameClasses, String.format(Locale.ROOT,
-                "%s matches the CPU on %d images: largest probability difference %.2e (limit %.0e), same classes %b",
+                "%s matches the CPU on %d images: largest probability or std difference %.2e (limit %.0e), same classes %b",
                 what, cpu.length, worst, tolerance, sameClasses));
     }
 

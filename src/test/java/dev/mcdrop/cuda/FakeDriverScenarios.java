@@ -199,7 +199,7 @@ final class FakeDriverScenarios {
                 try (var ignored = new dev.mcdrop.predict.McPredictor(cuda, weights, McOptions.defaults().withMemory(512L << 20))) {
                     check(false, "a 512 MB workspace on a 96 MB GPU must fail");
                 } catch (CudaOpException e) {
-                    check(e.getMessage().contains("out of device memory") && e.getMessage().contains("MB free")
+                    check(e.getMessage().contains("out of device memory") && e.getMessage().contains("MiB free")
                                     && e.getMessage().contains("--memory"),
                             "one clear message: " + e.getMessage());
                 }

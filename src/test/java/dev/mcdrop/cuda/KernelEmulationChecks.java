@@ -7,6 +7,7 @@ import dev.mcdrop.backend.Activation;
 import dev.mcdrop.backend.Buffer;
 import dev.mcdrop.backend.ConvGeometry;
 import dev.mcdrop.backend.MaskSpec;
+import dev.mcdrop.backend.HostKeys;
 import dev.mcdrop.backend.McAccumulators;
 import dev.mcdrop.backend.Pairs;
 import dev.mcdrop.backend.PoolGeometry;
@@ -211,13 +212,13 @@ abstract class KernelEmulationChecks {
         for (int trial = 0; trial < 12; trial++) {
             int channels = 1 + rnd.nextInt(5), columns = 1 + rnd.nextInt(5), plane = 1 + rnd.nextInt(11);
             Activation act = trial % 2 == 0 ? Activation.RELU : Activation.IDENTITY;
-            MaskSpec mask = trial % 3 == 0 ? null : new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.2f + 0.6f * rnd.nextFloat(),
-                    trial % 3 == 2, new Pairs(rnd.nextInt(20), 1 + rnd.nextInt(4), rnd.nextInt(100)));
+            MaskSpec mask = trial % 3 == 0 ? null : keyed(rnd, trial, new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.2f + 0.6f * rnd.nextFloat(),
+                    trial % 3 == 2, new Pairs(rnd.nextInt(20), 1 + rnd.nextInt(4), rnd.nextInt(100))));
             int off = rnd.nextInt(3);
             float[] x = random(rnd, off + channels * columns * plane), bias = random(rnd, channels);
             float[] expected = reference(new float[][] {x, bias}, 0,
                     b -> ref.biasActivation(b[0], off, b[1], channels, columns, plane, act, mask));
-            pointwise.biasActivation(emu.put(x) + 4L * off, emu.put(bias), channels, columns, plane, act, mask);
+            pointwise.biasActivation(emu.put(x) + 4L * off, emu.put(bias), channels, columns, plane, act, mask, keys(mask));
             assertClose(expected, x, 1e-6, 1e-7, "biasActivation " + act + " " + mask);
         }
     }
@@ -229,12 +230,12 @@ abstract class KernelEmulationChecks {
         for (int trial = 0; trial < 10; trial++) {
             int images = 1 + rnd.nextInt(4), channels = 1 + rnd.nextInt(5), plane = 1 + rnd.nextInt(13);
             int columns = 1 + rnd.nextInt(3 * images + 1);
-            MaskSpec mask = new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.1f + 0.8f * rnd.nextFloat(), trial % 2 == 1,
-                    new Pairs(rnd.nextInt(30), images, rnd.nextInt(1000)));
+            MaskSpec mask = keyed(rnd, trial / 2, new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.1f + 0.8f * rnd.nextFloat(), trial % 2 == 1,
+                    new Pairs(rnd.nextInt(30), images, rnd.nextInt(1000))));
             float[] ones = new float[channels * images * plane];
             Arrays.fill(ones, 1f);
             float[] dst = random(rnd, channels * columns * plane);
-            pointwise.expandDropout(emu.put(ones), emu.put(dst), channels, columns, plane, mask);
+            pointwise.expandDropout(emu.put(ones), emu.put(dst), channels, columns, plane, mask, keys(mask));
             for (int c = 0; c < channels; c++)
                 for (int n = 0; n < columns; n++)
                     for (int i = 0; i < plane; i++) {
@@ -245,9 +246,26 @@ abstract class KernelEmulationChecks {
             float[] src = random(rnd, channels * images * plane), out = new float[dst.length];
             float[] expected = reference(new float[][] {src, out}, 1,
                     b -> ref.expandDropout(b[0], 0, b[1], 0, channels, columns, plane, mask));
-            pointwise.expandDropout(emu.put(src), emu.put(out), channels, columns, plane, mask);
+            pointwise.expandDropout(emu.put(src), emu.put(out), channels, columns, plane, mask, keys(mask));
             assertClose(expected, out, 1e-6, 1e-7, "expandDropout " + mask);
         }
+    }
+
+    /** On odd trials, {@code mask} with a table of random image keys (0, negative and large ones included) instead of positions. */
+    private static MaskSpec keyed(Random rnd, int trial, MaskSpec mask) {
+        if (trial % 2 == 0) return mask;
+        int[] keys = new int[mask.pairs().batchImages()];
+        for (int b = 0; b < keys.length; b++) keys[b] = b == 0 ? 0 : rnd.nextInt();
+        return new MaskSpec(mask.seed(), mask.layer(), mask.p(), mask.perChannel(), mask.pairs(), HostKeys.of(keys));
+    }
+
+    /** The emulated device copy of the mask's key table (its 32-bit words), or 0 for keys by position. */
+    private long keys(MaskSpec mask) {
+        if (mask == null || mask.imageKeys() == null) return 0;
+        HostKeys table = (HostKeys) mask.imageKeys();
+        float[] words = new float[(int) table.size()];
+        for (int b = 0; b < words.length; b++) words[b] = Float.intBitsToFloat(table.key(b));
+        return emu.put(words);
     }
 
     /** Max (even trials) or average pooling of a plane of up to 11×11, kernel 1–3, stride 1–2. */
@@ -265,7 +283,7 @@ abstract class KernelEmulationChecks {
         int images = 3, channels = 4, columns = 7, plane = 30;
         MaskSpec keepAll = new MaskSpec(5, 1, 0f, false, new Pairs(2, images, 9));
         float[] src = random(rnd, channels * images * plane), dst = random(rnd, channels * columns * plane);
-        pointwise.expandDropout(emu.put(src), emu.put(dst), channels, columns, plane, keepAll);
+        pointwise.expandDropout(emu.put(src), emu.put(dst), channels, columns, plane, keepAll, keys(keepAll));
         for (int c = 0; c < channels; c++)
             for (int n = 0; n < columns; n++)
                 for (int i = 0; i < plane; i++)
@@ -273,7 +291,7 @@ abstract class KernelEmulationChecks {
                             Float.floatToRawIntBits(dst[(c * columns + n) * plane + i]), "c " + c + " n " + n + " i " + i);
         PoolGeometry g = new PoolGeometry(PoolGeometry.PoolKind.MAX, 5, 6, 2, 2);
         float[] pooled = random(rnd, channels * columns * g.outHeight() * g.outWidth());
-        pointwise.expandDropoutPool(emu.put(src), emu.put(pooled), channels, columns, g, keepAll);
+        pointwise.expandDropoutPool(emu.put(src), emu.put(pooled), channels, columns, g, keepAll, keys(keepAll));
         float[] expected = reference(new float[][] {src, new float[channels * columns * plane], pooled}, 2,
                 b -> ref.expandDropoutPool(b[0], 0, channels, columns, g, keepAll, b[1], b[2], 0));
         assertClose(expected, pooled, 0, 0, "expandDropoutPool with p = 0");
@@ -288,14 +306,14 @@ abstract class KernelEmulationChecks {
             PoolGeometry g = smallPoolGeometry(rnd, trial);
             int images = 1 + rnd.nextInt(3), channels = 1 + rnd.nextInt(4), columns = 1 + rnd.nextInt(2 * images + 1);
             int plane = g.height() * g.width(), outPlane = g.outHeight() * g.outWidth();
-            MaskSpec mask = new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.1f + 0.8f * rnd.nextFloat(), trial % 4 == 3,
-                    new Pairs(rnd.nextInt(30), images, rnd.nextInt(1000)));
+            MaskSpec mask = keyed(rnd, trial, new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.1f + 0.8f * rnd.nextFloat(), trial % 4 == 3,
+                    new Pairs(rnd.nextInt(30), images, rnd.nextInt(1000))));
             float[] src = random(rnd, channels * images * plane);
             float[] masked = new float[channels * columns * plane], twoOps = new float[channels * columns * outPlane];
-            pointwise.expandDropout(emu.put(src), emu.put(masked), channels, columns, plane, mask);
+            pointwise.expandDropout(emu.put(src), emu.put(masked), channels, columns, plane, mask, keys(mask));
             pooling.pool(emu.put(masked), g, channels * columns, emu.put(twoOps));
             float[] fused = random(rnd, twoOps.length);
-            pointwise.expandDropoutPool(emu.put(src), emu.put(fused), channels, columns, g, mask);
+            pointwise.expandDropoutPool(emu.put(src), emu.put(fused), channels, columns, g, mask, keys(mask));
             for (int i = 0; i < fused.length; i++)
                 assertEquals(Float.floatToRawIntBits(twoOps[i]), Float.floatToRawIntBits(fused[i]),
                         "element " + i + " of " + g + " channels " + channels + " columns " + columns + " " + mask);
@@ -312,14 +330,14 @@ abstract class KernelEmulationChecks {
             int channels = 1 + rnd.nextInt(4), columns = 1 + rnd.nextInt(5), plane = g.height() * g.width();
             int outPlane = g.outHeight() * g.outWidth();
             Activation act = trial % 3 == 0 ? Activation.IDENTITY : Activation.RELU;
-            MaskSpec mask = trial % 3 == 1 ? null : new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.1f + 0.8f * rnd.nextFloat(),
-                    trial % 3 == 2 && trial > 4, new Pairs(rnd.nextInt(30), 1 + rnd.nextInt(3), rnd.nextInt(1000)));
+            MaskSpec mask = trial % 3 == 1 ? null : keyed(rnd, trial, new MaskSpec(rnd.nextLong(), rnd.nextInt(5), 0.1f + 0.8f * rnd.nextFloat(),
+                    trial % 3 == 2 && trial > 4, new Pairs(rnd.nextInt(30), 1 + rnd.nextInt(3), rnd.nextInt(1000))));
             float[] x = random(rnd, channels * columns * plane), bias = random(rnd, channels);
             float[] inPlace = x.clone(), twoOps = new float[channels * columns * outPlane];
-            pointwise.biasActivation(emu.put(inPlace), emu.put(bias), channels, columns, plane, act, mask);
+            pointwise.biasActivation(emu.put(inPlace), emu.put(bias), channels, columns, plane, act, mask, keys(mask));
             pooling.pool(emu.put(inPlace), g, channels * columns, emu.put(twoOps));
             float[] fused = random(rnd, twoOps.length);
-            pointwise.biasActivationPool(emu.put(x), emu.put(bias), channels, columns, g, act, mask, emu.put(fused));
+            pointwise.biasActivationPool(emu.put(x), emu.put(bias), channels, columns, g, act, mask, keys(mask), emu.put(fused));
             for (int i = 0; i < fused.length; i++)
                 assertEquals(Float.floatToRawIntBits(twoOps[i]), Float.floatToRawIntBits(fused[i]),
                         "element " + i + " of " + g + " " + act + " " + mask);

@@ -69,7 +69,9 @@ final class KernelEmulator implements KernelLauncher {
         for (int i = 0; i < types.length(); i++) {
             char t = types.charAt(i);
             long v = args.bits(i);
-            if (t == 'p') {
+            if (t == 'p' && v == 0) {
+                argText.append("n\n");   // a NULL pointer (an optional table the kernel tests for)
+            } else if (t == 'p') {
                 int id = (int) (v >>> SHIFT) - 1;
                 long byteOffset = v & ((1L << SHIFT) - 1);
                 if (id < 0 || id >= memory.size() || byteOffset % 4 != 0) {

@@ -28,9 +28,10 @@ class McPredictorTest {
         float scale = w.network().architecture().inputScale();
         for (int i = 0; i < images.count(); i++) {
             double[] x = images.chw(i, scale);
+            long key = imageKey(w, o.maskKey(), x, i);
             double[] mean = new double[w.network().classes()];
             for (int t = 0; t < o.samples(); t++) {
-                double[] p = NaiveForward.probabilities(w, x, o.seed(), t, i, true);
+                double[] p = NaiveForward.probabilities(w, x, o.seed(), t, key, true);
                 for (int k = 0; k < mean.length; k++) mean[k] += p[k] / o.samples();
             }
             double[] standard = NaiveForward.probabilities(w, x, o.seed(), 0, i, false);
@@ -41,6 +42,18 @@ class McPredictorTest {
         }
     }
 
+    /** The image word of image {@code index}'s masks under {@code keying} (docs/DESIGN.md "Masks"). */
+    static long imageKey(Weights w, MaskKeying keying, double[] chw, int index) {
+        float[] values = new float[chw.length];
+        for (int j = 0; j < chw.length; j++) values[j] = (float) chw[j];
+        var in = w.network().input();
+        return switch (keying) {
+            case CONTENT -> ImageKeys.contentKey(values, in.channels(), 1, in.plane(), 0) & 0xFFFFFFFFL;
+            case POSITION -> index;
+            case SHARED -> 0;
+        };
+    }
+
     @Test
     void mcMeanIsTheMeanOfSeparatePassesOnAMixedNetwork() {
         Architecture a = TestNets.mixed();
@@ -49,6 +62,10 @@ class McPredictorTest {
         McOptions o = new McOptions(7, 1234, 3, 0);
         ImagePrediction[] ps = predict(new ReferenceBackend(), w, images, o);
         assertMatchesNaive(w, images, o, ps, 2e-6);
+        for (MaskKeying k : MaskKeying.values()) {                      // every keying reaches the masks as documented
+            McOptions keyed = o.withMaskKey(k);
+            assertMatchesNaive(w, images, keyed, predict(new ReferenceBackend(), w, images, keyed), 2e-6);
+        }
         // The test can fail: dropout must matter on this network.
         boolean differs = false;
         for (ImagePrediction p : ps) differs |= Math.abs(p.meanProbs()[0] - p.standardProbs()[0]) > 1e-3;
