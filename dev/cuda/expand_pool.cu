@@ -20,7 +20,7 @@ static void run_version(int version, const float* src, float* tmp, float* dst, i
     if (version == 1) {
         long long groups = ((long long)C * PLANE + 3) / 4 * columns;
         blocks = (int)((groups + 255) / 256 < (1 << 20) ? (groups + 255) / 256 : (1 << 20));
-        expand_dropout<<<blocks, 256>>>(src, tmp, C, columns, PLANE, SEED, 0, THRESHOLD, 2.f, 0, 0, B, 0);
+        expand_dropout<<<blocks, 256>>>(src, tmp, C, columns, PLANE, SEED, 0, THRESHOLD, 2.f, 0, 0, B, 0, nullptr);
         launchCheck();
         long long outs = (long long)C * columns * OUT;
         blocks = (int)((outs + 255) / 256 < (1 << 20) ? (outs + 255) / 256 : (1 << 20));
@@ -31,7 +31,7 @@ static void run_version(int version, const float* src, float* tmp, float* dst, i
         long long tiles = ((long long)C * columns + per - 1) / per;  // as BiasActivationKernels launches it
         blocks = (int)(tiles < (1 << 20) ? tiles : (1 << 20));
         expand_dropout_pool<<<blocks, 256>>>(src, dst, C, columns, HW, HW, 2, 2, 12, 12, 1, SEED, 0, THRESHOLD, 2.f, 0,
-                                             0, B, 0);
+                                             0, B, 0, nullptr);
         launchCheck();
     }
 }
@@ -46,14 +46,15 @@ static int bit_check(int side, int isMax, unsigned long long firstPair, int colu
     float* a = device_zeros((size_t)C * columns * out);
     float* b = device_zeros((size_t)C * columns * out);
     long long groups = ((long long)C * plane + 3) / 4 * columns;
-    expand_dropout<<<(int)((groups + 255) / 256), 256>>>(dsrc, tmp, C, columns, plane, SEED, 3, THRESHOLD, 2.f, 0, firstPair, B, 0);
+    expand_dropout<<<(int)((groups + 255) / 256), 256>>>(dsrc, tmp, C, columns, plane, SEED, 3, THRESHOLD, 2.f, 0, firstPair, B, 0,
+                                                          nullptr);
     launchCheck();
     long long outs = (long long)C * columns * out;
     if (isMax) max_pool<<<(int)((outs + 255) / 256), 256>>>(tmp, a, (long long)C * columns, side, side, 2, 2, side / 2, side / 2);
     else avg_pool<<<(int)((outs + 255) / 256), 256>>>(tmp, a, (long long)C * columns, side, side, 2, 2, side / 2, side / 2);
     launchCheck();
     expand_dropout_pool<<<C * columns, 128>>>(dsrc, b, C, columns, side, side, 2, 2, side / 2, side / 2, isMax, SEED, 3,
-                                              THRESHOLD, 2.f, 0, firstPair, B, 0);
+                                              THRESHOLD, 2.f, 0, firstPair, B, 0, nullptr);
     launchCheck();
     size_t n = (size_t)C * columns * out, differ = 0;
     float* ha = to_host(a, n);

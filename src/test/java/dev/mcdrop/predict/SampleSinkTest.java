@@ -54,8 +54,9 @@ class SampleSinkTest {
         float scale = a.inputScale();
         for (int i = 0; i < images.count(); i++) {
             double[] mean = new double[w.network().classes()];
+            long key = McPredictorTest.imageKey(w, o.maskKey(), images.chw(i, scale), i);
             for (int t = 0; t < o.samples(); t++) {
-                double[] expected = NaiveForward.probabilities(w, images.chw(i, scale), o.seed(), t, i, true);
+                double[] expected = NaiveForward.probabilities(w, images.chw(i, scale), o.seed(), t, key, true);
                 for (int k = 0; k < expected.length; k++) {
                     assertEquals(expected[k], c.samples()[t][i][k], 2e-6, "sample " + t + " image " + i + " class " + k);
                     mean[k] += c.samples()[t][i][k] / (double) o.samples();
