@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment cifar}: the placement experiment with the CIFAR-10 LeNets. */
 @Command(name = "cifar", mixinStandardHelpOptions = true,
+        header = "Dropout placement on CIFAR-10: test error against training iterations.",
         description = "Dropout placement on CIFAR-10: train cifar-lenet-none, cifar-lenet-ip and cifar-lenet-all; test "
                 + "error against iterations with standard and MC dropout. --data names the folder of the binary files "
                 + "(data_batch_1..5.bin, test_batch.bin from cifar-10-binary.tar.gz).")

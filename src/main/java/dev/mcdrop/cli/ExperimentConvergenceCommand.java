@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment convergence}: paper Fig. 4. */
 @Command(name = "convergence", mixinStandardHelpOptions = true,
+        header = "Paper Fig. 4: test error against the number of MC samples T.",
         description = "Paper Fig. 4: test error against the number of MC samples T = 1…100, mean ± 1 std over 5 mask seeds, "
                 + "standard dropout as a reference line.")
 final class ExperimentConvergenceCommand implements Callable<Integer> {

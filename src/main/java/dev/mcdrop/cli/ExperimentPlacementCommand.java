@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment placement}: paper Fig. 1 on MNIST. */
 @Command(name = "placement", mixinStandardHelpOptions = true,
+        header = "Paper Fig. 1: test error of three dropout placements on MNIST against training iterations.",
         description = "Paper Fig. 1: train lenet-none, lenet-ip and lenet-all on MNIST; test error against iterations, each "
                 + "with standard dropout and with MC dropout (6 curves).")
 final class ExperimentPlacementCommand implements Callable<Integer> {

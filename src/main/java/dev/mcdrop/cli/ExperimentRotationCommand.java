@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment rotation}: one test digit turned step by step, MC samples against standard dropout. */
 @Command(name = "rotation", mixinStandardHelpOptions = true,
+        header = "One MNIST digit rotated step by step: MC-dropout samples against standard dropout.",
         description = "One MNIST test digit rotated from 0 to --max-angle degrees: at each angle the T MC-dropout samples "
                 + "(mean ± std per class, all of them in samples.npy), the standard-dropout output, predictive entropy, "
                 + "mutual information and variation ratio; plots and summary.md. Takes seconds.")

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment subsets}: paper Fig. 2. */
 @Command(name = "subsets", mixinStandardHelpOptions = true,
+        header = "Paper Fig. 2: standard against MC dropout, trained on small random subsets of MNIST.",
         description = "Paper Fig. 2: random subsets 1/4, 1/8, 1/16, 1/32 of MNIST (seeded); lenet-ip with standard dropout "
                 + "against lenet-all with MC dropout (T=10); test error against iterations, one panel per subset.")
 final class ExperimentSubsetsCommand implements Callable<Integer> {

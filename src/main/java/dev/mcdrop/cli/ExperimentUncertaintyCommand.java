@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment uncertainty}: calibration, OOD detection and rejection, standard vs MC dropout. */
 @Command(name = "uncertainty", mixinStandardHelpOptions = true,
+        header = "Uncertainty quality, standard against MC dropout: calibration, out-of-distribution detection, refusal.",
         description = "Uncertainty quality, standard against MC dropout: NLL, Brier score, ECE (15 bins) with a reliability "
-                + "diagram on MNIST test; detection of Fashion-MNIST test images (AUROC, AUPR, FPR at 95% TPR) by max "
+                + "diagram on MNIST test; detection of Fashion-MNIST test images (AUROC, AUPR, FPR at 95%% TPR) by max "
                 + "probability, predictive entropy and mutual information; accuracy against the fraction of most "
                 + "uncertain inputs refused.")
 final class ExperimentUncertaintyCommand implements Callable<Integer> {

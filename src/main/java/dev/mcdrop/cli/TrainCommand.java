@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mcdrop train}: the paper's Caffe solver on the CPU, checkpoints as safetensors with the recipe in the metadata. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, header = "Train a network with the paper's recipe.",
         description = {"Train a network with the paper's recipe: SGD, momentum 0.9, weight decay 5e-4,",
                 "lr 0.01·(1+1e-4·iter)^-0.75 (biases at twice the rate), batch 64, Xavier init, dropout on.",
                 "Seeded and reproducible. Writes safetensors with the architecture and the training record in its metadata."})
