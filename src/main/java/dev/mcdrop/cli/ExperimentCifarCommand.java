@@ -34,7 +34,7 @@ final class ExperimentCifarCommand implements Callable<Integer> {
         LabeledImages train = Datasets.cifar10(data, true);
         LabeledImages test = Datasets.spread(Datasets.cifar10(data, false), options.testImages);
         var settings = new PlacementExperiment.Settings(PlacementExperiment.Settings.CIFAR, "CIFAR-10", options.iterations,
-                options.evalEvery, options.seed, samples, options.mcSeed, options.batch, options.keepAll());
+                options.evalEvery, options.trainSeed, samples, options.maskSeed.seed(), options.batch, options.keepAll());
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("cifar", options.out, backend, backendOptions, spec)) {
             PlacementExperiment.run(run, settings, train, test);

@@ -38,7 +38,7 @@ final class ExperimentConvergenceCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "5", description = "mask seeds per T. Default: ${DEFAULT-VALUE}")
     int seeds;
 
-    @Option(names = "--seed", defaultValue = "1", description = "first mask seed (then +1, +2, …). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "first mask seed (then +1, +2, …). Default: ${DEFAULT-VALUE}")
     long seed;
 
     @Option(names = "--test-images", defaultValue = "0", description = "evaluate on N test images spread evenly over the test set (0 = all)")

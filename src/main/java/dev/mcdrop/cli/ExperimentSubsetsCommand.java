@@ -40,8 +40,8 @@ final class ExperimentSubsetsCommand implements Callable<Integer> {
         Path dir = data != null ? data : Home.resolve("data/mnist");
         LabeledImages train = Datasets.idx(dir, true, ExperimentPlacementCommand.MNIST_HINT);
         LabeledImages test = Datasets.spread(Datasets.idx(dir, false, ExperimentPlacementCommand.MNIST_HINT), options.testImages);
-        var settings = new SubsetsExperiment.Settings(divisors, options.iterations, options.evalEvery, options.seed, subsetSeed,
-                samples, options.mcSeed, options.batch, options.keepAll());
+        var settings = new SubsetsExperiment.Settings(divisors, options.iterations, options.evalEvery, options.trainSeed, subsetSeed,
+                samples, options.maskSeed.seed(), options.batch, options.keepAll());
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("subsets", options.out, backend, backendOptions, spec)) {
             SubsetsExperiment.run(run, settings, train, test);

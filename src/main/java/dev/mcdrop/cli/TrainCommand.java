@@ -38,8 +38,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "images per step. Default: ${DEFAULT-VALUE}")
     int batch;
 
-    @Option(names = "--seed", defaultValue = "1", description = "init, data order and dropout seed. Default: ${DEFAULT-VALUE}")
-    long seed;
+    @Option(names = "--train-seed", paramLabel = "S", defaultValue = "1",
+            description = "training seed (init, data order, dropout masks). Default: ${DEFAULT-VALUE}")
+    long trainSeed;
+
+    private Long oldSeedName;   // picocli sets the defaults of unmatched options after parsing: kept apart
+
+    @Option(names = "--seed", paramLabel = "S", hidden = true, description = "old name of --train-seed")
+    void oldSeedName(long value) {
+        System.err.println("mcdrop: warning: --seed is now --train-seed");
+        oldSeedName = value;
+    }
+
+    long trainSeed() {
+        return oldSeedName != null ? oldSeedName : trainSeed;
+    }
 
     @Option(names = "--subset", defaultValue = "1", description = "train on a random fraction of the training set (e.g. 0.25). Default: all")
     double subset;
@@ -65,6 +78,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long seed = trainSeed();
         Architecture architecture = ModelOptions.architecture(arch);
         Network network = architecture.compile();
         Path dir = data != null ? data : Home.resolve("data/mnist");
@@ -80,7 +94,7 @@ final class TrainCommand implements Callable<Integer> {
                 iterations, batch, seed, t);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("train.command", "mcdrop train --arch " + arch + " --iterations " + iterations + " --batch " + batch
-                + " --seed " + seed + (subset < 1 ? " --subset " + subset + " --subset-seed " + subsetSeed : ""));
+                + " --train-seed " + seed + (subset < 1 ? " --subset " + subset + " --subset-seed " + subsetSeed : ""));
         meta.put("train.recipe", config.recipe());
         meta.put("train.seed", Long.toString(seed));
         meta.put("train.data", Home.display(dir) + " (" + train.count() + " images)");

@@ -143,7 +143,7 @@ public final class TrainingJob {
         }
         if (!absent.isEmpty()) {
             throw new IOException(String.format(Locale.ROOT,
-                    "checkpoints from %s: missing %s (make them with: mcdrop train --arch %s --iterations %d --batch %d --seed %d "
+                    "checkpoints from %s: missing %s (make them with: mcdrop train --arch %s --iterations %d --batch %d --train-seed %d "
                             + "--checkpoint-every %d --out %s)", adoptFrom, String.join(", ", absent), architecture.name(),
                     config.iterations(), config.batchSize(), config.seed(), evalEvery, adoptFrom.resolve(stem + ".safetensors")));
         }
