@@ -100,7 +100,7 @@ final class TrainCommand implements Callable<Integer> {
         meta.put("train.data", Home.display(dir) + " (" + train.count() + " images)");
         meta.put("train.subset", config.subsetDescription());
         if (init != null) meta.put("train.init", init.toString());
-        meta.put("train.machine", BenchCommand.cpuName() + ", " + t + " threads");
+        meta.put("train.machine", dev.mcdrop.experiment.Machine.cpuModel() + ", " + t + " threads");
         try (WorkerPool pool = new WorkerPool(t)) {
             Sgemm sgemm = new Sgemm(pool);
             Trainer trainer = new Trainer(network, config, sgemm::gemm, dev.mcdrop.train.Loops.on(pool));
