@@ -42,7 +42,7 @@ final class BackendOptions {
 
     Backend open() {
         var cuda = new CudaOptions(0, gemmPrecision(), cublasPath, true, conv);
-        return Backends.open(backend, threads, cuda, System.err);
+        return Backends.open(backend, threads, cuda, StderrLog.INSTANCE);
     }
 
     static final class ConvAlgorithmConverter implements picocli.CommandLine.ITypeConverter<ConvAlgorithm> {

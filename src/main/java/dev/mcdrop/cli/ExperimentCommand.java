@@ -46,6 +46,7 @@ public final class ExperimentCommand implements Runnable {
             throws IOException {
         Path dir = out != null ? out : Path.of("experiments", name);
         System.err.println("mcdrop: experiment " + name + " → " + dir.toAbsolutePath().normalize());
-        return new ExperimentRun(name, dir, backend, b.threads, System.err, commandLine(spec));
+        return new ExperimentRun(name, dir, backend, b.threads,
+                new ExperimentRun.Reporting(StderrLog.INSTANCE, TrainCommand::trainingBar), commandLine(spec));
     }
 }

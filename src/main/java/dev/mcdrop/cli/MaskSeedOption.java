@@ -15,7 +15,7 @@ final class MaskSeedOption {
 
     @Option(names = "--mc-seed", paramLabel = "S", hidden = true, description = "old name of --seed")
     void oldName(long value) {
-        System.err.println("mcdrop: warning: --mc-seed is now --seed");
+        StderrLog.INSTANCE.log(System.Logger.Level.WARNING, "--mc-seed is now --seed");
         oldNameValue = value;
     }
 

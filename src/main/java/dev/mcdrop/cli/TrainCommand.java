@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", hidden = true, description = "old name of --train-seed")
     void oldSeedName(long value) {
-        System.err.println("mcdrop: warning: --seed is now --train-seed");
+        StderrLog.INSTANCE.log(System.Logger.Level.WARNING, "--seed is now --train-seed");
         oldSeedName = value;
     }
 
@@ -113,11 +113,17 @@ final class TrainCommand implements Callable<Integer> {
                 m.put("train.date", Instant.now().toString());
                 Path target = iteration == iterations ? out : checkpointPath(out, iteration);
                 WeightsFile.save(new Weights(network, params, Map.of()), target, m);
-            }, ProgressBar.stderr(100));
+            }, trainingBar());
             System.err.printf(Locale.ROOT, "mcdrop: wrote %s after %d iterations in %s (final loss %.4f)%n", out,
                     result.iterations(), Progress.time(result.wallSeconds()), result.finalLoss());
         }
         return 0;
+    }
+
+    /** Training progress on stderr: a bar redrawn in place on a terminal, else a line every 100 steps. */
+    static ProgressBar trainingBar() {
+        java.io.Console console = System.console();
+        return new ProgressBar(System.err, console != null && console.isTerminal(), 100);
     }
 
     /** models/x.safetensors → models/x.iter2500.safetensors */

@@ -6,7 +6,6 @@ import dev.mcdrop.model.Network;
 import dev.mcdrop.model.Weights;
 import dev.mcdrop.model.WeightsFile;
 import dev.mcdrop.train.LabeledTrainingSet;
-import dev.mcdrop.train.ProgressBar;
 import dev.mcdrop.train.TrainConfig;
 import dev.mcdrop.train.TrainResult;
 import dev.mcdrop.train.Trainer;
@@ -111,7 +110,7 @@ public final class TrainingJob {
                     WeightsFile.save(weights, checkpoint(iteration), metadata(iteration, begin));
                 }
                 if (!units.isDone(evalKey(iteration))) evaluate(iteration, weights, evaluator);
-            }, ProgressBar.stderr(100));
+            }, run.trainingProgress());
             units.save(trainKey(), new Table("iterations", "final_loss", "train_seconds")
                     .add(result.iterations(), result.finalLoss(), result.wallSeconds()), (System.nanoTime() - begin) / 1e9);
             run.unitFinished("trained " + stem);
