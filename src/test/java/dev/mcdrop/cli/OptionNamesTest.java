@@ -15,9 +15,10 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * One meaning, one name, in every command and subcommand (walked from picocli's model): the
  * test-time mask seed is {@code --seed}, the training seed {@code --train-seed}, the number of MC
- * samples {@code -T/--samples}; and each of those names means only that. An option's meaning is
- * read from its description, which must therefore say "mask seed", "training seed" or "MC samples
- * T". The old names still parse (hidden) with one warning line.
+ * samples {@code -T/--samples}, the CPU threads {@code --threads}; and each of those names means
+ * only that. An option's meaning is read from its description, which must therefore say "mask
+ * seed", "training seed", "MC samples T" or "CPU threads". The old names still parse (hidden)
+ * with one warning line.
  */
 class OptionNamesTest {
     record Meaning(String what, Pattern description, Set<String> names) {}
@@ -25,7 +26,8 @@ class OptionNamesTest {
     private static final List<Meaning> MEANINGS = List.of(
             new Meaning("mask seed", Pattern.compile("\\bmask seed\\b", Pattern.CASE_INSENSITIVE), Set.of("--seed")),
             new Meaning("training seed", Pattern.compile("\\btraining seed\\b", Pattern.CASE_INSENSITIVE), Set.of("--train-seed")),
-            new Meaning("MC samples", Pattern.compile("^MC samples T\\b"), Set.of("-T", "--samples")));
+            new Meaning("MC samples", Pattern.compile("^MC samples T\\b"), Set.of("-T", "--samples")),
+            new Meaning("CPU threads", Pattern.compile("^CPU threads\\b"), Set.of("--threads")));
 
     private static void walk(CommandLine cl, List<CommandLine> into) {
         into.add(cl);
@@ -56,7 +58,7 @@ class OptionNamesTest {
                 }
             }
         }
-        assertTrue(seen >= 12, "found only " + seen + " seed/sample options: has a description changed?");
+        assertTrue(seen >= 12, "found only " + seen + " seed/sample/thread options: has a description changed?");
         assertEquals(List.of(), problems);
     }
 
