@@ -30,11 +30,6 @@ public final class ExperimentRun implements AutoCloseable {
             java.util.Objects.requireNonNull(log, "log");
             java.util.Objects.requireNonNull(trainingProgress, "trainingProgress");
         }
-
-        /** To the System.Logger "dev.mcdrop.experiment", without per-step training progress. */
-        public static Reporting logging() {
-            return new Reporting(System.getLogger("dev.mcdrop.experiment"), () -> ProgressListener.NONE);
-        }
     }
 
     private final String name;

@@ -26,7 +26,7 @@ public final class Predictions {
         }
     }
 
-    /** A progress callback printing a line at most every 10 s (long passes only). */
+    /** A progress callback logging a line at most every 10 s (long passes only). */
     private static IntConsumer progress(System.Logger log, String what, int count, int samples) {
         long start = System.nanoTime();
         long[] last = {start};
