@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 declare -A ITERATIONS=([lenet-all]=20000 [lenet-ip]=20000 [lenet-none]=20000)
 for model in lenet-all lenet-ip lenet-none; do
-  ./mcdrop train --arch "$model" --iterations "${ITERATIONS[$model]}" --seed 1 --checkpoint-every 2500 \
+  ./mcdrop train --arch "$model" --iterations "${ITERATIONS[$model]}" --train-seed 1 --checkpoint-every 2500 \
     --data data/mnist --out "models/$model.safetensors"
   rm -f models/"$model".iter*.safetensors   # keep only the final weights in the repository
   ./mcdrop eval --model "models/$model.safetensors" --data data/mnist/t10k-images-idx3-ubyte \

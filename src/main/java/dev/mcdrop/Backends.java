@@ -8,13 +8,16 @@ import dev.mcdrop.cuda.ConvAlgorithm;
 import dev.mcdrop.cuda.CudaBackend;
 import dev.mcdrop.cuda.CudaOptions;
 import dev.mcdrop.cuda.GemmPrecision;
-import java.io.PrintStream;
+import java.lang.System.Logger.Level;
 
 /**
  * The one place that chooses a backend, for the CLI's {@code --backend} and for programs that use
- * mcdrop as a library. {@code auto} tries CUDA and falls back to the CPU with one line on the log
- * saying why; {@code cuda} fails with that reason instead; {@code cpu} is the multi-threaded
- * Vector-API backend; {@code reference} the float64 control (slow).
+ * mcdrop as a library. {@code auto} tries CUDA and falls back to the CPU, logging why; {@code cuda}
+ * fails with that reason instead; {@code cpu} is the multi-threaded Vector-API backend;
+ * {@code reference} the float64 control (slow). Nothing is printed: the choice goes to a
+ * {@link System.Logger} at INFO (a GPU running degraded, e.g. without cuBLAS, at WARNING), by
+ * default {@code System.getLogger("dev.mcdrop.Backends")}; the CLI passes one that prints
+ * "mcdrop: ..." lines on stderr.
  *
  * <pre>{@code
  * try (Backend backend = Backends.open("auto")) { ... }
@@ -26,31 +29,32 @@ public final class Backends {
 
     private Backends() {}
 
-    /** {@code kind} with all CPU cores, the default CUDA options (strict FP32) and the log on stderr. */
+    /** {@code kind} with all CPU cores, the default CUDA options (strict FP32), logging to "dev.mcdrop.Backends". */
     public static Backend open(String kind) {
-        return open(kind, 0, CudaOptions.defaults(), System.err);
+        return open(kind, 0, CudaOptions.defaults(), System.getLogger(Backends.class.getName()));
     }
 
     /**
      * @param kind    auto, cpu, cuda or reference
      * @param threads CPU threads; 0 = all cores
      * @param cuda    device, GEMM precision, cuBLAS path and convolution algorithm for the GPU
-     * @param log     where the choice (and GPU-only options ignored on the CPU) is reported
+     * @param log     told which backend runs and why, and GPU-only options ignored on the CPU (INFO), a
+     *                degraded GPU (WARNING)
      * @throws IllegalStateException    {@code cuda} asked for and unusable, or the CPU backend
      *                                  needed and the JVM lacks {@value #VECTOR_MODULE}
      * @throws IllegalArgumentException unknown kind
      */
-    public static Backend open(String kind, int threads, CudaOptions cuda, PrintStream log) {
+    public static Backend open(String kind, int threads, CudaOptions cuda, System.Logger log) {
         java.util.Objects.requireNonNull(kind, "backend kind (auto, cpu, cuda, reference)");
         java.util.Objects.requireNonNull(cuda, "cuda options");
         java.util.Objects.requireNonNull(log, "log");
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         boolean cpuOnly = kind.equals("cpu") || kind.equals("reference");
         if (cuda.gemmPrecision() != GemmPrecision.FP32 && cpuOnly) {
-            log.println("mcdrop: --gemm-precision " + cuda.gemmPrecision() + " applies to the GPU only; --backend " + kind + " computes in full precision");
+            log.log(Level.INFO, "--gemm-precision " + cuda.gemmPrecision() + " applies to the GPU only; --backend " + kind + " computes in full precision");
         }
         if (cuda.conv() != ConvAlgorithm.IM2COL && cpuOnly) {
-            log.println("mcdrop: --conv " + cuda.conv() + " applies to the GPU only");
+            log.log(Level.INFO, "--conv " + cuda.conv() + " applies to the GPU only");
         }
         return switch (kind) {
             case "cpu" -> cpu(t);
@@ -65,11 +69,11 @@ public final class Backends {
             case "auto" -> {
                 try {
                     CudaBackend b = CudaBackend.open(cuda);
-                    log.println("mcdrop: backend cuda (" + b.describe() + ")");
+                    log.log(Level.INFO, "backend cuda (" + b.describe() + ")");
                     yield warnIfDegraded(b, b.describe(), log);
                 } catch (BackendUnavailableException | LinkageError e) {
                     Backend b = cpu(t);
-                    log.println("mcdrop: backend cpu, " + t + " threads (CUDA unavailable: " + e.getMessage() + ")");
+                    log.log(Level.INFO, "backend cpu, " + t + " threads (CUDA unavailable: " + e.getMessage() + ")");
                     yield b;
                 }
             }
@@ -78,8 +82,8 @@ public final class Backends {
     }
 
     /** One warning line when the GPU runs in a degraded mode (no cuBLAS, or not the one asked for), unless already said. */
-    private static Backend warnIfDegraded(CudaBackend b, String alreadySaid, PrintStream log) {
-        b.warning().filter(w -> !alreadySaid.contains(w)).ifPresent(w -> log.println("mcdrop: warning: " + w));
+    private static Backend warnIfDegraded(CudaBackend b, String alreadySaid, System.Logger log) {
+        b.warning().filter(w -> !alreadySaid.contains(w)).ifPresent(w -> log.log(Level.WARNING, w));
         return b;
     }
 

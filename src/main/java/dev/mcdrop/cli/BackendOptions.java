@@ -32,12 +32,17 @@ final class BackendOptions {
     @Option(names = "--cublas", paramLabel = "PATH", description = "path to libcublas.so (default: probe libcublas.so.13, then .so.12)")
     String cublasPath;
 
-    Backend open() {
+    /** The GEMM precision asked for, with --tf32 as short for --gemm-precision tf32. */
+    GemmPrecision gemmPrecision() {
         if (tf32 && gemmPrecision != GemmPrecision.FP32 && gemmPrecision != GemmPrecision.TF32) {
             throw new IllegalArgumentException("--tf32 contradicts --gemm-precision " + gemmPrecision);
         }
-        var cuda = new CudaOptions(0, tf32 ? GemmPrecision.TF32 : gemmPrecision, cublasPath, true, conv);
-        return Backends.open(backend, threads, cuda, System.err);
+        return tf32 ? GemmPrecision.TF32 : gemmPrecision;
+    }
+
+    Backend open() {
+        var cuda = new CudaOptions(0, gemmPrecision(), cublasPath, true, conv);
+        return Backends.open(backend, threads, cuda, StderrLog.INSTANCE);
     }
 
     static final class ConvAlgorithmConverter implements picocli.CommandLine.ITypeConverter<ConvAlgorithm> {

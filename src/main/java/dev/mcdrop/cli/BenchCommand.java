@@ -10,8 +10,17 @@ import dev.mcdrop.predict.ImagePrediction;
 import dev.mcdrop.predict.ImageSource;
 import dev.mcdrop.predict.McOptions;
 import dev.mcdrop.predict.McPredictor;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcdrop.experiment.Machine;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +29,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code mcdrop bench}: stochastic image-passes per second of MC prediction (T·B passes per
  * batch, the standard-dropout pass included in the time), on the bundled MNIST images repeated
- * to fill the batch. Reports the median of the timed repeats, and the machine.
+ * to fill the batch. Reports every timed run, their median (for an even count, the mean of the
+ * two middle runs), min and max, the machine and the settings; {@code --json} as one object.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure MC-dropout throughput: stochastic image-passes per second for a model, T, B and thread count.")
@@ -44,46 +54,118 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare-cpu", description = "also run the first 100 images on the CPU backend and report the largest probability difference")
     boolean compareCpu;
 
+    @Option(names = "--json", description = "print one JSON object on stdout: every run, median, min, max, machine and settings "
+            + "(--profile's table goes to stderr)")
+    boolean json;
+
+    /** Largest probability differences against the CPU backend on the first {@code images} images. */
+    record Comparison(int images, double mcProbDiff, double standardProbDiff) {}
+
     @Override
     public Integer call() throws Exception {
+        if (repeat < 1) throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
         Weights weights = model.load();
-        McOptions options = run.options();
-        int count = images > 0 ? images : options.batchImages();
+        int count = images > 0 ? images : run.options().batchImages();
+        McOptions options = run.options(count);
         LabeledImages bundled = benchImages(weights.network().input());
         ImageSource source = cycled(bundled, count);
         long passes = (long) count * options.samples();
+        PrintStream text = json ? nowhere() : System.out;
         try (Backend opened = backendOptions.open();
              Backend backend = profile ? new ProfilingBackend(opened) : opened;
              McPredictor predictor = new McPredictor(backend, weights, options)) {
-            System.out.printf(Locale.ROOT, "model %s, backend %s, T=%d, B=%d, images %d, chunk %d columns, workspace %.0f MB%n",
+            text.printf(Locale.ROOT, "model %s, backend %s, T=%d, B=%d, images %d, chunk %d columns, workspace %.0f MiB%n",
                     weights.network().architecture().name(), backend.describe(), options.samples(), predictor.batchImages(),
-                    count, predictor.chunkColumns(), predictor.workspaceBytes() / 1e6);
-            System.out.printf(Locale.ROOT, "machine: %s, %d cores, Java %s%n", cpuName(), Runtime.getRuntime().availableProcessors(),
+                    count, predictor.chunkColumns(), predictor.workspaceBytes() / (double) (1 << 20));
+            text.printf(Locale.ROOT, "machine: %s, %d cores, Java %s%n", Machine.cpuModel(), Runtime.getRuntime().availableProcessors(),
                     Runtime.version());
             for (int i = 0; i < warmup; i++) predictor.predict(source, null);
             if (backend instanceof ProfilingBackend p) p.reset();
+            double[] seconds = new double[repeat];
             double[] rates = new double[repeat];
             for (int i = 0; i < repeat; i++) {
                 long start = System.nanoTime();
                 predictor.predict(source, null);
-                double s = (System.nanoTime() - start) / 1e9;
-                rates[i] = passes / s;
-                System.out.printf(Locale.ROOT, "  run %d: %.3f s, %.0f passes/s%n", i + 1, s, rates[i]);
+                seconds[i] = (System.nanoTime() - start) / 1e9;
+                rates[i] = passes / seconds[i];
+                text.printf(Locale.ROOT, "  run %d: %.3f s, %.0f passes/s%n", i + 1, seconds[i], rates[i]);
             }
-            Arrays.sort(rates);
-            double median = rates[rates.length / 2];
+            double[] sorted = rates.clone();
+            Arrays.sort(sorted);
+            double median = median(sorted);
             double flops = 2.0 * weights.network().multiplyAdds(Math.max(0, weights.network().firstDropout())) * median;
-            System.out.printf(Locale.ROOT, "median %.0f stochastic image-passes/s (min %.0f, max %.0f), %.1f GFLOP/s in the sampled layers%n",
-                    median, rates[0], rates[rates.length - 1], flops / 1e9);
-            backend.peakFlopsPerSecond().ifPresent(peak -> System.out.printf(Locale.ROOT,
-                    "  = %.2f %% of the device's published peak for its GEMM precision (%.1f TFLOP/s)%n", 100 * flops / peak, peak / 1e12));
-            if (backend instanceof ProfilingBackend p) System.out.print("time per op over the timed runs:\n" + p.report());
-            if (compareCpu) compare(backend, weights, options, bundled);
+            text.printf(Locale.ROOT, "median %.0f stochastic image-passes/s (min %.0f, max %.0f), %.1f GFLOP/s in the sampled layers%n",
+                    median, sorted[0], sorted[sorted.length - 1], flops / 1e9);
+            OptionalDouble peak = backend.peakFlopsPerSecond();
+            peak.ifPresent(p -> text.printf(Locale.ROOT,
+                    "  = %.2f %% of the device's published peak for its GEMM precision (%.1f TFLOP/s)%n", 100 * flops / p, p / 1e12));
+            if (backend instanceof ProfilingBackend p) (json ? System.err : System.out).print("time per op over the timed runs:\n" + p.report());
+            Comparison comparison = compareCpu ? compare(backend, weights, options, bundled) : null;
+            if (comparison != null) {
+                text.printf(Locale.ROOT, "compare with cpu on %d images: max |MC mean prob diff| %.3g, max |standard prob diff| %.3g%n",
+                        comparison.images(), comparison.mcProbDiff(), comparison.standardProbDiff());
+            }
+            if (json) {
+                ObjectNode o = jsonReport(weights, backend, predictor, options, count, seconds, rates, sorted, flops, peak, comparison);
+                System.out.println(new ObjectMapper().writeValueAsString(o));
+            }
         }
         return 0;
     }
 
-    private void compare(Backend backend, Weights weights, McOptions options, LabeledImages bundled) {
+    /** The median of sorted values: the middle one, or for an even count the mean of the two middle ones. */
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private ObjectNode jsonReport(Weights weights, Backend backend, McPredictor predictor, McOptions options, int count,
+                                  double[] seconds, double[] rates, double[] sorted, double flops, OptionalDouble peak,
+                                  Comparison comparison) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        ObjectNode s = o.putObject("settings");
+        s.put("model", model.model);
+        s.put("architecture", weights.network().architecture().name());
+        s.put("backend", backend.name());
+        s.put("backend_description", backend.describe());
+        s.put("samples", options.samples());
+        s.put("batch", predictor.batchImages());
+        s.put("images", count);
+        s.put("seed", options.seed());
+        s.put("threads", backendOptions.threads > 0 ? backendOptions.threads : Runtime.getRuntime().availableProcessors());
+        s.put("gemm_precision", backendOptions.gemmPrecision().toString());
+        s.put("conv", backendOptions.conv.toString());
+        s.put("memory_mib", run.memoryMiB);
+        s.put("chunk_columns", predictor.chunkColumns());
+        s.put("workspace_bytes", predictor.workspaceBytes());
+        s.put("warmup", warmup);
+        s.put("repeat", repeat);
+        s.put("profile", profile);
+        ObjectNode m = o.putObject("machine");
+        m.put("cpu", Machine.cpuModel());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("java", Runtime.version().toString());
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        o.put("passes_per_run", (long) count * options.samples());
+        ArrayNode runs = o.putArray("runs");
+        for (int i = 0; i < seconds.length; i++) runs.addObject().put("seconds", seconds[i]).put("passes_per_second", rates[i]);
+        o.put("median_passes_per_second", median(sorted));
+        o.put("min_passes_per_second", sorted[0]);
+        o.put("max_passes_per_second", sorted[sorted.length - 1]);
+        o.put("gflops_per_second", flops / 1e9);
+        peak.ifPresent(p -> o.put("peak_tflops_per_second", p / 1e12).put("peak_fraction", flops / p));
+        if (comparison != null) {
+            o.putObject("compare_cpu").put("images", comparison.images()).put("max_mc_prob_diff", comparison.mcProbDiff())
+                    .put("max_standard_prob_diff", comparison.standardProbDiff());
+        }
+        return o;
+    }
+
+    private static PrintStream nowhere() {
+        return new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+    }
+
+    private static Comparison compare(Backend backend, Weights weights, McOptions options, LabeledImages bundled) {
         int n = Math.min(100, bundled.count());
         ImageSource first = cycled(bundled, n);
         McOptions small = options.withBatch(Math.min(options.batchImages(), n));
@@ -98,7 +180,7 @@ final class BenchCommand implements Callable<Integer> {
                 std = Math.max(std, Math.abs(a[i].standardProbs()[k] - b[i].standardProbs()[k]));
             }
         }
-        System.out.printf(Locale.ROOT, "compare with cpu on %d images: max |MC mean prob diff| %.3g, max |standard prob diff| %.3g%n", n, mc, std);
+        return new Comparison(n, mc, std);
     }
 
     /**
@@ -132,16 +214,5 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         };
-    }
-
-    static String cpuName() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux: fall through
-        }
-        return System.getProperty("os.arch");
     }
 }

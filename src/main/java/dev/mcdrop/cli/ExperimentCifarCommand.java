@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment cifar}: the placement experiment with the CIFAR-10 LeNets. */
 @Command(name = "cifar", mixinStandardHelpOptions = true,
+        header = "Dropout placement on CIFAR-10: test error against training iterations.",
         description = "Dropout placement on CIFAR-10: train cifar-lenet-none, cifar-lenet-ip and cifar-lenet-all; test "
                 + "error against iterations with standard and MC dropout. --data names the folder of the binary files "
                 + "(data_batch_1..5.bin, test_batch.bin from cifar-10-binary.tar.gz).")
@@ -33,7 +34,7 @@ final class ExperimentCifarCommand implements Callable<Integer> {
         LabeledImages train = Datasets.cifar10(data, true);
         LabeledImages test = Datasets.spread(Datasets.cifar10(data, false), options.testImages);
         var settings = new PlacementExperiment.Settings(PlacementExperiment.Settings.CIFAR, "CIFAR-10", options.iterations,
-                options.evalEvery, options.seed, samples, options.mcSeed, options.batch, options.keepAll());
+                options.evalEvery, options.trainSeed, samples, options.maskSeed.seed(), options.batch, options.keepAll());
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("cifar", options.out, backend, backendOptions, spec)) {
             PlacementExperiment.run(run, settings, train, test);

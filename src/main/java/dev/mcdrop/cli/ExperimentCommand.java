@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  * The work is in {@link dev.mcdrop.experiment}; these classes only turn options into settings.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = "Reproduce the paper's experiments and measure uncertainty quality. Each subcommand writes a CSV of "
+        header = "Reproduce the paper's experiments and measure uncertainty quality.",
+        description = "Each subcommand writes a CSV of "
                 + "every number, a PNG plot and summary.md into --out (default experiments/<name>), shows progress on "
                 + "stderr, and resumes an interrupted run: finished units (training runs, evaluations) are recorded in "
                 + "--out and skipped on rerun.",
@@ -45,6 +46,7 @@ public final class ExperimentCommand implements Runnable {
             throws IOException {
         Path dir = out != null ? out : Path.of("experiments", name);
         System.err.println("mcdrop: experiment " + name + " → " + dir.toAbsolutePath().normalize());
-        return new ExperimentRun(name, dir, backend, b.threads, System.err, commandLine(spec));
+        return new ExperimentRun(name, dir, backend, b.threads,
+                new ExperimentRun.Reporting(StderrLog.INSTANCE, TrainCommand::trainingBar), commandLine(spec));
     }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment convergence}: paper Fig. 4. */
 @Command(name = "convergence", mixinStandardHelpOptions = true,
+        header = "Paper Fig. 4: test error against the number of MC samples T.",
         description = "Paper Fig. 4: test error against the number of MC samples T = 1…100, mean ± 1 std over 5 mask seeds, "
                 + "standard dropout as a reference line.")
 final class ExperimentConvergenceCommand implements Callable<Integer> {
@@ -37,7 +38,7 @@ final class ExperimentConvergenceCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "5", description = "mask seeds per T. Default: ${DEFAULT-VALUE}")
     int seeds;
 
-    @Option(names = "--seed", defaultValue = "1", description = "first mask seed (then +1, +2, …). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "first mask seed (then +1, +2, …). Default: ${DEFAULT-VALUE}")
     long seed;
 
     @Option(names = "--test-images", defaultValue = "0", description = "evaluate on N test images spread evenly over the test set (0 = all)")

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment placement}: paper Fig. 1 on MNIST. */
 @Command(name = "placement", mixinStandardHelpOptions = true,
+        header = "Paper Fig. 1: test error of three dropout placements on MNIST against training iterations.",
         description = "Paper Fig. 1: train lenet-none, lenet-ip and lenet-all on MNIST; test error against iterations, each "
                 + "with standard dropout and with MC dropout (6 curves).")
 final class ExperimentPlacementCommand implements Callable<Integer> {
@@ -29,7 +30,7 @@ final class ExperimentPlacementCommand implements Callable<Integer> {
     @Option(names = "--checkpoints-from", paramLabel = "DIR",
             description = "evaluate the checkpoints of earlier `mcdrop train --checkpoint-every N` runs in DIR "
                     + "(<preset>.iter<K>.safetensors, the final one may be <preset>.safetensors) instead of training; "
-                    + "their metadata must match --iterations, --seed and --batch, and N must equal --eval-every")
+                    + "their metadata must match --iterations, --train-seed and --batch, and N must equal --eval-every")
     Path checkpointsFrom;
 
     @Option(names = {"-T", "--samples"}, defaultValue = "100", description = "MC samples T (the paper: 100). Default: ${DEFAULT-VALUE}")
@@ -41,7 +42,7 @@ final class ExperimentPlacementCommand implements Callable<Integer> {
         LabeledImages train = Datasets.idx(dir, true, MNIST_HINT);
         LabeledImages test = Datasets.spread(Datasets.idx(dir, false, MNIST_HINT), options.testImages);
         var settings = new PlacementExperiment.Settings(PlacementExperiment.Settings.MNIST, "MNIST", options.iterations,
-                options.evalEvery, options.seed, samples, options.mcSeed, options.batch, options.keepAll());
+                options.evalEvery, options.trainSeed, samples, options.maskSeed.seed(), options.batch, options.keepAll());
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("placement", options.out, backend, backendOptions, spec)) {
             PlacementExperiment.run(run, settings, train, test, checkpointsFrom);

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment rotation}: one test digit turned step by step, MC samples against standard dropout. */
 @Command(name = "rotation", mixinStandardHelpOptions = true,
+        header = "One MNIST digit rotated step by step: MC-dropout samples against standard dropout.",
         description = "One MNIST test digit rotated from 0 to --max-angle degrees: at each angle the T MC-dropout samples "
                 + "(mean ± std per class, all of them in samples.npy), the standard-dropout output, predictive entropy, "
                 + "mutual information and variation ratio; plots and summary.md. Takes seconds.")
@@ -44,15 +45,14 @@ final class ExperimentRotationCommand implements Callable<Integer> {
     @Option(names = {"-T", "--samples"}, defaultValue = "100", description = "MC samples T. Default: ${DEFAULT-VALUE}")
     int samples;
 
-    @Option(names = "--mc-seed", defaultValue = "42", description = "mask seed. Default: ${DEFAULT-VALUE}")
-    long mcSeed;
+    @Mixin MaskSeedOption maskSeed = new MaskSeedOption();
 
     @Override
     public Integer call() throws Exception {
         Weights weights = model.load();
         LabeledImages test = ExperimentUncertaintyCommand.mnistTest(data);
         int index = image >= 0 ? image : firstOf(test, digit);
-        var settings = new RotationExperiment.Settings(samples, mcSeed, ExperimentCommand.modelLabel(model.model), index, maxAngle, steps);
+        var settings = new RotationExperiment.Settings(samples, maskSeed.seed(), ExperimentCommand.modelLabel(model.model), index, maxAngle, steps);
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("rotation", this.out, backend, backendOptions, spec)) {
             RotationExperiment.run(run, settings, weights, test);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment subsets}: paper Fig. 2. */
 @Command(name = "subsets", mixinStandardHelpOptions = true,
+        header = "Paper Fig. 2: standard against MC dropout, trained on small random subsets of MNIST.",
         description = "Paper Fig. 2: random subsets 1/4, 1/8, 1/16, 1/32 of MNIST (seeded); lenet-ip with standard dropout "
                 + "against lenet-all with MC dropout (T=10); test error against iterations, one panel per subset.")
 final class ExperimentSubsetsCommand implements Callable<Integer> {
@@ -39,8 +40,8 @@ final class ExperimentSubsetsCommand implements Callable<Integer> {
         Path dir = data != null ? data : Home.resolve("data/mnist");
         LabeledImages train = Datasets.idx(dir, true, ExperimentPlacementCommand.MNIST_HINT);
         LabeledImages test = Datasets.spread(Datasets.idx(dir, false, ExperimentPlacementCommand.MNIST_HINT), options.testImages);
-        var settings = new SubsetsExperiment.Settings(divisors, options.iterations, options.evalEvery, options.seed, subsetSeed,
-                samples, options.mcSeed, options.batch, options.keepAll());
+        var settings = new SubsetsExperiment.Settings(divisors, options.iterations, options.evalEvery, options.trainSeed, subsetSeed,
+                samples, options.maskSeed.seed(), options.batch, options.keepAll());
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("subsets", options.out, backend, backendOptions, spec)) {
             SubsetsExperiment.run(run, settings, train, test);

@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
 
 /** {@code mcdrop experiment uncertainty}: calibration, OOD detection and rejection, standard vs MC dropout. */
 @Command(name = "uncertainty", mixinStandardHelpOptions = true,
+        header = "Uncertainty quality, standard against MC dropout: calibration, out-of-distribution detection, refusal.",
         description = "Uncertainty quality, standard against MC dropout: NLL, Brier score, ECE (15 bins) with a reliability "
-                + "diagram on MNIST test; detection of Fashion-MNIST test images (AUROC, AUPR, FPR at 95% TPR) by max "
+                + "diagram on MNIST test; detection of Fashion-MNIST test images (AUROC, AUPR, FPR at 95%% TPR) by max "
                 + "probability, predictive entropy and mutual information; accuracy against the fraction of most "
                 + "uncertain inputs refused.")
 final class ExperimentUncertaintyCommand implements Callable<Integer> {
@@ -41,8 +42,7 @@ final class ExperimentUncertaintyCommand implements Callable<Integer> {
     @Option(names = {"-T", "--samples"}, defaultValue = "100", description = "MC samples T. Default: ${DEFAULT-VALUE}")
     int samples;
 
-    @Option(names = "--mc-seed", defaultValue = "42", description = "mask seed. Default: ${DEFAULT-VALUE}")
-    long mcSeed;
+    @Mixin MaskSeedOption maskSeed = new MaskSeedOption();
 
     @Option(names = "--test-images", defaultValue = "0", description = "use N images spread evenly over each test set (0 = all)")
     int testImages;
@@ -52,7 +52,7 @@ final class ExperimentUncertaintyCommand implements Callable<Integer> {
         Weights weights = model.load();
         LabeledImages in = Datasets.spread(mnistTest(data), testImages);
         LabeledImages out = Datasets.spread(fashionTest(ood), testImages);
-        var settings = new UncertaintyExperiment.Settings(samples, mcSeed, ExperimentCommand.modelLabel(model.model), "MNIST test", "Fashion-MNIST test");
+        var settings = new UncertaintyExperiment.Settings(samples, maskSeed.seed(), ExperimentCommand.modelLabel(model.model), "MNIST test", "Fashion-MNIST test");
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("uncertainty", this.out, backend, backendOptions, spec)) {
             UncertaintyExperiment.run(run, settings, weights, in, out);

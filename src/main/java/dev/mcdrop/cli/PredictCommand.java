@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  * {@code --out FILE} is written to a temporary file and renamed into place only when the run
  * succeeds.
  */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(name = "predict", mixinStandardHelpOptions = true, header = "Predict classes with MC-dropout uncertainty.",
         description = {"Predict with MC dropout: mean class probabilities over T stochastic passes, predictive entropy,",
                 "mutual information (BALD), variation ratio and the std of the predicted class's probability,",
                 "beside the standard-dropout prediction. Defaults: bundled lenet-all, bundled 1,000 MNIST test images, T=100."})

@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mcdrop train}: the paper's Caffe solver on the CPU, checkpoints as safetensors with the recipe in the metadata. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, header = "Train a network with the paper's recipe.",
         description = {"Train a network with the paper's recipe: SGD, momentum 0.9, weight decay 5e-4,",
                 "lr 0.01·(1+1e-4·iter)^-0.75 (biases at twice the rate), batch 64, Xavier init, dropout on.",
                 "Seeded and reproducible. Writes safetensors with the architecture and the training record in its metadata."})
@@ -38,8 +38,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "images per step. Default: ${DEFAULT-VALUE}")
     int batch;
 
-    @Option(names = "--seed", defaultValue = "1", description = "init, data order and dropout seed. Default: ${DEFAULT-VALUE}")
-    long seed;
+    @Option(names = "--train-seed", paramLabel = "S", defaultValue = "1",
+            description = "training seed (init, data order, dropout masks). Default: ${DEFAULT-VALUE}")
+    long trainSeed;
+
+    private Long oldSeedName;   // picocli sets the defaults of unmatched options after parsing: kept apart
+
+    @Option(names = "--seed", paramLabel = "S", hidden = true, description = "old name of --train-seed")
+    void oldSeedName(long value) {
+        StderrLog.INSTANCE.log(System.Logger.Level.WARNING, "--seed is now --train-seed");
+        oldSeedName = value;
+    }
+
+    long trainSeed() {
+        return oldSeedName != null ? oldSeedName : trainSeed;
+    }
 
     @Option(names = "--subset", defaultValue = "1", description = "train on a random fraction of the training set (e.g. 0.25). Default: all")
     double subset;
@@ -65,6 +78,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long seed = trainSeed();
         Architecture architecture = ModelOptions.architecture(arch);
         Network network = architecture.compile();
         Path dir = data != null ? data : Home.resolve("data/mnist");
@@ -80,13 +94,13 @@ final class TrainCommand implements Callable<Integer> {
                 iterations, batch, seed, t);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("train.command", "mcdrop train --arch " + arch + " --iterations " + iterations + " --batch " + batch
-                + " --seed " + seed + (subset < 1 ? " --subset " + subset + " --subset-seed " + subsetSeed : ""));
+                + " --train-seed " + seed + (subset < 1 ? " --subset " + subset + " --subset-seed " + subsetSeed : ""));
         meta.put("train.recipe", config.recipe());
         meta.put("train.seed", Long.toString(seed));
         meta.put("train.data", Home.display(dir) + " (" + train.count() + " images)");
         meta.put("train.subset", config.subsetDescription());
         if (init != null) meta.put("train.init", init.toString());
-        meta.put("train.machine", BenchCommand.cpuName() + ", " + t + " threads");
+        meta.put("train.machine", dev.mcdrop.experiment.Machine.cpuModel() + ", " + t + " threads");
         try (WorkerPool pool = new WorkerPool(t)) {
             Sgemm sgemm = new Sgemm(pool);
             Trainer trainer = new Trainer(network, config, sgemm::gemm, dev.mcdrop.train.Loops.on(pool));
@@ -99,11 +113,17 @@ final class TrainCommand implements Callable<Integer> {
                 m.put("train.date", Instant.now().toString());
                 Path target = iteration == iterations ? out : checkpointPath(out, iteration);
                 WeightsFile.save(new Weights(network, params, Map.of()), target, m);
-            }, ProgressBar.stderr(100));
+            }, trainingBar());
             System.err.printf(Locale.ROOT, "mcdrop: wrote %s after %d iterations in %s (final loss %.4f)%n", out,
                     result.iterations(), Progress.time(result.wallSeconds()), result.finalLoss());
         }
         return 0;
+    }
+
+    /** Training progress on stderr: a bar redrawn in place on a terminal, else a line every 100 steps. */
+    static ProgressBar trainingBar() {
+        java.io.Console console = System.console();
+        return new ProgressBar(System.err, console != null && console.isTerminal(), 100);
     }
 
     /** models/x.safetensors → models/x.iter2500.safetensors */

@@ -1,6 +1,7 @@
 package dev.mcdrop.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of the experiments that train networks (placement, subsets, cifar). */
@@ -14,11 +15,11 @@ final class TrainingExperimentOptions {
     @Option(names = "--eval-every", defaultValue = "1000", description = "evaluate every N steps (and at the end). Default: ${DEFAULT-VALUE}")
     int evalEvery;
 
-    @Option(names = "--seed", defaultValue = "1", description = "training seed (init, data order, dropout). Default: ${DEFAULT-VALUE}")
-    long seed;
+    @Option(names = "--train-seed", paramLabel = "S", defaultValue = "1",
+            description = "training seed (init, data order, training masks), as in mcdrop train. Default: ${DEFAULT-VALUE}")
+    long trainSeed;
 
-    @Option(names = "--mc-seed", defaultValue = "42", description = "seed of the MC-dropout masks at test time. Default: ${DEFAULT-VALUE}")
-    long mcSeed;
+    @Mixin MaskSeedOption maskSeed = new MaskSeedOption();
 
     @Option(names = "--batch", defaultValue = "64", description = "training batch (the paper: 64). Default: ${DEFAULT-VALUE}")
     int batch;

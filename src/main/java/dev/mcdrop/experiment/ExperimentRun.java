@@ -4,35 +4,51 @@ import dev.mcdrop.backend.Backend;
 import dev.mcdrop.cpu.Sgemm;
 import dev.mcdrop.cpu.WorkerPool;
 import dev.mcdrop.train.GemmKernel;
+import dev.mcdrop.train.ProgressListener;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * One invocation of an experiment: its output directory and unit store, the backend that
- * predicts (owned by the caller), the CPU threads that train, where progress goes (stderr), the
- * command line for the summary, and the wall clock. Closing it stops the training thread pool.
+ * predicts (owned by the caller), the CPU threads that train, where progress goes (a logger and a
+ * training-progress listener the caller gives: the CLI's print on stderr), the command line for
+ * the summary, and the wall clock. Closing it stops the training thread pool.
  */
 public final class ExperimentRun implements AutoCloseable {
+    /**
+     * Where an experiment's progress goes.
+     *
+     * @param log              one INFO message per finished unit, and for long predictions every 10 s
+     * @param trainingProgress a fresh listener for each training run's steps
+     */
+    public record Reporting(System.Logger log, Supplier<ProgressListener> trainingProgress) {
+        public Reporting {
+            java.util.Objects.requireNonNull(log, "log");
+            java.util.Objects.requireNonNull(trainingProgress, "trainingProgress");
+        }
+    }
+
     private final String name;
     private final Path out;
     private final Backend backend;
     private final int threads;
-    private final PrintStream log;
+    private final Reporting reporting;
     private final String command;
     private final UnitStore units;
     private final long start = System.nanoTime();
     private WorkerPool pool;
     private int unitsDone, unitsTotal;
 
-    public ExperimentRun(String name, Path out, Backend backend, int threads, PrintStream log, String command) throws IOException {
+    public ExperimentRun(String name, Path out, Backend backend, int threads, Reporting reporting, String command) throws IOException {
         this.name = name;
         this.out = out;
         this.backend = backend;
         this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        this.log = log;
+        this.reporting = java.util.Objects.requireNonNull(reporting, "reporting");
         this.command = command;
         Files.createDirectories(out);
         this.units = new UnitStore(out);
@@ -52,7 +68,10 @@ public final class ExperimentRun implements AutoCloseable {
 
     public UnitStore units() { return units; }
 
-    public PrintStream log() { return log; }
+    public System.Logger log() { return reporting.log(); }
+
+    /** A listener for one training run's steps. */
+    public ProgressListener trainingProgress() { return reporting.trainingProgress().get(); }
 
     public double elapsedSeconds() { return (System.nanoTime() - start) / 1e9; }
 
@@ -116,9 +135,8 @@ public final class ExperimentRun implements AutoCloseable {
     }
 
     public void info(String format, Object... args) {
-        log.printf(Locale.ROOT, "mcdrop: experiment %s (%s elapsed): %s%n", name,
-                dev.mcdrop.train.ProgressBar.duration(elapsedSeconds()), String.format(Locale.ROOT, format, args));
-        log.flush();
+        reporting.log().log(Level.INFO, String.format(Locale.ROOT, "experiment %s (%s elapsed): %s", name,
+                dev.mcdrop.train.ProgressBar.duration(elapsedSeconds()), String.format(Locale.ROOT, format, args)));
     }
 
     @Override

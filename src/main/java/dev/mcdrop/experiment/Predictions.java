@@ -7,34 +7,35 @@ import dev.mcdrop.predict.Evaluation;
 import dev.mcdrop.predict.ImagePrediction;
 import dev.mcdrop.predict.McOptions;
 import dev.mcdrop.predict.McPredictor;
-import java.io.PrintStream;
+import java.lang.System.Logger.Level;
 import java.util.Locale;
 import java.util.function.IntConsumer;
 
 /**
  * Runs the MC-dropout predictor over a labelled set (each call gives the MC answer with T samples
- * and the standard-dropout answer), with a progress line on stderr every 10 s for long passes.
+ * and the standard-dropout answer), logging progress every 10 s for long passes (a null log: none).
  */
 public final class Predictions {
     private Predictions() {}
 
     public static ImagePrediction[] predict(Backend backend, Weights weights, McOptions options, LabeledImages images,
-                                            PrintStream log, String what) {
+                                            System.Logger log, String what) {
         McOptions o = options.withBatch(Math.min(options.batchImages(), images.count()));
         try (McPredictor predictor = new McPredictor(backend, weights, o)) {
             return predictor.predict(images, progress(log, what, images.count(), o.samples()));
         }
     }
 
-    /** A progress callback printing a line at most every 10 s (long passes only). */
-    private static IntConsumer progress(PrintStream log, String what, int count, int samples) {
+    /** A progress callback logging a line at most every 10 s (long passes only). */
+    private static IntConsumer progress(System.Logger log, String what, int count, int samples) {
         long start = System.nanoTime();
         long[] last = {start};
         return done -> {
             long now = System.nanoTime();
             if (log != null && now - last[0] > 10_000_000_000L && done < count) {
                 last[0] = now;
-                log.printf(Locale.ROOT, "mcdrop:   %s: %d/%d images, T=%d (%.0f s)%n", what, done, count, samples, (now - start) / 1e9);
+                log.log(Level.INFO, String.format(Locale.ROOT, "  %s: %d/%d images, T=%d (%.0f s)", what, done, count, samples,
+                        (now - start) / 1e9));
             }
         };
     }
@@ -44,7 +45,7 @@ public final class Predictions {
      * (see {@link McPredictor#predictPrefixes}); bit-identical to separate runs.
      */
     public static Evaluation[] evaluatePrefixes(Backend backend, Weights weights, McOptions options, int[] samples,
-                                                LabeledImages images, PrintStream log, String what) {
+                                                LabeledImages images, System.Logger log, String what) {
         int largest = samples[samples.length - 1];
         McOptions o = options.withSamples(largest).withBatch(Math.min(options.batchImages(), images.count()));
         ImagePrediction[][] ps;
@@ -58,7 +59,7 @@ public final class Predictions {
 
     /** Test error and NLL, standard and MC. */
     public static Evaluation evaluate(Backend backend, Weights weights, McOptions options, LabeledImages images,
-                                      PrintStream log, String what) {
+                                      System.Logger log, String what) {
         ImagePrediction[] ps = predict(backend, weights, options, images, log, what);
         return Evaluation.of(ps, images::label);
     }

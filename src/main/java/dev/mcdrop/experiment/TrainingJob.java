@@ -6,7 +6,6 @@ import dev.mcdrop.model.Network;
 import dev.mcdrop.model.Weights;
 import dev.mcdrop.model.WeightsFile;
 import dev.mcdrop.train.LabeledTrainingSet;
-import dev.mcdrop.train.ProgressBar;
 import dev.mcdrop.train.TrainConfig;
 import dev.mcdrop.train.TrainResult;
 import dev.mcdrop.train.Trainer;
@@ -111,7 +110,7 @@ public final class TrainingJob {
                     WeightsFile.save(weights, checkpoint(iteration), metadata(iteration, begin));
                 }
                 if (!units.isDone(evalKey(iteration))) evaluate(iteration, weights, evaluator);
-            }, ProgressBar.stderr(100));
+            }, run.trainingProgress());
             units.save(trainKey(), new Table("iterations", "final_loss", "train_seconds")
                     .add(result.iterations(), result.finalLoss(), result.wallSeconds()), (System.nanoTime() - begin) / 1e9);
             run.unitFinished("trained " + stem);
@@ -143,7 +142,7 @@ public final class TrainingJob {
         }
         if (!absent.isEmpty()) {
             throw new IOException(String.format(Locale.ROOT,
-                    "checkpoints from %s: missing %s (make them with: mcdrop train --arch %s --iterations %d --batch %d --seed %d "
+                    "checkpoints from %s: missing %s (make them with: mcdrop train --arch %s --iterations %d --batch %d --train-seed %d "
                             + "--checkpoint-every %d --out %s)", adoptFrom, String.join(", ", absent), architecture.name(),
                     config.iterations(), config.batchSize(), config.seed(), evalEvery, adoptFrom.resolve(stem + ".safetensors")));
         }

@@ -3,7 +3,7 @@ package dev.mcdrop.train;
 import java.io.PrintStream;
 
 /**
- * Training progress on stderr. On a terminal: one line redrawn with '\r' at most every 250 ms,
+ * Training progress drawn on a stream the caller gives (the CLI gives stderr). On a terminal: one line redrawn with '\r' at most every 250 ms,
  * {@code [#####.....] 4200/10000 42% loss 0.083 lr 0.00712 1530 img/s ETA 3m12s}. Otherwise
  * (redirected to a file or pipe) a plain line every {@code every} steps and at the end.
  */
@@ -17,16 +17,14 @@ public final class ProgressBar implements ProgressListener {
     private long lastDraw = Long.MIN_VALUE;
     private Progress last;
 
+    /**
+     * @param out      where to draw
+     * @param terminal redraw one line with '\r' (for a terminal) instead of printing a line every {@code every} steps
+     */
     public ProgressBar(PrintStream out, boolean terminal, int every) {
         this.out = out;
         this.terminal = terminal;
         this.every = every > 0 ? every : 100;
-    }
-
-    /** For stderr: a bar when there is a terminal, plain lines every {@code every} steps otherwise. */
-    public static ProgressBar stderr(int every) {
-        java.io.Console c = System.console();
-        return new ProgressBar(System.err, c != null && c.isTerminal(), every);
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.mcdrop.train;
 
 /**
  * Told about every SGD step (cheaply: implementations throttle their own output). {@link ProgressBar}
- * draws it on stderr; {@link #NONE} ignores it.
+ * draws it on a stream its caller gives; {@link #NONE} ignores it.
  */
 public interface ProgressListener {
     ProgressListener NONE = p -> {};

@@ -24,13 +24,18 @@ class CliTest {
 
     record Run(int exit, String out, String err) {}
 
-    static synchronized Run run(String... args) {
+    static Run run(String... args) {
+        return capture(() -> Main.run(args));
+    }
+
+    /** Runs {@code action} with System.out and System.err captured; its result is the exit code. */
+    static synchronized Run capture(java.util.function.IntSupplier action) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
+            int code = action.getAsInt();
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);

@@ -158,12 +158,11 @@ final class FakeDriverScenarios {
     static void unusableCublasPath() throws Exception {
         System.out.println("FAKE-DRIVER unusable cuBLAS path");
         // --backend auto with a working (fake) GPU: the CUDA backend, said in one line
-        var log = new java.io.ByteArrayOutputStream();
-        try (var auto = dev.mcdrop.Backends.open("auto", 0, CudaOptions.defaults(),
-                new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8))) {
-            String said = log.toString(java.nio.charset.StandardCharsets.UTF_8);
-            check(auto instanceof CudaBackend && said.startsWith("mcdrop: backend cuda (cuda: mcdrop fakecuda")
-                    && said.lines().count() == 1, "--backend auto picks the working GPU and says so: " + said.strip());
+        var log = new dev.mcdrop.RecordingLogger();
+        try (var auto = dev.mcdrop.Backends.open("auto", 0, CudaOptions.defaults(), log)) {
+            var said = log.messages();
+            check(auto instanceof CudaBackend && said.size() == 1 && said.get(0).startsWith("backend cuda (cuda: mcdrop fakecuda"),
+                    "--backend auto picks the working GPU and says so: " + said);
         }
         Path broken = Path.of("target/fake-cuda/broken/libcublas.so.13");
         java.nio.file.Files.createDirectories(broken.getParent());

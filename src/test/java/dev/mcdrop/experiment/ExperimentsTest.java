@@ -3,6 +3,7 @@ package dev.mcdrop.experiment;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.mcdrop.cli.Main;
+import dev.mcdrop.RecordingLogger;
 import dev.mcdrop.cpu.CpuBackend;
 import dev.mcdrop.data.DataPaths;
 import dev.mcdrop.data.LabeledImages;
@@ -14,9 +15,8 @@ import dev.mcdrop.predict.McOptions;
 import dev.mcdrop.train.TrainConfig;
 import dev.mcdrop.train.Trainer;
 import java.awt.image.BufferedImage;
+import dev.mcdrop.train.ProgressListener;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Each experiment end to end on tiny inputs: the files it writes, their shape and their consistency. */
 class ExperimentsTest {
-    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    private static final ExperimentRun.Reporting QUIET = new ExperimentRun.Reporting(new RecordingLogger(), () -> ProgressListener.NONE);
     private static CpuBackend backend;
     private static LabeledImages mnist, fashion;
     private static Weights untrainedLenetAll;

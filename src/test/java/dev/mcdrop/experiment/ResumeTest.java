@@ -2,12 +2,12 @@ package dev.mcdrop.experiment;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.mcdrop.RecordingLogger;
 import dev.mcdrop.cpu.CpuBackend;
 import dev.mcdrop.data.DataPaths;
 import dev.mcdrop.data.LabeledImages;
+import dev.mcdrop.train.ProgressListener;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 9 units) on the bundled MNIST slice.
  */
 class ResumeTest {
-    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    private static final ExperimentRun.Reporting QUIET = new ExperimentRun.Reporting(new RecordingLogger(), () -> ProgressListener.NONE);
     private static CpuBackend backend;
     private static LabeledImages train, test;
     private static final PlacementExperiment.Settings SETTINGS = new PlacementExperiment.Settings(

@@ -23,7 +23,7 @@ class SummarizeScriptTest {
     }
 
     private static String bench(int passes, String extra) {
-        return "model lenet-all, backend cuda: NVIDIA H100 80GB HBM3, T=100, B=10000, images 10000, chunk 40000 columns, workspace 9000 MB\n"
+        return "model lenet-all, backend cuda: NVIDIA H100 80GB HBM3, T=100, B=10000, images 10000, chunk 40000 columns, workspace 9000 MiB\n"
                 + "median " + passes + " stochastic image-passes/s (min 1, max 2), 12345.6 GFLOP/s in the sampled layers\n" + extra;
     }
 
