@@ -127,8 +127,25 @@ public final class ArchitectureJson {
                 default -> {}
             }
         }
+        StringBuilder sb = new StringBuilder("{\n  \"name\": ").append(value(root.get("name")))
+                .append(",\n  \"input\": ").append(line(in)).append(",\n  \"layers\": [");
+        for (int i = 0; i < layers.size(); i++) sb.append(i == 0 ? "\n    " : ",\n    ").append(line(layers.get(i)));
+        return sb.append("\n  ]\n}\n").toString();
+    }
+
+    /** {@code {"a": 1, "b": "x"}} on one line: one layer per line reads (and diffs) best. */
+    private static String line(JsonNode object) {
+        StringBuilder sb = new StringBuilder("{");
+        object.properties().forEach(e -> {
+            if (sb.length() > 1) sb.append(", ");
+            sb.append(value(JSON.getNodeFactory().textNode(e.getKey()))).append(": ").append(value(e.getValue()));
+        });
+        return sb.append('}').toString();
+    }
+
+    private static String value(JsonNode node) {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+            return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
