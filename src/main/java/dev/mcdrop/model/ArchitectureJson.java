@@ -18,7 +18,8 @@ import java.util.Set;
  * <pre>{"name": "lenet-all", "input": {"channels": 1, "height": 28, "width": 28, "scale": 0.00390625},
  *  "layers": [{"type": "conv2d", "name": "conv1", "filters": 20, "kernel": 5}, {"type": "dropout", "p": 0.5},
  *             {"type": "maxpool", "kernel": 2, "stride": 2}, ...]}</pre>
- * Unknown fields are errors (a typo must not silently change a network).
+ * Unknown fields are errors (a typo must not silently change a network). {@link #toJson} writes
+ * every field, one layer per line; docs/MODEL-FORMAT.md documents the format.
  */
 public final class ArchitectureJson {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -103,4 +103,15 @@ class InfoCommandTest {
         assertTrue(r.err().startsWith("mcdrop: ") && r.err().contains("bad.json") && r.err().contains("conv3d"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
+
+    @Test
+    void modelFormatDocShowsWhatInfoPrintsAndEveryLayerType() throws Exception {
+        String doc = Files.readString(Path.of("docs/MODEL-FORMAT.md"));
+        int start = doc.indexOf("```json\n") + "```json\n".length();
+        String example = doc.substring(start, doc.indexOf("```", start));
+        assertEquals(run("info", "--preset", "lenet-all", "--json").out(), example);
+        for (String type : List.of("conv2d", "dense", "maxpool", "avgpool", "relu", "dropout", "flatten", "softmax")) {
+            assertTrue(doc.contains("| `" + type + "` |"), "no table row for layer type " + type);
+        }
+    }
 }
