@@ -1,30 +1,55 @@
 package dev.mcdrop.cli;
 
 import dev.mcdrop.model.Architecture;
+import dev.mcdrop.model.ArchitectureJson;
 import dev.mcdrop.model.Presets;
 import dev.mcdrop.model.Weights;
 import dev.mcdrop.model.WeightsFile;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code mcdrop info}: a model's layers, shapes, parameter count and metadata; or a preset's. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Show a model's (or preset's) layers, shapes, parameters and metadata.")
+/**
+ * {@code mcdrop info}: a model's layers (each dropout with its rate), shapes, parameter count and
+ * metadata; or a preset's, or an architecture file's. {@code --json} prints the architecture as
+ * the JSON that {@code --arch} accepts, so a preset or a bundled model's network is a starting
+ * point for one's own (docs/MODEL-FORMAT.md).
+ */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = {"Show a model's (or preset's, or architecture file's) layers, shapes, parameters and metadata.",
+                "With --arch and no --model: the architecture alone, no weights needed."})
 final class InfoCommand implements Callable<Integer> {
     @Mixin ModelOptions model = new ModelOptions();
 
     @Option(names = "--preset", description = "show a preset architecture instead: ${COMPLETION-CANDIDATES}", completionCandidates = PresetNames.class)
     String preset;
 
+    @Option(names = "--json", description = "print only the architecture, as the JSON that --arch FILE.json accepts")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        if (preset != null) {
-            Architecture a = Presets.get(preset);
-            System.out.println(a.compile().summary());
+        boolean modelGiven = spec.commandLine().getParseResult().hasMatchedOption("--model");
+        if (preset != null && (modelGiven || model.arch != null)) {
+            throw new ParameterException(spec.commandLine(), "--preset shows a preset alone; drop --model and --arch");
+        }
+        if (preset != null || (model.arch != null && !modelGiven)) {
+            Architecture a = preset != null ? Presets.get(preset) : ModelOptions.architecture(model.arch);
+            String summary = a.compile().summary(); // checks that the shapes chain, for --json too
+            System.out.print(json ? ArchitectureJson.toJson(a) : summary + "\n");
             return 0;
         }
         Weights w = model.load();
+        if (json) {
+            System.out.print(ArchitectureJson.toJson(w.network().architecture()));
+            return 0;
+        }
         System.out.println(w.network().summary());
         w.metadata().forEach((k, v) -> {
             if (!k.equals(WeightsFile.ARCHITECTURE_KEY)) System.out.println("  " + k + ": " + v);

@@ -38,7 +38,7 @@ public final class WeightsFormatException extends IOException {
     }
 
     /** Quotes a name from the file for a message: control characters escaped, long names cut. */
-    static String quote(String name) {
+    public static String quote(String name) {
         StringBuilder sb = new StringBuilder(Math.min(name.length(), MAX_NAME_CHARS) + 8).append('\'');
         int n = Math.min(name.length(), MAX_NAME_CHARS);
         for (int i = 0; i < n; i++) {

@@ -18,7 +18,8 @@ import java.util.Set;
  * <pre>{"name": "lenet-all", "input": {"channels": 1, "height": 28, "width": 28, "scale": 0.00390625},
  *  "layers": [{"type": "conv2d", "name": "conv1", "filters": 20, "kernel": 5}, {"type": "dropout", "p": 0.5},
  *             {"type": "maxpool", "kernel": 2, "stride": 2}, ...]}</pre>
- * Unknown fields are errors (a typo must not silently change a network).
+ * Unknown fields are errors (a typo must not silently change a network). {@link #toJson} writes
+ * every field, one layer per line; docs/MODEL-FORMAT.md documents the format.
  */
 public final class ArchitectureJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -127,8 +128,25 @@ public final class ArchitectureJson {
                 default -> {}
             }
         }
+        StringBuilder sb = new StringBuilder("{\n  \"name\": ").append(value(root.get("name")))
+                .append(",\n  \"input\": ").append(line(in)).append(",\n  \"layers\": [");
+        for (int i = 0; i < layers.size(); i++) sb.append(i == 0 ? "\n    " : ",\n    ").append(line(layers.get(i)));
+        return sb.append("\n  ]\n}\n").toString();
+    }
+
+    /** {@code {"a": 1, "b": "x"}} on one line: one layer per line reads (and diffs) best. */
+    private static String line(JsonNode object) {
+        StringBuilder sb = new StringBuilder("{");
+        object.properties().forEach(e -> {
+            if (sb.length() > 1) sb.append(", ");
+            sb.append(value(JSON.getNodeFactory().textNode(e.getKey()))).append(": ").append(value(e.getValue()));
+        });
+        return sb.append('}').toString();
+    }
+
+    private static String value(JsonNode node) {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+            return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,10 +1,10 @@
 package dev.mcdrop.model;
 
 /**
- * One layer of an architecture, as written in its JSON. Parameterised layers carry a
- * {@code name}; their tensors are {@code <name>.weight} and {@code <name>.bias} in PyTorch layout
- * (conv OIHW, dense out×in), so a PyTorch {@code nn.Sequential} state_dict loads with names
- * "0", "3", ….
+ * One layer of an architecture, as written in its JSON (docs/MODEL-FORMAT.md). Parameterised
+ * layers carry a {@code name}; their tensors are {@code <name>.weight} and {@code <name>.bias} in
+ * PyTorch layout (conv OIHW, dense out×in). A PyTorch {@code nn.Sequential} state_dict ("0.weight",
+ * "3.weight", …) loads too: {@link WeightsFile} also matches tensors by layer position.
  */
 public sealed interface Layer {
     /** JSON "type". */

@@ -11,12 +11,13 @@ import java.util.List;
  */
 public final class Network {
 
-    /** A layer at position {@code index} with its input and output shapes. */
+    /** A layer at position {@code index} with its input and output shapes; {@link #describe()} names it, with a dropout's rate. */
     public record Stage(int index, Layer layer, Shape in, Shape out) {
         public String describe() {
             String n = switch (layer) {
                 case Layer.Conv2d c -> " '" + c.name() + "'";
                 case Layer.Dense d -> " '" + d.name() + "'";
+                case Layer.Dropout d -> " p=" + d.p() + (d.perChannel() ? " per channel" : "");
                 default -> "";
             };
             return "layer " + index + " (" + layer.type() + n + ")";
@@ -188,8 +189,13 @@ public final class Network {
     public String summary() {
         StringBuilder sb = new StringBuilder(architecture.name()).append(": input ").append(input())
                 .append(" x").append(architecture.inputScale()).append('\n');
+        int width = 28, inWidth = 10;
         for (Stage s : stages) {
-            sb.append(String.format("  %-28s %-10s -> %s%n", s.describe(), s.in(), s.out()));
+            width = Math.max(width, s.describe().length());
+            inWidth = Math.max(inWidth, s.in().toString().length());
+        }
+        for (Stage s : stages) {
+            sb.append(String.format("  %-" + width + "s %-" + inWidth + "s -> %s%n", s.describe(), s.in(), s.out()));
         }
         sb.append("  parameters: ").append(parameterCount()).append(", classes: ").append(classes);
         return sb.toString();

@@ -7,6 +7,7 @@ import dev.mcdrop.io.WeightsFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,9 @@ import java.util.TreeSet;
 /**
  * {@link Weights} ⇄ safetensors. The architecture travels in the file's
  * {@code __metadata__["architecture"]} as JSON, so a file describes its own network; a plain
- * PyTorch {@code state_dict} file (no architecture) loads when the caller supplies one. The file
- * is memory-mapped; every tensor's presence, shape and finiteness is checked.
+ * PyTorch {@code state_dict} file (no architecture) loads when the caller supplies one, its tensors
+ * found by layer name or by {@code nn.Sequential} position ({@link TensorNames}). The file is
+ * memory-mapped; every tensor's presence, shape and finiteness is checked.
  */
 public final class WeightsFile {
     public static final String ARCHITECTURE_KEY = "architecture";
@@ -54,27 +56,32 @@ public final class WeightsFile {
             } catch (ArchitectureException e) {
                 throw new WeightsFormatException(file + ": " + e.getMessage());
             }
+            TensorNames.Match match = TensorNames.match(file, network, st.names());
             TreeSet<String> extra = new TreeSet<>(st.names());
             Map<String, float[]> tensors = new LinkedHashMap<>();
             for (ParamSpec p : network.params()) {
-                String name = p.tensorName();
-                if (!st.names().contains(name)) {
-                    throw new WeightsFormatException(file + ": tensor '" + name + "' is missing (architecture '"
-                            + architecture.name() + "' needs " + network.params().stream().map(ParamSpec::tensorName).toList() + ")");
-                }
+                String name = match.fileNameOf().get(p.tensorName());
                 extra.remove(name);
-                st.requireShape(name, p.longShape());
+                long[] shape = st.info(name).shape();
+                if (!Arrays.equals(shape, p.longShape())) {
+                    String as = match.how().isEmpty() ? "" : " (" + p.tensorName() + " of architecture '"
+                            + architecture.name() + "', " + match.how() + ")";
+                    throw new WeightsFormatException(file + ": tensor " + WeightsFormatException.quote(name) + as
+                            + ": shape " + Arrays.toString(shape) + ", expected " + Arrays.toString(p.longShape()));
+                }
                 float[] data = st.readFloats(name);
                 for (int i = 0; i < data.length; i++) {
                     if (!Float.isFinite(data[i])) {
-                        throw new WeightsFormatException(file + ": tensor '" + name + "': element " + i + " is " + data[i]);
+                        throw new WeightsFormatException(file + ": tensor " + WeightsFormatException.quote(name)
+                                + ": element " + i + " is " + data[i]);
                     }
                 }
-                tensors.put(name, data);
+                tensors.put(p.tensorName(), data);
             }
             if (!extra.isEmpty()) {
-                throw new WeightsFormatException(file + ": tensor(s) " + extra + " are not used by architecture '"
-                        + architecture.name() + "'");
+                throw new WeightsFormatException(file + ": tensor(s) " + TensorNames.list(extra) + " are not used by architecture '"
+                        + architecture.name() + "'" + (match.how().isEmpty() ? "" : " (matched " + match.how() + ")")
+                        + "; only conv2d and dense layers have tensors here (no batch norm)");
             }
             Map<String, String> kept = new LinkedHashMap<>(meta);
             kept.put(ARCHITECTURE_KEY, ArchitectureJson.toJson(architecture));

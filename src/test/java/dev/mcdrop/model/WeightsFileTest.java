@@ -114,4 +114,74 @@ class WeightsFileTest {
         var e = assertThrows(WeightsFormatException.class, () -> WeightsFile.load(cut));
         assertTrue(e.getMessage().contains("cut.safetensors"), e.getMessage());
     }
+
+    /** lenet-all's tensors as an {@code nn.Sequential} state_dict names them: modules 0, 3, 7, 10. */
+    private static final Map<String, String> LENET_SEQUENTIAL = Map.of("conv1", "0", "conv2", "3", "ip1", "7", "ip2", "10");
+
+    private static List<NamedTensor> renamed(List<NamedTensor> list, java.util.function.UnaryOperator<String> layerName) {
+        List<NamedTensor> out = new ArrayList<>();
+        for (NamedTensor t : list) {
+            int dot = t.name().lastIndexOf('.');
+            out.add(new NamedTensor(layerName.apply(t.name().substring(0, dot)) + t.name().substring(dot), t.shape(), t.data()));
+        }
+        return out;
+    }
+
+    @Test
+    void sequentialStateDictLoadsWithAPresetByModulePosition() throws IOException {
+        Weights w = random(Presets.get("lenet-all"));
+        for (String prefix : List.of("", "module.", "net.")) {
+            Path f = write("seq.safetensors", w, Map.of(), l -> {
+                List<NamedTensor> r = renamed(l, n -> prefix + LENET_SEQUENTIAL.get(n));
+                l.clear();
+                l.addAll(r);
+            });
+            Weights back = WeightsFile.load(f, Presets.get("lenet-all"));
+            assertEquals(w.tensors().keySet(), back.tensors().keySet(), prefix);
+            for (String k : w.tensors().keySet()) assertArrayEquals(w.tensor(k), back.tensor(k), prefix + k);
+        }
+    }
+
+    @Test
+    void sequentialPositionsStillCheckShapes() throws IOException {
+        // a Sequential whose modules do not line up (no dropout after conv1): 3.weight is not conv2's shape
+        Weights w = random(Presets.get("lenet-all"));
+        Path f = write("shifted.safetensors", w, Map.of(), l -> {
+            List<NamedTensor> r = renamed(l, n -> LENET_SEQUENTIAL.get(n));
+            l.clear();
+            l.addAll(r);
+            l.set(2, new NamedTensor("3.weight", new int[]{50, 20, 3, 3}, new float[50 * 20 * 9]));
+        });
+        var e = assertThrows(WeightsFormatException.class, () -> WeightsFile.load(f, Presets.get("lenet-all")));
+        assertTrue(e.getMessage().contains("'3.weight'") && e.getMessage().contains("conv2.weight")
+                && e.getMessage().contains("[50, 20, 5, 5]"), e.getMessage());
+    }
+
+    @Test
+    void unmatchedNamesListExpectedAndFound() throws IOException {
+        Map<String, String> torchvision = Map.of("conv1", "features.0", "conv2", "features.3", "ip1", "classifier.1", "ip2", "classifier.4");
+        Path f = write("nested.safetensors", random(Presets.get("lenet-all")), Map.of(), l -> {
+            List<NamedTensor> r = renamed(l, torchvision::get);
+            l.clear();
+            l.addAll(r);
+        });
+        var e = assertThrows(WeightsFormatException.class, () -> WeightsFile.load(f, Presets.get("lenet-all")));
+        String m = e.getMessage();
+        assertTrue(m.startsWith(f.toString()), m);
+        for (String name : List.of("conv1.weight", "ip2.bias", "0.weight", "10.bias", "features.0.weight", "classifier.4.bias")) {
+            assertTrue(m.contains(name), name + " not in: " + m);
+        }
+        assertTrue(m.contains("expected") && m.contains("found"), m);
+    }
+
+    @Test
+    void longNameListsAreShortened() throws IOException {
+        Path f = write("many.safetensors", random(Presets.get("lenet-all")), Map.of(), l -> {
+            l.clear();
+            for (int i = 0; i < 500; i++) l.add(new NamedTensor("blocks." + i + ".attention.weight", new int[]{1}, new float[1]));
+        });
+        var e = assertThrows(WeightsFormatException.class, () -> WeightsFile.load(f, Presets.get("lenet-all")));
+        assertTrue(e.getMessage().contains("more") && e.getMessage().length() < 1500, e.getMessage().length() + ": " + e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
 }
