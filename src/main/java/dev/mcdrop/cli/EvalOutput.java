@@ -78,13 +78,14 @@ final class EvalOutput {
                     mc ? "MC dropout T=" + run.options().samples() + ":" : "standard dropout:", s.errorPercent(), s.errors(), s.nll(),
                     s.brier(), s.ece()));
         }
-        sb.append("  risk-coverage (x1000, lower is better)      AURC   E-AURC\n");
+        sb.append(String.format(Locale.ROOT, "  %-42s %7s %7s%n", "risk-coverage (x1000, lower is better)", "AURC", "E-AURC"));
         for (UncertaintyReport.Selective s : r.selective()) {
             sb.append(String.format(Locale.ROOT, "    %-40s %7.3f %7.3f%n", s.method().label(), 1000 * s.aurc(), 1000 * s.excessAurc()));
         }
         if (r.ood() != null) {
             sb.append(String.format(Locale.ROOT, "  out-of-distribution: %s (%d images)%n", run.ood(), r.ood().images()));
-            sb.append("                                              AUROC AUPR-In AUPR-Out FPR95(in+) FPR95(ood+)\n");
+            sb.append(String.format(Locale.ROOT, "    %-40s %7s %7s %8s %10s %11s%n", "", "AUROC", "AUPR-In", "AUPR-Out", "FPR95(in+)",
+                    "FPR95(ood+)"));
             for (UncertaintyReport.Detection d : r.ood().methods()) {
                 UncertaintyMetrics.Detection x = d.metrics();
                 sb.append(String.format(Locale.ROOT, "    %-40s %7.4f %7.4f %8.4f %10.4f %11.4f%n", d.method().label(), x.auroc(), x.auprIn(),
