@@ -9,6 +9,6 @@ for model in lenet-all lenet-ip lenet-none; do
   ./mcdrop train --arch "$model" --iterations "${ITERATIONS[$model]}" --train-seed 1 --checkpoint-every 2500 \
     --data data/mnist --out "models/$model.safetensors"
   rm -f models/"$model".iter*.safetensors   # keep only the final weights in the repository
-  ./mcdrop eval --model "models/$model.safetensors" --data data/mnist/t10k-images-idx3-ubyte \
+  ./mcdrop eval --model "models/$model.safetensors" --input data/mnist/t10k-images-idx3-ubyte \
     --samples 100 --seed 42 --backend cpu --model-card "models/$model.md"
 done

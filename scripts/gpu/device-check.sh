@@ -84,10 +84,10 @@ if [ -f dist/gpu-test/junit-console.jar ]; then
 fi
 # 2. correctness: the same eval on GPU and CPU (same seed); fp32 first, it is the reference mode
 if [ "$HAVE_DATA" = 1 ]; then
-  step eval-cuda-fp32 90 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision fp32 --data "$DATA" --samples "$SAMPLES" --json
-  step eval-cpu 150 "$MC" eval --backend cpu --data "$DATA" --samples "$SAMPLES" --json
+  step eval-cuda-fp32 90 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision fp32 --input "$DATA" --samples "$SAMPLES" --json
+  step eval-cpu 150 "$MC" eval --backend cpu --input "$DATA" --samples "$SAMPLES" --json
   # chunk invariance on the GPU: a 64 MB budget cuts each batch into many chunks; the JSON must equal eval-cuda-fp32's
-  step eval-cuda-fp32-small-chunks 90 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision fp32 --data "$DATA" \
+  step eval-cuda-fp32-small-chunks 90 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision fp32 --input "$DATA" \
     --samples "$SAMPLES" --memory 64 --json
 fi
 # 3. speed: 10,000 images x T=100 (1,000,000 passes) per repetition, chunk sizes from free memory
@@ -100,13 +100,13 @@ if [ "$HAVE_DATA" = 1 ]; then
 fi
 # 5. reduced GEMM precisions: the MC test error must stay within 0.05 points of fp32's to count as "fastest mode"
 for prec in tf32 fp16 bf16; do
-  [ "$HAVE_DATA" = 1 ] && step "eval-cuda-$prec" 60 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision $prec --data "$DATA" --samples "$SAMPLES" --json
+  [ "$HAVE_DATA" = 1 ] && step "eval-cuda-$prec" 60 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision $prec --input "$DATA" --samples "$SAMPLES" --json
   step "bench-cuda-$prec" 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --gemm-precision $prec --samples "$SAMPLES" --batch "$IMAGES" \
     --images "$IMAGES" --repeat 3 --warmup 1
 done
 # FP16 tensor-core convolutions (conv2d_implicit_f16: no im2col matrix), a fastest-mode candidate like the others
 [ "$HAVE_DATA" = 1 ] && step eval-cuda-fp16-implicit 60 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --conv implicit \
-  --gemm-precision fp16 --data "$DATA" --samples "$SAMPLES" --json
+  --gemm-precision fp16 --input "$DATA" --samples "$SAMPLES" --json
 step bench-cuda-fp16-implicit 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --gemm-precision fp16 \
   --samples "$SAMPLES" --batch "$IMAGES" --images "$IMAGES" --repeat 3 --warmup 1
 if [ "$HAVE_DATA" = 1 ]; then
@@ -116,7 +116,7 @@ fi
 step bench-cuda-fp32-implicit 60 "$MC" bench --backend cuda "${CUBLAS_ARG[@]}" --conv implicit --samples "$SAMPLES" --batch "$IMAGES" \
   --images "$IMAGES" --repeat 3 --warmup 1 --compare-cpu
 [ "$HAVE_DATA" = 1 ] && step eval-cuda-fp32-implicit 60 "$MC" eval --backend cuda "${CUBLAS_ARG[@]}" --conv implicit \
-  --data "$DATA" --samples "$SAMPLES" --json
+  --input "$DATA" --samples "$SAMPLES" --json
 # 7. an independent forward: PyTorch with dropout off (fp32) must give mcdrop's standard probabilities
 if [ "$HAVE_DATA" = 1 ]; then
   step predict-standard 60 "$MC" predict --backend cpu --samples 1 --input "$DATA" --out "$RAW/standard.jsonl"

@@ -2,6 +2,8 @@ package dev.mcdrop.cli;
 
 import dev.mcdrop.backend.Backend;
 import dev.mcdrop.data.LabeledImages;
+import dev.mcdrop.experiment.ScoredSet;
+import dev.mcdrop.experiment.UncertaintyReport;
 import dev.mcdrop.model.Weights;
 import dev.mcdrop.predict.Evaluation;
 import dev.mcdrop.predict.ImagePrediction;
@@ -9,26 +11,44 @@ import dev.mcdrop.predict.McOptions;
 import dev.mcdrop.predict.McPredictor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code mcdrop eval}: test error and NLL, standard dropout against MC dropout, on a labelled IDX set. */
+/**
+ * {@code mcdrop eval}: standard against MC dropout on any labelled input (IDX, CIFAR-10 binary,
+ * class folders of pictures): test error, NLL, Brier score, ECE, AURC; with {@code --ood} the
+ * detection of another set. Every number comes from {@link UncertaintyReport}, the code of
+ * {@code mcdrop experiment uncertainty}.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Test error and negative log-likelihood of standard dropout and MC dropout on a labelled IDX image set.")
+        description = {"Standard dropout against MC dropout on a labelled image set: test error, NLL, Brier score, ECE (15 bins),",
+                "AURC and E-AURC per uncertainty score; with --ood, out-of-distribution detection (AUROC, AUPR-In, AUPR-Out,",
+                "FPR95 in both conventions). Definitions: docs/EXPERIMENTS.md (uncertainty)."})
 final class EvalCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ModelOptions model = new ModelOptions();
     @Mixin BackendOptions backendOptions = new BackendOptions();
     @Mixin RunOptions run = new RunOptions();
 
-    @Option(names = "--data", paramLabel = "IMAGES",
-            description = "IDX image file with its labels beside it (default: data/mnist/t10k-images-idx3-ubyte if fetched, else the bundled 1,000-image slice)")
-    Path data;
+    @Option(names = "--input", paramLabel = "PATH",
+            description = {"labelled images: an IDX image file (.gz or raw) with its labels beside it (or --labels), a CIFAR-10 .bin batch,",
+                    "or a directory of class folders 0/ 1/ … of PNG/JPEG files (label = folder name).",
+                    "Default: data/mnist/t10k-images-idx3-ubyte if fetched, else the bundled 1,000-image slice"})
+    Path input;
 
-    @Option(names = "--labels", paramLabel = "LABELS", description = "IDX label file (default: found beside --data)")
+    /** Deprecated spelling of --input, kept hidden so old scripts run; says so once on stderr. */
+    @Option(names = "--data", paramLabel = "PATH", hidden = true)
+    Path deprecatedData;
+
+    @Option(names = "--labels", paramLabel = "LABELS", description = "IDX label file for an IDX --input (default: found beside it)")
     Path labels;
+
+    @Option(names = "--ood", paramLabel = "PATH",
+            description = "out-of-distribution images, in any --input format (labels not needed; a flat directory of pictures works)")
+    Path ood;
 
     @Option(names = "--json", description = "print the result as one JSON object on stdout")
     boolean json;
@@ -38,37 +58,64 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path images = inputPath();
         Weights weights = model.load();
-        Path images = data != null ? data : defaultData();
+        int classes = weights.network().classes();
         LabeledImages set = Inputs.load(images, labels, weights.network().input());
-        if (!set.hasLabels()) throw new IllegalArgumentException(images + ": no labels found; give --labels");
-        McOptions options = run.options(set.count());
+        if (set.count() == 0) throw new IllegalArgumentException("--input " + images + ": no images");
+        if (!set.hasLabels()) {
+            throw new IllegalArgumentException("--input " + images + ": no labels found; give --labels for an IDX file, "
+                    + "or put pictures in class folders 0/ 1/ …");
+        }
+        checkLabels(images, set, classes, weights.network().architecture().name());
+        LabeledImages oodSet = ood == null ? null : Inputs.load(ood, null, weights.network().input());
+        if (oodSet != null && oodSet.count() == 0) throw new IllegalArgumentException("--ood " + ood + ": no images");
+        McOptions options = run.options(Math.max(set.count(), oodSet == null ? 0 : oodSet.count()));
         try (Backend backend = backendOptions.open();
              McPredictor predictor = new McPredictor(backend, weights, options)) {
-            Progress progress = new Progress("eval", set.count());
             long start = System.nanoTime();
-            ImagePrediction[] ps = predictor.predict(set, progress::update);
+            ImagePrediction[] ps = predict(predictor, "eval", set);
+            ImagePrediction[] oodPs = oodSet == null ? null : predict(predictor, "eval --ood", oodSet);
             double seconds = (System.nanoTime() - start) / 1e9;
-            progress.done();
-            Evaluation e = Evaluation.of(ps, set::label);
-            String name = weights.network().architecture().name();
-            if (json) {
-                System.out.printf(Locale.ROOT,
-                        "{\"model\":\"%s\",\"data\":\"%s\",\"images\":%d,\"samples\":%d,\"seed\":%d,\"standard_error_percent\":%.4f,\"mc_error_percent\":%.4f,\"standard_nll\":%.6f,\"mc_nll\":%.6f,\"backend\":\"%s\",\"seconds\":%.3f}%n",
-                        name, images, e.images(), options.samples(), options.seed(), e.standardErrorPercent(), e.mcErrorPercent(),
-                        e.standardNll(), e.mcNll(), backend.name(), seconds);
-            } else {
-                System.out.printf(Locale.ROOT, "%s on %s (%d images), T=%d, seed %d, backend %s, %.1f s%n", name, images,
-                        e.images(), options.samples(), options.seed(), backend.name(), seconds);
-                System.out.printf(Locale.ROOT, "  standard dropout: error %.2f%% (%d), NLL %.4f%n", e.standardErrorPercent(), e.standardErrors(), e.standardNll());
-                System.out.printf(Locale.ROOT, "  MC dropout T=%-3d: error %.2f%% (%d), NLL %.4f%n", options.samples(), e.mcErrorPercent(), e.mcErrors(), e.mcNll());
-            }
+            UncertaintyReport report = UncertaintyReport.of(ScoredSet.of(ps, set.labels()), oodPs == null ? null : ScoredSet.unlabelled(oodPs));
+            EvalOutput.Run what = new EvalOutput.Run(weights.network().architecture().name(), images, ood, options, backend.name(), seconds);
+            System.out.print(json ? EvalOutput.json(what, report) : EvalOutput.text(what, report));
+            System.out.flush();
             if (modelCard != null) {
+                Evaluation e = new Evaluation(report.images(), report.mc().errors(), report.standard().errors(), report.mc().nll(),
+                        report.standard().nll());
                 ModelCard.write(modelCard, weights, Home.model(model.model), images, e, options, backend.describe(), seconds);
                 System.err.println("mcdrop: wrote " + modelCard);
             }
         }
         return 0;
+    }
+
+    /** --input, or the deprecated --data with one warning line, or the default MNIST test set. */
+    private Path inputPath() {
+        if (deprecatedData != null) {
+            if (input != null) throw new CommandLine.ParameterException(spec.commandLine(), "give --input only (--data is its old name)");
+            System.err.println("mcdrop: warning: eval --data is deprecated; use --input (same meaning)");
+            return deprecatedData;
+        }
+        return input != null ? input : defaultData();
+    }
+
+    private static ImagePrediction[] predict(McPredictor predictor, String what, LabeledImages set) {
+        Progress progress = new Progress(what, set.count());
+        ImagePrediction[] ps = predictor.predict(set, progress::update);
+        progress.done();
+        return ps;
+    }
+
+    /** A label the network has no output for is the data's mistake (or the wrong model): say which. */
+    private static void checkLabels(Path images, LabeledImages set, int classes, String model) {
+        for (int i = 0; i < set.count(); i++) {
+            if (set.label(i) >= classes) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                        "--input %s: image %d has label %d, but %s has %d classes (0-%d)", images, i, set.label(i), model, classes, classes - 1));
+            }
+        }
     }
 
     static Path defaultData() {

@@ -3,6 +3,7 @@ package dev.mcdrop.cli;
 import dev.mcdrop.data.Cifar10;
 import dev.mcdrop.data.Idx;
 import dev.mcdrop.data.ImageFiles;
+import dev.mcdrop.data.ImageFolders;
 import dev.mcdrop.data.LabeledImages;
 import dev.mcdrop.model.Shape;
 import java.io.IOException;
@@ -13,8 +14,10 @@ import java.util.Locale;
 
 /**
  * Turns a user's {@code --input} into images: an IDX image file (labels found beside it, or
- * given), a CIFAR-10 binary batch ({@code .bin}, labels inside), a PNG/JPEG file, or a directory of
- * PNG/JPEG files (gray for 1-channel networks, RGB for 3-channel ones).
+ * given), a CIFAR-10 binary batch ({@code .bin}, labels inside), a PNG/JPEG file, a directory of
+ * PNG/JPEG files, or a directory of class folders {@code 0/ 1/ …} holding PNG/JPEG files (labelled
+ * by folder, see {@link ImageFolders}); pictures become gray for 1-channel networks, RGB for
+ * 3-channel ones.
  */
 final class Inputs {
     private Inputs() {}
@@ -23,8 +26,13 @@ final class Inputs {
         if (!Files.exists(input)) throw new java.nio.file.NoSuchFileException(input.toString());
         String name = input.getFileName().toString().toLowerCase(Locale.ROOT);
         if (Files.isDirectory(input) || name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg")) {
+            if (labels != null) {
+                throw new IllegalArgumentException("--labels: only for IDX image files; " + input
+                        + " is a picture or a directory (label pictures with class folders 0/ 1/ …)");
+            }
             ImageFiles.Options options = new ImageFiles.Options(expected.channels(), expected.height(), expected.width(),
                     expected.channels() == 1);
+            if (ImageFolders.isClassFolderLayout(input)) return ImageFolders.load(input, options);
             return Files.isDirectory(input) ? ImageFiles.loadDirectory(input, options) : ImageFiles.load(List.of(input), options);
         }
         if (name.endsWith(".bin")) {
@@ -38,6 +46,7 @@ final class Inputs {
     /** The file name of each image when {@code input} is a picture file or a directory of them (the load order), else null. */
     static List<String> pictureNames(Path input) throws IOException {
         String name = input.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (ImageFolders.isClassFolderLayout(input)) return ImageFolders.names(input);
         if (Files.isDirectory(input)) return ImageFiles.list(input).stream().map(p -> p.getFileName().toString()).toList();
         if (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg")) return List.of(input.getFileName().toString());
         return null;

@@ -32,7 +32,7 @@ final class ModelCard {
         sb.append("| prediction | test error | errors | NLL |\n|---|---|---|---|\n");
         sb.append(String.format(Locale.ROOT, "| standard dropout | %.2f%% | %d | %.4f |%n", e.standardErrorPercent(), e.standardErrors(), e.standardNll()));
         sb.append(String.format(Locale.ROOT, "| MC dropout, T=%d | %.2f%% | %d | %.4f |%n", o.samples(), e.mcErrorPercent(), e.mcErrors(), e.mcNll()));
-        sb.append(String.format(Locale.ROOT, "%nCommand: `./mcdrop eval --model %s --data %s --samples %d --seed %d --model-card %s`%n",
+        sb.append(String.format(Locale.ROOT, "%nCommand: `./mcdrop eval --model %s --input %s --samples %d --seed %d --model-card %s`%n",
                 weightsFile, data, o.samples(), o.seed(), card));
         Files.writeString(card, sb.toString());
     }

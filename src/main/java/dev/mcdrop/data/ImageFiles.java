@@ -267,7 +267,7 @@ public final class ImageFiles {
         return out;
     }
 
-    private static boolean hasImageExtension(Path file) {
+    static boolean hasImageExtension(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return EXTENSIONS.stream().anyMatch(name::endsWith);
     }

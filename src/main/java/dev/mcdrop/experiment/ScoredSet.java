@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The predictions of one image set that the uncertainty metrics need: labels, standard-dropout
- * and MC-dropout distributions, and the MC mutual information. Stored as a unit's table (floats
+ * The predictions of one image set that the uncertainty metrics need: labels (−1 when unknown),
+ * standard-dropout and MC-dropout distributions, and the MC mutual information. Stored as a unit's table (floats
  * written with {@link Float#toString}, which round-trips exactly) so a resumed run reuses them.
  */
 public record ScoredSet(int[] labels, float[][] standard, float[][] mc, double[] mutualInformation) {
@@ -21,6 +21,13 @@ public record ScoredSet(int[] labels, float[][] standard, float[][] mc, double[]
             mi[i] = ps[i].mutualInformation();
         }
         return new ScoredSet(labels.clone(), std, mc, mi);
+    }
+
+    /** Predictions of images without labels (label −1): enough for detection, refused by the scoring rules. */
+    public static ScoredSet unlabelled(ImagePrediction[] ps) {
+        int[] none = new int[ps.length];
+        java.util.Arrays.fill(none, -1);
+        return of(ps, none);
     }
 
     public Table toTable() {

@@ -16,10 +16,12 @@ import java.util.Map;
 
 /**
  * Uncertainty quality beyond the paper, standard against MC dropout: on the in-distribution test
- * set NLL, Brier score, ECE (15 bins) with a reliability diagram, and accuracy against rejection
- * rate; detection of out-of-distribution images (Fashion-MNIST for an MNIST model) by max
- * probability, predictive entropy and mutual information: AUROC, AUPR (OOD = positive) and FPR
- * at 95% TPR. Two units: the predictions on each set.
+ * set NLL, Brier score, ECE (15 bins) with a reliability diagram, accuracy against rejection rate
+ * and the area under the risk–coverage curve (AURC, E-AURC); detection of out-of-distribution
+ * images (Fashion-MNIST for an MNIST model) by max probability, predictive entropy and mutual
+ * information: AUROC, AUPR-In, AUPR-Out and FPR at 95% TPR with either set positive. The numbers
+ * come from {@link UncertaintyReport} (as {@code mcdrop eval}'s do). Two units: the predictions
+ * on each set.
  */
 public final class UncertaintyExperiment {
     /** A way of scoring uncertainty: which predictive distribution, which score. */
@@ -54,17 +56,23 @@ public final class UncertaintyExperiment {
         ScoredSet id = predictions(run, "predictions-in", weights, options, in);
         ScoredSet od = predictions(run, "predictions-ood", weights, options, ood);
 
-        Table shownMetrics = calibration(run, s, id);
-        Table shownOod = detection(run, s, id, od);
+        UncertaintyReport report = UncertaintyReport.of(id, od);
+        Table shownMetrics = calibration(run, s, report);
+        Table shownOod = detection(run, s, id, od, report);
         Table shownRejection = rejection(run, s, id);
+        Table shownAurc = riskCoverage(run, report);
         String relTitle = reliabilityTitle(s), rocTitle = rocTitle(s), rejTitle = rejectionTitle(s);
         String title = "Uncertainty quality: " + s.modelName() + ", standard vs MC dropout";
         new Summary(title, String.format(Locale.ROOT,
                 "%s on %d %s images (in-distribution) and %d %s images (out-of-distribution); MC dropout with T=%d (mask seed %d). "
                         + "NLL floors probabilities at 1e-12; Brier = mean Σ_k (p_k − y_k)²; ECE over 15 equal-width confidence bins. "
-                        + "Detection: OOD images are the positives, scores are uncertainties (1 − max probability, entropy, mutual information); "
-                        + "AUROC with average ranks for ties, AUPR as average precision. Rejection refuses the most uncertain fraction of the "
-                        + "in-distribution images (ties at the cut count at their group's accuracy).",
+                        + "Detection scores are uncertainties (1 − max probability, entropy, mutual information); AUROC with average ranks "
+                        + "for ties; AUPR as average precision, AUPR-In with the in-distribution images positive (ranked by confidence), "
+                        + "AUPR-Out with the OOD images positive (ranked by uncertainty); FPR95 (in positive) = fraction of OOD images accepted "
+                        + "when 95%% of the in-distribution images are accepted (Hendrycks & Gimpel, ODIN), FPR95 (OOD positive) = fraction of "
+                        + "in-distribution images flagged when 95%% of the OOD images are flagged. Rejection refuses the most uncertain fraction "
+                        + "of the in-distribution images (ties at the cut count at their group's accuracy); AURC = mean over k = 1…N of the "
+                        + "error rate of the k least uncertain images, E-AURC = AURC − that of a ranking with every mistake last.",
                 s.modelName(), in.count(), s.inName(), ood.count(), s.oodName(), s.samples(), s.mcSeed()))
                 .table("In-distribution scoring rules and calibration", shownMetrics)
                 .image(relTitle, "reliability.png")
@@ -72,8 +80,11 @@ public final class UncertaintyExperiment {
                 .image(rocTitle, "ood-roc.png")
                 .table("Accuracy against rejection rate", shownRejection)
                 .image(rejTitle, "rejection.png")
+                .table("Area under the risk–coverage curve (×1000; lower is better)", shownAurc)
                 .section("Files", "- `metrics.csv`: error, NLL, Brier, ECE\n- `reliability.csv`: the 15 bins, both modes\n"
-                        + "- `ood.csv`: AUROC, AUPR, FPR95 and mean score in/out, every method; `ood-roc.png`: their ROC curves\n- `rejection.csv`: accuracy per rejection rate, every method\n"
+                        + "- `ood.csv`: AUROC, AUPR-In, AUPR-Out, FPR95 in both conventions and mean score in/out, every method; "
+                        + "`ood-roc.png`: their ROC curves\n- `rejection.csv`: accuracy per rejection rate, every method\n"
+                        + "- `aurc.csv`: AURC and E-AURC (fractions, not ×1000), every method\n"
                         + "- `units/predictions-{in,ood}.csv`: every image's probabilities (the resumable units)")
                 .write(run);
         run.info("wrote %s", run.out().resolve("summary.md"));
@@ -88,14 +99,13 @@ public final class UncertaintyExperiment {
     private static String rejectionTitle(Settings s) { return "Accuracy vs rejection: " + s.modelName() + " on " + s.inName(); }
 
     /** Error, NLL, Brier, ECE on the in-distribution set (metrics.csv) and the reliability diagram; returns the summary's table. */
-    private static Table calibration(ExperimentRun run, Settings s, ScoredSet id) throws IOException {
+    private static Table calibration(ExperimentRun run, Settings s, UncertaintyReport report) throws IOException {
         Table metrics = new Table("metric", "standard", "mc");
-        UncertaintyMetrics.Calibration calStd = UncertaintyMetrics.calibration(id.standard(), id.labels());
-        UncertaintyMetrics.Calibration calMc = UncertaintyMetrics.calibration(id.mc(), id.labels());
-        metrics.add("error_percent", 100 * (1 - UncertaintyMetrics.accuracy(id.standard(), id.labels())),
-                100 * (1 - UncertaintyMetrics.accuracy(id.mc(), id.labels())));
-        metrics.add("nll", UncertaintyMetrics.nll(id.standard(), id.labels()), UncertaintyMetrics.nll(id.mc(), id.labels()));
-        metrics.add("brier", UncertaintyMetrics.brier(id.standard(), id.labels()), UncertaintyMetrics.brier(id.mc(), id.labels()));
+        UncertaintyReport.Scores std = report.standard(), mcd = report.mc();
+        UncertaintyMetrics.Calibration calStd = std.calibration(), calMc = mcd.calibration();
+        metrics.add("error_percent", std.errorPercent(), mcd.errorPercent());
+        metrics.add("nll", std.nll(), mcd.nll());
+        metrics.add("brier", std.brier(), mcd.brier());
         metrics.add("ece_15_bins", calStd.ece(), calMc.ece());
         metrics.write(run.out().resolve("metrics.csv"));
 
@@ -128,25 +138,27 @@ public final class UncertaintyExperiment {
         return shown;
     }
 
-    /** OOD detection by every method, OOD images the positives (ood.csv, ood-roc.png); returns the summary's table. */
-    private static Table detection(ExperimentRun run, Settings s, ScoredSet id, ScoredSet od) throws IOException {
-        Table csv = new Table("dropout", "score", "auroc", "aupr", "fpr_at_95_tpr", "mean_in", "mean_ood");
-        Table shown = new Table("dropout", "score", "AUROC", "AUPR", "FPR at 95% TPR");
+    /** OOD detection by every method in both conventions (ood.csv), ROC curves with the OOD images positive (ood-roc.png); returns the summary's table. */
+    private static Table detection(ExperimentRun run, Settings s, ScoredSet id, ScoredSet od, UncertaintyReport report) throws IOException {
+        Table csv = new Table("dropout", "score", "auroc", "aupr_in", "aupr_out", "fpr95_in_positive", "fpr95_ood_positive",
+                "mean_in", "mean_ood");
+        Table shown = new Table("dropout", "score", "AUROC", "AUPR-In", "AUPR-Out", "FPR95 (in positive)", "FPR95 (OOD positive)");
         List<Charts.Series> series = new ArrayList<>();
-        for (Method m : METHODS) {
+        for (UncertaintyReport.Detection d : report.ood().methods()) {
+            Method m = d.method();
+            UncertaintyMetrics.Detection x = d.metrics();
+            csv.add(m.dropout(), m.score().name().toLowerCase(Locale.ROOT), x.auroc(), x.auprIn(), x.auprOut(), x.fpr95InPositive(),
+                    x.fpr95OodPositive(), d.meanIn(), d.meanOod());
+            shown.add(m.dropout(), m.score().label, Table.fixed(x.auroc(), 4), Table.fixed(x.auprIn(), 4), Table.fixed(x.auprOut(), 4),
+                    Table.fixed(x.fpr95InPositive(), 4), Table.fixed(x.fpr95OodPositive(), 4));
             double[] uIn = id.uncertainty(m.mcDropout(), m.score()), uOod = od.uncertainty(m.mcDropout(), m.score());
             double[] all = new double[uIn.length + uOod.length];
             boolean[] positive = new boolean[all.length];
             System.arraycopy(uIn, 0, all, 0, uIn.length);
             System.arraycopy(uOod, 0, all, uIn.length, uOod.length);
             for (int i = uIn.length; i < all.length; i++) positive[i] = true;
-            double auroc = UncertaintyMetrics.auroc(all, positive), aupr = UncertaintyMetrics.averagePrecision(all, positive);
-            double fpr = UncertaintyMetrics.fpr95(all, positive);
-            csv.add(m.dropout(), m.score().name().toLowerCase(Locale.ROOT), auroc, aupr, fpr,
-                    ConvergenceExperiment.mean(uIn), ConvergenceExperiment.mean(uOod));
-            shown.add(m.dropout(), m.score().label, Table.fixed(auroc, 4), Table.fixed(aupr, 4), Table.fixed(fpr, 4));
             double[][] roc = UncertaintyMetrics.rocCurve(all, positive);
-            String name = m.label() + String.format(Locale.ROOT, ", AUROC %.3f", auroc);
+            String name = m.label() + String.format(Locale.ROOT, ", AUROC %.3f", x.auroc());
             series.add(styled(m, name, roc[0], roc[1]));
         }
         csv.write(run.out().resolve("ood.csv"));
@@ -182,6 +194,19 @@ public final class UncertaintyExperiment {
             shown.add(Table.fixed(rates[r], 2), Table.fixed(curves.get(stdMax)[r], 2), Table.fixed(curves.get(mcMax)[r], 2),
                     Table.fixed(curves.get(mcEntropy)[r], 2), Table.fixed(curves.get(mcMi)[r], 2));
         }
+        return shown;
+    }
+
+    /** AURC and E-AURC of every method (aurc.csv); returns the summary's table (×1000). */
+    private static Table riskCoverage(ExperimentRun run, UncertaintyReport report) throws IOException {
+        Table csv = new Table("dropout", "score", "aurc", "e_aurc");
+        Table shown = new Table("dropout", "score", "AURC ×1000", "E-AURC ×1000");
+        for (UncertaintyReport.Selective sel : report.selective()) {
+            Method m = sel.method();
+            csv.add(m.dropout(), m.score().name().toLowerCase(Locale.ROOT), sel.aurc(), sel.excessAurc());
+            shown.add(m.dropout(), m.score().label, Table.fixed(1000 * sel.aurc(), 3), Table.fixed(1000 * sel.excessAurc(), 3));
+        }
+        csv.write(run.out().resolve("aurc.csv"));
         return shown;
     }
 

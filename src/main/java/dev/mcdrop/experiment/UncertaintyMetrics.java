@@ -7,15 +7,17 @@ import java.util.List;
 /**
  * How good a classifier's uncertainty is, as pure functions of its predictive distributions,
  * labels and uncertainty scores: negative log-likelihood, Brier score, expected calibration error
- * (with the per-bin table of a reliability diagram), out-of-distribution detection (AUROC, AUPR,
- * FPR at 95% TPR) and accuracy against rejection rate.
+ * (with the per-bin table of a reliability diagram), out-of-distribution detection (AUROC,
+ * AUPR-In and AUPR-Out, FPR at 95% TPR with either set as the positives, see {@link Detection}),
+ * accuracy against rejection rate and the area under the risk–coverage curve (AURC).
  *
  * <p>Conventions: {@code probs[i]} is image i's distribution over classes; the predicted class is
  * its argmax (lowest index on ties, as {@link dev.mcdrop.predict.ImagePrediction}); an
- * uncertainty score is "higher = more uncertain", so for detection the positives (the
- * out-of-distribution images) should score high. Ties between scores are never broken by index:
- * AUROC uses average ranks, AUPR and FPR95 move through whole groups of equal scores, and the
- * rejection curve rejects a fraction of a tied group by its expected accuracy.
+ * uncertainty score is "higher = more uncertain", so for the generic detection functions
+ * ({@link #auroc}, {@link #averagePrecision}, {@link #fprAtTpr}) the positives should score high.
+ * Ties between scores are never broken by index: AUROC uses average ranks, AUPR and FPR95 move
+ * through whole groups of equal scores, and the rejection curve and AURC take a fraction of a
+ * tied group at its expected accuracy (the mean over random tie-breaks).
  */
 public final class UncertaintyMetrics {
     /** Probabilities are floored here before the log, so one confident mistake stays finite. */
@@ -83,10 +85,15 @@ public final class UncertaintyMetrics {
 
     /** Fraction of images whose argmax is the label. */
     public static double accuracy(float[][] probs, int[] labels) {
+        return (double) (probs.length - errors(probs, labels)) / probs.length;
+    }
+
+    /** Number of images whose argmax is not the label. */
+    public static int errors(float[][] probs, int[] labels) {
         check(probs, labels);
-        int right = 0;
-        for (int i = 0; i < probs.length; i++) if (argmax(probs[i]) == labels[i]) right++;
-        return (double) right / probs.length;
+        int wrong = 0;
+        for (int i = 0; i < probs.length; i++) if (argmax(probs[i]) != labels[i]) wrong++;
+        return wrong;
     }
 
     // ------------------------------------------------------------------ calibration
@@ -159,7 +166,9 @@ public final class UncertaintyMetrics {
 
     /**
      * Area under the precision–recall curve as average precision, Σ (R_t − R_{t−1})·P_t over the
-     * distinct thresholds t from the highest score down (scikit-learn's definition).
+     * distinct thresholds t from the highest score down (scikit-learn's definition), with
+     * {@code positive} the class that should score high: for OOD detection by uncertainty with the
+     * OOD images positive this is AUPR-Out (see {@link #detection} for both).
      */
     public static double averagePrecision(double[] score, boolean[] positive) {
         int n = checkDetection(score, positive);
@@ -232,6 +241,89 @@ public final class UncertaintyMetrics {
         return curve;
     }
 
+    /**
+     * Out-of-distribution detection by one uncertainty score, in both conventions of the
+     * literature. "In-positive" treats the in-distribution images as the positives ranked by
+     * confidence (low uncertainty first), as Hendrycks &amp; Gimpel (2017) and ODIN (Liang et al.
+     * 2018) do; "OOD-positive" treats the out-of-distribution images as the positives ranked by
+     * uncertainty.
+     *
+     * @param auroc             area under the ROC curve (the same in both conventions)
+     * @param auprIn            average precision with in-distribution images positive, ranked by confidence
+     * @param auprOut           average precision with out-of-distribution images positive, ranked by uncertainty
+     * @param fpr95InPositive   fraction of OOD images accepted (uncertainty ≤ threshold) at the lowest
+     *                          threshold that accepts ≥ 95% of the in-distribution images
+     * @param fpr95OodPositive  fraction of in-distribution images flagged (uncertainty ≥ threshold) at the
+     *                          highest threshold that flags ≥ 95% of the OOD images
+     */
+    public record Detection(double auroc, double auprIn, double auprOut, double fpr95InPositive, double fpr95OodPositive) {}
+
+    /** {@link Detection} of the uncertainties of in-distribution and out-of-distribution images (each set non-empty). */
+    public static Detection detection(double[] uncertaintyIn, double[] uncertaintyOod) {
+        if (uncertaintyIn.length == 0 || uncertaintyOod.length == 0) {
+            throw new IllegalArgumentException("detection needs in-distribution and out-of-distribution images, got "
+                    + uncertaintyIn.length + " and " + uncertaintyOod.length);
+        }
+        int n = uncertaintyIn.length + uncertaintyOod.length;
+        double[] uncertainty = new double[n], confidence = new double[n];
+        boolean[] ood = new boolean[n], in = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            boolean isIn = i < uncertaintyIn.length;
+            uncertainty[i] = isIn ? uncertaintyIn[i] : uncertaintyOod[i - uncertaintyIn.length];
+            confidence[i] = 0.0 - uncertainty[i]; // 0.0 − x, not −x: no −0.0 next to +0.0
+            in[i] = isIn;
+            ood[i] = !isIn;
+        }
+        return new Detection(auroc(uncertainty, ood), averagePrecision(confidence, in), averagePrecision(uncertainty, ood),
+                fpr95(confidence, in), fpr95(uncertainty, ood));
+    }
+
+    // ------------------------------------------------------------------ selective prediction
+
+    /**
+     * Area under the risk–coverage curve (Geifman &amp; El-Yaniv 2017; Geifman et al. 2019): keep
+     * the k least uncertain images, k = 1…N, and average their error rates (the selective risk at
+     * coverage k/N): AURC = (1/N) Σ_k errors(k)/k. 0 is best; a ranking that puts every mistake
+     * last reaches {@link #oracleAurc}. Within a group of equal uncertainty straddling k, errors(k)
+     * counts the group's part at its error rate (the mean over random tie-breaks).
+     */
+    public static double aurc(boolean[] correct, double[] uncertainty) {
+        int n = checkSelective(correct, uncertainty);
+        Integer[] order = ascending(uncertainty);
+        double sum = 0, errorsBefore = 0;
+        for (int start = 0; start < n; ) {
+            int end = start;
+            while (end + 1 < n && uncertainty[order[end + 1]] == uncertainty[order[start]]) end++;
+            int size = end - start + 1, groupErrors = 0;
+            for (int j = start; j <= end; j++) if (!correct[order[j]]) groupErrors++;
+            for (int taken = 1; taken <= size; taken++) {
+                sum += (errorsBefore + (double) taken * groupErrors / size) / (start + taken);
+            }
+            errorsBefore += groupErrors;
+            start = end + 1;
+        }
+        return sum / n;
+    }
+
+    /** The smallest AURC the outcomes allow: every mistake ranked after every correct answer. */
+    public static double oracleAurc(boolean[] correct) {
+        int n = correct.length;
+        if (n == 0) throw new IllegalArgumentException("no images");
+        long right = countTrue(correct);
+        double sum = 0;
+        for (long k = right + 1; k <= n; k++) sum += (double) (k - right) / k;
+        return sum / n;
+    }
+
+    /**
+     * Excess AURC (E-AURC, Geifman et al. 2019): {@link #aurc} minus {@link #oracleAurc}, the part
+     * of the AURC due to the ranking rather than to the error rate; 0 = the score ranks every
+     * mistake last.
+     */
+    public static double excessAurc(boolean[] correct, double[] uncertainty) {
+        return aurc(correct, uncertainty) - oracleAurc(correct);
+    }
+
     // ------------------------------------------------------------------ rejection
 
     /**
@@ -292,6 +384,15 @@ public final class UncertaintyMetrics {
         }
         for (double s : score) if (Double.isNaN(s)) throw new IllegalArgumentException("NaN score");
         return score.length;
+    }
+
+    private static int checkSelective(boolean[] correct, double[] uncertainty) {
+        if (correct.length != uncertainty.length) {
+            throw new IllegalArgumentException(correct.length + " outcomes but " + uncertainty.length + " scores");
+        }
+        if (correct.length == 0) throw new IllegalArgumentException("no images");
+        for (double s : uncertainty) if (Double.isNaN(s)) throw new IllegalArgumentException("NaN score");
+        return correct.length;
     }
 
     private static long countTrue(boolean[] b) {

@@ -171,9 +171,14 @@ class ExperimentsTest {
         Table oodTable = Table.read(out.resolve("ood.csv"));
         assertEquals(5, oodTable.size());
         for (int i = 0; i < 5; i++) {
-            double auroc = oodTable.getDouble(i, "auroc");
-            assertTrue(auroc >= 0 && auroc <= 1, "AUROC " + auroc);
+            for (String k : List.of("auroc", "aupr_in", "aupr_out", "fpr95_in_positive", "fpr95_ood_positive")) {
+                double v = oodTable.getDouble(i, k);
+                assertTrue(v >= 0 && v <= 1, k + " " + v);
+            }
         }
+        Table aurc = Table.read(out.resolve("aurc.csv"));
+        assertEquals(5, aurc.size());
+        for (int i = 0; i < 5; i++) assertTrue(aurc.getDouble(i, "aurc") >= aurc.getDouble(i, "e_aurc") && aurc.getDouble(i, "e_aurc") >= 0);
         Table rejection = Table.read(out.resolve("rejection.csv"));
         assertEquals(5 * UncertaintyMetrics.REJECTION_RATES.length, rejection.size());
         for (int i = 0; i < rejection.size(); i++) {
@@ -193,12 +198,14 @@ class ExperimentsTest {
         assertTrue(summary.contains("AUROC") && summary.contains("ECE") && summary.contains("machine:"), summary);
 
         // stored predictions round-trip exactly: a rerun recomputes nothing and writes the same numbers
-        String before = Files.readString(out.resolve("ood.csv")) + Files.readString(out.resolve("metrics.csv"));
+        String before = Files.readString(out.resolve("ood.csv")) + Files.readString(out.resolve("metrics.csv"))
+                + Files.readString(out.resolve("aurc.csv"));
         try (ExperimentRun run = run("uncertainty", out)) {
             UncertaintyExperiment.run(run, s, untrainedLenetAll, in, ood);
             assertEquals(0, run.units().computed());
         }
-        assertEquals(before, Files.readString(out.resolve("ood.csv")) + Files.readString(out.resolve("metrics.csv")));
+        assertEquals(before, Files.readString(out.resolve("ood.csv")) + Files.readString(out.resolve("metrics.csv"))
+                + Files.readString(out.resolve("aurc.csv")));
     }
 
     @Test
