@@ -79,8 +79,7 @@ final class TrainCommand implements Callable<Integer> {
                 subset < 1 ? String.format(Locale.ROOT, ", subset %.4g with seed %d", subset, subsetSeed) : "",
                 iterations, batch, seed, t);
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("train.command", "mcdrop train --arch " + arch + " --iterations " + iterations + " --batch " + batch
-                + " --seed " + seed + (subset < 1 ? " --subset " + subset + " --subset-seed " + subsetSeed : ""));
+        meta.put("train.command", command(dir));
         meta.put("train.recipe", config.recipe());
         meta.put("train.seed", Long.toString(seed));
         meta.put("train.data", Home.display(dir) + " (" + train.count() + " images)");
@@ -104,6 +103,25 @@ final class TrainCommand implements Callable<Integer> {
                     result.iterations(), Progress.time(result.wallSeconds()), result.finalLoss());
         }
         return 0;
+    }
+
+    /**
+     * The command line that reproduces this run's weights and checkpoints (the thread count does not change them),
+     * recorded in every checkpoint and shown on model cards.
+     */
+    private String command(Path dir) {
+        StringBuilder c = new StringBuilder("mcdrop train --arch ").append(shellWord(arch))
+                .append(" --iterations ").append(iterations).append(" --batch ").append(batch).append(" --seed ").append(seed);
+        if (subset < 1) c.append(" --subset ").append(subset).append(" --subset-seed ").append(subsetSeed);
+        if (init != null) c.append(" --init ").append(shellWord(Home.display(init)));
+        if (checkpointEvery > 0) c.append(" --checkpoint-every ").append(checkpointEvery);
+        c.append(" --data ").append(shellWord(Home.display(dir))).append(" --out ").append(shellWord(Home.display(out)));
+        return c.toString();
+    }
+
+    /** {@code word} as one shell word: as is when it is plain, else in single quotes. */
+    private static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9_./=:,+@%-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** models/x.safetensors → models/x.iter2500.safetensors */
