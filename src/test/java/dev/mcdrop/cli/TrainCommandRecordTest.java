@@ -46,6 +46,13 @@ class TrainCommandRecordTest {
         assertEquals(0, again.exit(), "re-running the recorded '" + command + "': " + again.err());
         assertSameTensors(trained, WeightsFile.load(out));
         assertSameTensors(checkpoint, WeightsFile.load(dir.resolve("tiny.iter2.safetensors")));
+
+        Path card = dir.resolve("tiny.md");
+        CliTest.Run eval = CliTest.run("eval", "--model", out.toString(), "--data",
+                "test-data/mnist/t10k-images-first1000-idx3-ubyte.gz", "--samples", "2", "--backend", "cpu",
+                "--model-card", card.toString());
+        assertEquals(0, eval.exit(), eval.err());
+        assertTrue(Files.readString(card).contains("| command | `" + command + "` |"), Files.readString(card));
     }
 
     private static void assertSameTensors(Weights expected, Weights actual) {
