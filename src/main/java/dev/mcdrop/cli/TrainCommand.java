@@ -93,8 +93,7 @@ final class TrainCommand implements Callable<Integer> {
                 subset < 1 ? String.format(Locale.ROOT, ", subset %.4g with seed %d", subset, subsetSeed) : "",
                 iterations, batch, seed, t);
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("train.command", "mcdrop train --arch " + arch + " --iterations " + iterations + " --batch " + batch
-                + " --train-seed " + seed + (subset < 1 ? " --subset " + subset + " --subset-seed " + subsetSeed : ""));
+        meta.put("train.command", command(dir, seed));
         meta.put("train.recipe", config.recipe());
         meta.put("train.seed", Long.toString(seed));
         meta.put("train.data", Home.display(dir) + " (" + train.count() + " images)");
@@ -124,6 +123,25 @@ final class TrainCommand implements Callable<Integer> {
     static ProgressBar trainingBar() {
         java.io.Console console = System.console();
         return new ProgressBar(System.err, console != null && console.isTerminal(), 100);
+    }
+
+    /**
+     * The command line that reproduces this run's weights and checkpoints (the thread count does not change them),
+     * recorded in every checkpoint and shown on model cards.
+     */
+    private String command(Path dir, long seed) {
+        StringBuilder c = new StringBuilder("mcdrop train --arch ").append(shellWord(arch))
+                .append(" --iterations ").append(iterations).append(" --batch ").append(batch).append(" --train-seed ").append(seed);
+        if (subset < 1) c.append(" --subset ").append(subset).append(" --subset-seed ").append(subsetSeed);
+        if (init != null) c.append(" --init ").append(shellWord(Home.display(init)));
+        if (checkpointEvery > 0) c.append(" --checkpoint-every ").append(checkpointEvery);
+        c.append(" --data ").append(shellWord(Home.display(dir))).append(" --out ").append(shellWord(Home.display(out)));
+        return c.toString();
+    }
+
+    /** {@code word} as one shell word: as is when it is plain, else in single quotes. */
+    private static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9_./=:,+@%-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** models/x.safetensors → models/x.iter2500.safetensors */
