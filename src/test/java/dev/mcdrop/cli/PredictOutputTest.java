@@ -164,25 +164,29 @@ class PredictOutputTest {
         assertTrue(CliTest.run("predict", "--help").out().contains("in MiB"));
     }
 
-    /** Records when its first byte arrives. */
-    private static final class FirstWrite extends OutputStream {
+    /** A stdout that keeps what it gets, counts the complete lines it holds at each flush, and can fail like a closed pipe. */
+    private static final class Stdout extends OutputStream {
         final ByteArrayOutputStream data = new ByteArrayOutputStream();
-        long firstNanos;
+        final List<Long> linesAtFlush = new ArrayList<>();
         final int failAfter;
         int writes;
 
-        FirstWrite(int failAfter) { this.failAfter = failAfter; }
+        Stdout(int failAfter) { this.failAfter = failAfter; }
 
         @Override public void write(int b) throws IOException { write(new byte[]{(byte) b}, 0, 1); }
 
         @Override public void write(byte[] b, int off, int len) throws IOException {
-            if (firstNanos == 0) firstNanos = System.nanoTime();
             if (++writes > failAfter) throw new IOException("Broken pipe");
             data.write(b, off, len);
         }
+
+        @Override public void flush() {
+            long lines = data.toString(StandardCharsets.UTF_8).lines().count();
+            if (linesAtFlush.isEmpty() || linesAtFlush.getLast() != lines) linesAtFlush.add(lines);
+        }
     }
 
-    private static CliTest.Run withStdout(FirstWrite stdout, String... args) {
+    private static CliTest.Run withStdout(Stdout stdout, String... args) {
         PrintStream old = System.out;
         try {
             System.setOut(new PrintStream(stdout, false, StandardCharsets.UTF_8));
@@ -194,21 +198,18 @@ class PredictOutputTest {
     }
 
     @Test
-    void recordsStreamBeforeTheRunEnds() {
-        FirstWrite stdout = new FirstWrite(Integer.MAX_VALUE);
-        long start = System.nanoTime();
-        CliTest.Run r = withStdout(stdout, "predict", "--samples", "30", "--backend", "cpu");
-        long end = System.nanoTime();
+    void recordsStreamBatchByBatch() {
+        Stdout stdout = new Stdout(Integer.MAX_VALUE);
+        CliTest.Run r = withStdout(stdout, "predict", "--samples", "5", "--backend", "cpu");
         assertEquals(0, r.exit(), r.err());
         assertEquals(1000, stdout.data.toString(StandardCharsets.UTF_8).lines().count());
-        double firstAt = (stdout.firstNanos - start) / (double) (end - start);
-        // the first batches hold 64 and 128 images of 1,000: the first records leave after about a fifth of the run
-        assertTrue(firstAt < 0.6, String.format("first record after %.0f%% of the run", 100 * firstAt));
+        // each batch is flushed as soon as it is predicted: batches of 64, 128, 256, 512 and the last 40 images
+        assertEquals(List.of(64L, 192L, 448L, 960L, 1000L), stdout.linesAtFlush, "complete lines on stdout at each flush");
     }
 
     @Test
     void aClosedStdoutStopsTheRunWithExit1() {
-        FirstWrite stdout = new FirstWrite(1);                 // like `| head -1` closing the pipe
+        Stdout stdout = new Stdout(1);                         // like `| head -1` closing the pipe
         CliTest.Run r = withStdout(stdout, "predict", "--samples", "30", "--backend", "cpu");
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains("mcdrop: cannot write the predictions to stdout"), r.err());
