@@ -212,6 +212,10 @@ public final class McPredictor implements AutoCloseable {
             InFlight current = issueBatch(b, from, samples, hostAcc[k % 2], hostStandardAcc[k % 2], sink, passes);
             if (previous != null) finish(previous, out, listener);
             previous = current;
+            if (current.ready()) {            // a synchronous backend: nothing to overlap, hand the batch over now
+                finish(current, out, listener);
+                previous = null;
+            }
         }
         if (previous != null) finish(previous, out, listener);
         return out;
@@ -239,7 +243,13 @@ public final class McPredictor implements AutoCloseable {
      * samples into {@code hostAcc[i]}, {@code standard} the standard pass's into {@code hostStandard}.
      */
     private record InFlight(int images, int first, int[] samples, PendingDownload[] mc, float[][] hostAcc,
-                            PendingDownload standard, float[] hostStandard) {}
+                            PendingDownload standard, float[] hostStandard) {
+        /** Every download already done (the backend computed synchronously). */
+        boolean ready() {
+            for (PendingDownload d : mc) if (d != PendingDownload.DONE) return false;
+            return standard == PendingDownload.DONE;
+        }
+    }
 
     /** Issues one batch whose CNHW pixels are in {@code hostInput[0 .. C·b·H·W)}; returns without waiting. */
     private InFlight issueBatch(int b, int imageBase, int[] samples, float[][] hostAcc, float[] hostStandard,
