@@ -93,11 +93,13 @@ public final class ExperimentRun implements AutoCloseable {
     /**
      * Guards resuming: the first run writes {@code settings.txt} (everything that changes the
      * numbers); a later run in the same folder must have the same, or stored units would be
-     * mixed with new ones. Threads and backend are left out: they do not change the results.
+     * mixed with new ones. Threads and backend are left out: they do not change the results. The
+     * mask keying is added here for every experiment (they all predict with the default): a folder
+     * written before content-keyed masks has no such line, so it is not resumed with other masks.
      */
     public void requireSettings(String settings) throws IOException {
         Path file = out.resolve("settings.txt");
-        String text = settings.strip() + "\n";
+        String text = settings.strip() + "\nmask keys: " + dev.mcdrop.predict.McOptions.defaults().maskKey().option() + "\n";
         if (Files.exists(file)) {
             String stored = Files.readString(file);
             if (!stored.equals(text)) {

@@ -176,4 +176,15 @@ class ResumeTest {
             assertThrows(IllegalStateException.class, () -> PlacementExperiment.run(run, other, train, test));
         }
     }
+
+    @Test
+    void refusesAFolderWrittenBeforeContentKeyedMasks() throws Exception {
+        Path out = tmp.resolve("older");
+        java.nio.file.Files.createDirectories(out);
+        java.nio.file.Files.writeString(out.resolve("settings.txt"), "T=3\n"); // as runs before 2026-12-03 recorded it
+        try (ExperimentRun run = new ExperimentRun("placement", out, backend, 2, QUIET, "test")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.requireSettings("T=3"));
+            assertTrue(e.getMessage().contains("mask keys: content"), e.getMessage());
+        }
+    }
 }
