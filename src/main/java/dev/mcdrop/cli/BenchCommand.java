@@ -132,6 +132,7 @@ final class BenchCommand implements Callable<Integer> {
         s.put("batch", predictor.batchImages());
         s.put("images", count);
         s.put("seed", options.seed());
+        s.put("mask_key", options.maskKey().option());
         s.put("threads", backendOptions.threads > 0 ? backendOptions.threads : Runtime.getRuntime().availableProcessors());
         s.put("gemm_precision", backendOptions.gemmPrecision().toString());
         s.put("conv", backendOptions.conv.toString());

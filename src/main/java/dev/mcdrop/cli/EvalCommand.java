@@ -24,9 +24,9 @@ import picocli.CommandLine.Option;
  * {@code mcdrop experiment uncertainty}.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, header = "Score standard against MC dropout on labelled images: error, NLL, calibration, OOD detection.",
-        description = {"Standard dropout against MC dropout on a labelled image set: test error, NLL, Brier score, ECE (15 bins),",
-                "AURC and E-AURC per uncertainty score; with --ood, out-of-distribution detection (AUROC, AUPR-In, AUPR-Out,",
-                "FPR95 in both conventions). Definitions: docs/EXPERIMENTS.md (uncertainty)."})
+        description = "Standard dropout against MC dropout on a labelled image set: test error, NLL, Brier score, ECE (15 bins), "
+                + "AURC and E-AURC per uncertainty score; with --ood, out-of-distribution detection (AUROC, AUPR-In, AUPR-Out, "
+                + "FPR95 in both conventions). Definitions: docs/EXPERIMENTS.md (uncertainty).")
 final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ModelOptions model = new ModelOptions();

@@ -32,6 +32,7 @@ final class EvalOutput {
         o.put("images", r.images());
         o.put("samples", run.options().samples());
         o.put("seed", run.options().seed());
+        o.put("mask_key", run.options().maskKey().option());
         number(o, "standard_error_percent", r.standard().errorPercent());
         number(o, "mc_error_percent", r.mc().errorPercent());
         number(o, "standard_nll", r.standard().nll());
@@ -70,8 +71,9 @@ final class EvalOutput {
 
     static String text(Run run, UncertaintyReport r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s on %s (%d images), T=%d, seed %d, backend %s, %.1f s%n", run.model(), run.input(),
-                r.images(), run.options().samples(), run.options().seed(), run.backend(), run.seconds()));
+        sb.append(String.format(Locale.ROOT, "%s on %s (%d images), T=%d, seed %d, %s mask keys, backend %s, %.1f s%n", run.model(),
+                run.input(), r.images(), run.options().samples(), run.options().seed(), run.options().maskKey().option(), run.backend(),
+                run.seconds()));
         for (boolean mc : new boolean[]{false, true}) {
             UncertaintyReport.Scores s = r.scores(mc);
             sb.append(String.format(Locale.ROOT, "  %-18s error %.2f%% (%d), NLL %.4f, Brier %.4f, ECE %.4f%n",

@@ -27,13 +27,13 @@ final class ModelCard {
             }
         }
         sb.append("\n## Evaluation\n\n");
-        sb.append(String.format(Locale.ROOT, "Data: `%s` (%d images). MC dropout: T = %d, seed %d. Backend: %s. Took %.1f s.%n%n",
-                data, e.images(), o.samples(), o.seed(), backend, seconds));
+        sb.append(String.format(Locale.ROOT, "Data: `%s` (%d images). MC dropout: T = %d, seed %d, %s mask keys. Backend: %s. Took %.1f s.%n%n",
+                data, e.images(), o.samples(), o.seed(), o.maskKey().option(), backend, seconds));
         sb.append("| prediction | test error | errors | NLL |\n|---|---|---|---|\n");
         sb.append(String.format(Locale.ROOT, "| standard dropout | %.2f%% | %d | %.4f |%n", e.standardErrorPercent(), e.standardErrors(), e.standardNll()));
         sb.append(String.format(Locale.ROOT, "| MC dropout, T=%d | %.2f%% | %d | %.4f |%n", o.samples(), e.mcErrorPercent(), e.mcErrors(), e.mcNll()));
-        sb.append(String.format(Locale.ROOT, "%nCommand: `./mcdrop eval --model %s --input %s --samples %d --seed %d --model-card %s`%n",
-                weightsFile, data, o.samples(), o.seed(), card));
+        sb.append(String.format(Locale.ROOT, "%nCommand: `./mcdrop eval --model %s --input %s --samples %d --seed %d --mask-key %s --model-card %s`%n",
+                weightsFile, data, o.samples(), o.seed(), o.maskKey().option(), card));
         Files.writeString(card, sb.toString());
     }
 }

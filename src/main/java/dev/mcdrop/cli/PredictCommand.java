@@ -32,9 +32,10 @@ import picocli.CommandLine.Option;
  * succeeds.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, header = "Predict classes with MC-dropout uncertainty.",
-        description = {"Predict with MC dropout: mean class probabilities over T stochastic passes, predictive entropy,",
-                "mutual information (BALD), variation ratio and the std of the predicted class's probability,",
-                "beside the standard-dropout prediction. Defaults: bundled lenet-all, bundled 1,000 MNIST test images, T=100."})
+        description = "Predict with MC dropout: mean class probabilities over T stochastic passes, predictive entropy, "
+                + "mutual information (BALD), variation ratio and the std of the predicted class's probability, "
+                + "beside the standard-dropout prediction, one record per image, written as each batch is done. "
+                + "Defaults: bundled lenet-all, bundled 1,000 MNIST test images, T=100.")
 final class PredictCommand implements Callable<Integer> {
     @Mixin ModelOptions model = new ModelOptions();
     @Mixin BackendOptions backendOptions = new BackendOptions();
@@ -62,6 +63,8 @@ final class PredictCommand implements Callable<Integer> {
         if (!format.equals("jsonl") && !format.equals("csv")) {
             throw new IllegalArgumentException("unknown --format '" + format + "' (jsonl, csv)");
         }
+        OutputPaths.check("--out", out);
+        OutputPaths.check("--samples-out", samplesOut);
         Weights weights = model.load();
         Shape shape = weights.network().input();
         LabeledImages images = Inputs.load(input != null ? input : Home.bundledMnistImages(),

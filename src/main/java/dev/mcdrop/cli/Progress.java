@@ -5,8 +5,9 @@ import java.util.Locale;
 
 /**
  * A progress line on stderr: redrawn in place with '\r' on a terminal, at most every 200 ms;
- * when stderr is not a terminal (CI, pipes) a plain line at most every 10 s. Counts any unit
- * ("passes", images): done/total, percent, rate and ETA.
+ * when stderr is not a terminal (CI, pipes) a plain line every 10 s, the first after 10 s. Counts
+ * any unit ("passes", images): done/total, percent, rate and ETA. The ETA shows "--" for the first
+ * 2 s and 2 %: the rate then mostly measures the JIT warming up, and would overstate it many times.
  */
 final class Progress {
     private final String what, unit;
@@ -14,7 +15,7 @@ final class Progress {
     private final long start = System.nanoTime();
     private final boolean terminal = System.console() != null;
     private final PrintStream err = System.err;
-    private long lastDraw;
+    private long lastDraw = start; // a plain line waits a whole interval; a terminal redraws after 200 ms
     private int drawnWidth; // characters of the line on screen now (terminal only), 0 when none
 
     Progress(String what, long total) { this(what, total, ""); }
@@ -34,10 +35,11 @@ final class Progress {
         double seconds = (now - start) / 1e9;
         double rate = done / Math.max(seconds, 1e-9);
         double eta = rate > 0 ? (total - done) / rate : 0;
+        boolean settled = seconds >= 2 && done * 50 >= total;
         int width = 30, filled = (int) (width * done / Math.max(1, total));
         String line = String.format(Locale.ROOT, "%s [%s%s] %,d/%,d%s %3.0f%% %,.0f%s/s ETA %s", what,
                 "#".repeat(filled), ".".repeat(width - filled), done, total, unit, 100.0 * done / Math.max(1, total), rate,
-                unit, time(eta));
+                unit, settled ? time(eta) : "--");
         if (terminal) {
             err.print("\r" + line + " ".repeat(Math.max(0, drawnWidth - line.length())));
             drawnWidth = line.length();
@@ -53,7 +55,7 @@ final class Progress {
         err.print("\r" + " ".repeat(drawnWidth) + "\r");
         err.flush();
         drawnWidth = 0;
-        lastDraw = 0;
+        lastDraw = start;
     }
 
     void done() {

@@ -13,9 +13,9 @@ final class RunOptions {
     long seed;
 
     @Option(names = "--mask-key", paramLabel = "KEY", defaultValue = "content", converter = MaskKeyConverter.class,
-            description = {"what keys an image's dropout masks: content (a hash of its pixels: its answer is the same alone or in any batch),",
-                    "position (its index in the input: mcdrop's keying before content keys), or shared (the same masks for every image",
-                    "of a sample, as BatchBALD-style active learning needs). Default: ${DEFAULT-VALUE}"})
+            description = "what keys an image's dropout masks: content (a hash of its pixels: its answer is the same alone or in any batch), "
+                    + "position (its index in the input: mcdrop's keying before content keys), or shared (the same masks for every image "
+                    + "of a sample, as BatchBALD-style active learning needs). Default: ${DEFAULT-VALUE}")
     MaskKeying maskKey;
 
     @Option(names = "--batch", defaultValue = "1000", description = "images per batch B, at most (fewer when the memory budget needs it). Default: ${DEFAULT-VALUE}")
@@ -29,10 +29,9 @@ final class RunOptions {
         return new McOptions(samples, seed, batch, memoryMiB * (1L << 20), maskKey);
     }
 
-    /** {@link #options()} for a run over {@code images} images: no batch larger than the run. */
+    /** {@link #options()} for a run over {@code images} images: no batch larger than the run (capped before T×B is checked). */
     McOptions options(int images) {
-        McOptions o = options();
-        return o.withBatch(Math.max(1, Math.min(o.batchImages(), images)));
+        return new McOptions(samples, seed, Math.max(1, Math.min(batch, images)), memoryMiB * (1L << 20), maskKey);
     }
 
     /** picocli: "content" / "position" / "shared", with the choices in the error. */

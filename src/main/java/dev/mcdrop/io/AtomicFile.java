@@ -58,6 +58,9 @@ public final class AtomicFile implements AutoCloseable {
     /** Where the bytes go until {@link #commit}; not buffered (wrap it). */
     public OutputStream stream() { return stream; }
 
+    /** The same temporary file for positional writes. */
+    public FileChannel channel() { return channel; }
+
     /** Forces the bytes to disk and renames the temporary file over the target. */
     public void commit() throws IOException {
         if (closed) throw new IllegalStateException("committed or closed already");

@@ -24,7 +24,8 @@ public final class McSummary {
             if (m[k] > 0) entropy -= m[k] * Math.log(m[k]);
         }
         double expectedEntropy = acc[rowOffset + McAccumulators.entropyOffset(classes)] / t;
-        double mi = Math.max(0.0, entropy - expectedEntropy);
+        // One sample (a network without dropout): H(p) − H(p) is 0 by definition, not float rounding noise
+        double mi = samples == 1 ? 0.0 : Math.max(0.0, entropy - expectedEntropy);
         double maxVotes = 0;
         for (int k = 0; k < classes; k++) maxVotes = Math.max(maxVotes, acc[rowOffset + McAccumulators.votesOffset(classes) + k]);
         double variationRatio = 1.0 - maxVotes / t;

@@ -8,50 +8,53 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import dev.mcdrop.io.AtomicFile;
 
 /**
  * A {@link SampleSink} that writes every pass's class probabilities to a NumPy {@code .npy}
  * file: float32, C order, shape (T, N, K), {@code samples[t, i, k]} = p(class k | image i, the
  * masks of sample t). Sample-major because that is the order the passes come in, so each chunk
  * lands in a few contiguous positional writes and memory use is one chunk, whatever T·N·K.
- * Read it with {@code numpy.load(path)} (or {@code mmap_mode='r'} for big runs).
+ * Read it with {@code numpy.load(path)} (or {@code mmap_mode='r'} for big runs). Written to a
+ * temporary file that replaces {@code path} only when every row is in ({@link #close}), so an
+ * interrupted or failed run leaves an earlier file as it was.
  */
 public final class NpySamples implements SampleSink, AutoCloseable {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
 
     private final Path path;
+    private final AtomicFile file;
     private final FileChannel channel;
     private final int samples, images, classes;
     private final long dataStart;
     private long written; // (sample, image) rows written
     private ByteBuffer run = ByteBuffer.allocate(0);
 
-    private NpySamples(Path path, FileChannel channel, int samples, int images, int classes, long dataStart) {
+    private NpySamples(Path path, AtomicFile file, int samples, int images, int classes, long dataStart) {
         this.path = path;
-        this.channel = channel;
+        this.file = file;
+        this.channel = file.channel();
         this.samples = samples;
         this.images = images;
         this.classes = classes;
         this.dataStart = dataStart;
     }
 
-    /** Creates (or truncates) {@code path} for T = {@code samples}, N = {@code images}, K = {@code classes}. */
+    /** Starts {@code path}'s replacement for T = {@code samples}, N = {@code images}, K = {@code classes}. */
     public static NpySamples create(Path path, int samples, int images, int classes) throws IOException {
         if (samples < 1 || images < 1 || classes < 1) {
             throw new IllegalArgumentException("samples file shape (" + samples + ", " + images + ", " + classes + ") must be positive");
         }
         byte[] header = header(samples, images, classes);
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        AtomicFile file = AtomicFile.create(path);
         try {
             ByteBuffer h = ByteBuffer.wrap(header);
-            while (h.hasRemaining()) channel.write(h);
+            while (h.hasRemaining()) file.channel().write(h);
         } catch (IOException e) {
-            channel.close();
+            file.close();
             throw new IOException(path + ": cannot write the .npy header: " + e.getMessage(), e);
         }
-        return new NpySamples(path, channel, samples, images, classes, header.length);
+        return new NpySamples(path, file, samples, images, classes, header.length);
     }
 
     /** Magic, version 1.0, little-endian header length, then the dict padded so the data starts at a multiple of 64. */
@@ -98,13 +101,17 @@ public final class NpySamples implements SampleSink, AutoCloseable {
         }
     }
 
-    /** Closes the file; fails if not every (sample, image) row was written (an interrupted run). */
+    /**
+     * Moves the file into place when every (sample, image) row was written; otherwise (an
+     * interrupted run) deletes it, leaves {@code path} as it was, and fails.
+     */
     @Override
     public void close() throws IOException {
-        channel.close();
         long expected = (long) samples * images;
         if (written != expected) {
-            throw new IOException(path + ": incomplete, " + written + " of " + expected + " (sample, image) rows written");
+            file.close();
+            throw new IOException(path + ": not written, only " + written + " of " + expected + " (sample, image) rows were computed");
         }
+        file.commit();
     }
 }

@@ -85,7 +85,16 @@ class PredictOutputTest {
         CliTest.Run r = CliTest.run("predict", "--model", "models/lenet-none.safetensors", "--samples", "10", "--seed", "7",
                 "--backend", "cpu", "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
-        for (JsonNode n : records(out)) assertEquals(0.0, n.get("std").asDouble(), 0.0, n.toString());
+        for (JsonNode n : records(out)) {
+            assertEquals(0.0, n.get("std").asDouble(), 0.0, n.toString());
+            assertEquals(0.0, n.get("mutual_information").asDouble(), 0.0, "one distinct pass: no epistemic part " + n);
+        }
+    }
+
+    @Test
+    void aLargeTOnFewImagesIsNotRefusedForTheDefaultBatch() {
+        RunOptions o = picocli.CommandLine.populateCommand(new RunOptions(), "--samples", "3000000");
+        assertEquals(1, o.options(1).batchImages(), "the batch is capped to the images before T × B is checked");
     }
 
     @Test
@@ -214,6 +223,31 @@ class PredictOutputTest {
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains("mcdrop: cannot write the predictions to stdout"), r.err());
         assertFalse(r.err().contains("stochastic passes in"), "stopped before the end: " + r.err());
+    }
+
+    @Test
+    void outputPathsAreCheckedBeforeAnyWork() throws Exception {
+        CliTest.Run missing = CliTest.run("predict", "--samples", "2", "--out", dir.resolve("no/such/dir/p.jsonl").toString());
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("--out " + dir.resolve("no/such/dir/p.jsonl") + ": directory") && missing.err().contains("does not exist")
+                && !missing.err().contains(".tmp") && !missing.err().contains("stochastic passes"), missing.err());
+        CliTest.Run directory = CliTest.run("predict", "--samples", "2", "--samples-out", dir.toString());
+        assertEquals(1, directory.exit());
+        assertTrue(directory.err().contains("--samples-out " + dir + " is a directory") && !directory.err().contains("stochastic passes"),
+                directory.err());
+    }
+
+    @Test
+    void samplesOutIsReplacedOnlyWhenTheRunSucceeds() throws Exception {
+        Path samples = dir.resolve("s.npy");
+        Files.writeString(samples, "an earlier run's samples");
+        Stdout stdout = new Stdout(1);                         // the run stops at its first batch
+        CliTest.Run r = withStdout(stdout, "predict", "--samples", "5", "--backend", "cpu", "--samples-out", samples.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertEquals("an earlier run's samples", Files.readString(samples));
+        try (var listing = Files.list(dir)) {
+            assertEquals(List.of("s.npy"), listing.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+        }
     }
 
     @Test

@@ -166,5 +166,14 @@ class MaskKeyingTest {
         assertEquals(EXPECTED_12, ImageKeys.contentKey(two, 2, 2, 6, 1));
     }
 
-    static final int EXPECTED_12 = -1376812844, EXPECTED_ZEROS = -251886845; // content_key.py's output
+    @Test
+    void contentKeyOfARealImageFollowsTheDocumentedInputs() throws Exception {
+        // the values hashed are what the network receives: float32(byte × float32(scale)), here lenet-all's 1/256
+        LabeledImages first = PredictedStdTest.bundled(1);
+        float[] cnhw = new float[784];
+        first.copyCnhw(0, 1, LENET.network().architecture().inputScale(), cnhw, 0);
+        assertEquals(EXPECTED_MNIST_0, ImageKeys.contentKey(cnhw, 1, 1, 784, 0));
+    }
+
+    static final int EXPECTED_12 = -1376812844, EXPECTED_ZEROS = -251886845, EXPECTED_MNIST_0 = -1738548051; // content_key.py's output
 }

@@ -60,8 +60,9 @@ class NpySamplesTest {
     }
 
     @Test
-    void anIncompleteOrMisshapenRunIsAnErrorNamingTheFile() throws IOException {
+    void anIncompleteOrMisshapenRunIsAnErrorNamingTheFileAndLeavesTheOldFile() throws IOException {
         Path file = tmp.resolve("partial.npy");
+        java.nio.file.Files.writeString(file, "an earlier run's samples");
         NpySamples sink = NpySamples.create(file, 2, 2, 3);
         Pairs p = new Pairs(0, 2, 0);
         var wrongClasses = assertThrows(IllegalArgumentException.class, () -> sink.accept(p, 2, 4, new float[8]));
@@ -70,6 +71,10 @@ class NpySamplesTest {
         assertTrue(outside.getMessage().contains("outside the file's shape (2, 2, 3)"), outside.getMessage());
         sink.accept(p, 2, 3, chunk(p, 2, 3));
         var incomplete = assertThrows(IOException.class, sink::close);
-        assertTrue(incomplete.getMessage().contains("incomplete, 2 of 4"), incomplete.getMessage());
+        assertTrue(incomplete.getMessage().contains("only 2 of 4"), incomplete.getMessage());
+        assertEquals("an earlier run's samples", java.nio.file.Files.readString(file), "a failed run leaves the old file");
+        try (var listing = java.nio.file.Files.list(tmp)) {
+            assertEquals(1, listing.count(), "no temporary file left");
+        }
     }
 }
