@@ -31,6 +31,7 @@ final class ExperimentCifarCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        TrainingExperimentOptions.noteSeedMeaning(spec);
         LabeledImages train = Datasets.cifar10(data, true);
         LabeledImages test = Datasets.spread(Datasets.cifar10(data, false), options.testImages);
         var settings = new PlacementExperiment.Settings(PlacementExperiment.Settings.CIFAR, "CIFAR-10", options.iterations,

@@ -31,6 +31,18 @@ final class TrainingExperimentOptions {
             description = "which checkpoints to keep in DIR/checkpoints: all (every evaluated one) or final. Default: ${DEFAULT-VALUE}")
     String checkpoints;
 
+    /**
+     * Until 2026-12-03 these experiments' {@code --seed} was the training seed; now it is the mask seed, as
+     * everywhere. An old command line would silently change meaning, so giving {@code --seed} here says so
+     * once (the run's settings.txt records both seeds either way).
+     */
+    static void noteSeedMeaning(picocli.CommandLine.Model.CommandSpec spec) {
+        if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
+            StderrLog.INSTANCE.log(System.Logger.Level.WARNING, "in " + spec.qualifiedName() + ", --seed is the mask seed of the "
+                    + "test-time passes; the training seed is --train-seed (--seed meant the training seed here before 2026-12-03)");
+        }
+    }
+
     boolean keepAll() {
         return switch (checkpoints) {
             case "all" -> true;

@@ -80,6 +80,17 @@ class OptionNamesTest {
         assertEquals(3, ((TrainCommand) train[0]).trainSeed());
     }
 
+    @Test
+    void trainingExperimentsSayWhatTheirSeedNowMeans() {
+        // --seed was the training seed of placement/subsets/cifar before 2026-12-03: an old command line must not change meaning silently
+        for (String experiment : new String[]{"placement", "subsets", "cifar"}) {
+            CliTest.Run r = CliTest.run("experiment", experiment, "--seed", "7", "--data", "/nonexistent/mcdrop-data");
+            assertTrue(r.err().contains("--seed is the mask seed") && r.err().contains("--train-seed"), experiment + ": " + r.err());
+            CliTest.Run plain = CliTest.run("experiment", experiment, "--data", "/nonexistent/mcdrop-data");
+            assertTrue(!plain.err().contains("--seed is the mask seed"), experiment + ": " + plain.err());
+        }
+    }
+
     private static CommandLine.ParseResult parse(String... args) {
         return new CommandLine(new Main()).parseArgs(args);
     }
