@@ -9,13 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +20,13 @@ import java.util.Set;
  * Writes float tensors as a safetensors file (F32, little-endian) readable by Hugging Face
  * safetensors and by {@link SafeTensorsFile}. The header is padded with spaces so the data
  * section starts 8-byte aligned; tensors follow contiguously in the given order. The file is
- * written to a temporary sibling and then moved into place, so a crash never leaves a
- * half-written weights file under the real name.
+ * written through {@link AtomicFile} (a temporary sibling moved into place), so a crash never
+ * leaves a half-written weights file under the real name.
  */
 public final class SafeTensorsWriter {
 
     private static final JsonMapper JSON = new JsonMapper();
     private static final int CHUNK_FLOATS = 1 << 16;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private SafeTensorsWriter() {}
 
@@ -46,38 +39,15 @@ public final class SafeTensorsWriter {
     public static void write(Path path, Map<String, String> metadata, List<NamedTensor> tensors)
             throws IOException {
         byte[] header = headerBytes(metadata, tensors);
-        Path tmp = null;
-        try {
-            FileChannel opened = null;
-            // Not Files.createTempFile: that forces mode 0600; CREATE_NEW honours the umask.
-            while (opened == null) {
-                tmp = path.toAbsolutePath().resolveSibling(
-                        "." + path.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-                try {
-                    opened = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                } catch (FileAlreadyExistsException e) {
-                    tmp = null; // someone else's; pick another name
-                }
-            }
-            try (FileChannel ch = opened) {
-                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-                len.putLong(header.length).flip();
-                writeFully(ch, len);
-                writeFully(ch, ByteBuffer.wrap(header));
-                ByteBuffer buf = ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                for (NamedTensor t : tensors) writeFloats(ch, buf, t.data());
-                ch.force(true);
-            }
-            moveIntoPlace(tmp, path);
-        } catch (IOException | RuntimeException | Error e) {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
+        try (AtomicFile file = AtomicFile.create(path)) {
+            FileChannel ch = file.channel();
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            len.putLong(header.length).flip();
+            writeFully(ch, len);
+            writeFully(ch, ByteBuffer.wrap(header));
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            for (NamedTensor t : tensors) writeFloats(ch, buf, t.data());
+            file.commit();
         }
     }
 
@@ -144,13 +114,5 @@ public final class SafeTensorsWriter {
 
     private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) ch.write(b);
-    }
-
-    private static void moveIntoPlace(Path tmp, Path path) throws IOException {
-        try {
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

@@ -164,7 +164,7 @@ public final class McPredictor implements AutoCloseable {
      * {@link #predict} for a caller that shows results as they come: {@code listener} hears of
      * every chunk's passes and receives each batch's predictions as soon as they are ready, and the
      * first batches are smaller ({@value #FIRST_STREAMED_BATCH} images, then doubling up to B), so
-     * the first results arrive within a second or so of the start. No result depends on batch
+     * the first results arrive long before the last. No result depends on batch
      * sizes. {@code samples} may be null.
      */
     public ImagePrediction[] predictStreaming(ImageSource source, McListener listener, SampleSink samples) {
