@@ -91,6 +91,12 @@ public interface Backend extends AutoCloseable {
     default boolean conv2dNeedsScratch() { return true; }
 
     /**
+     * Bytes {@link #conv2d} holds on to for itself per column of a call, beyond the buffers it is
+     * given (the CPU's per-column index tables): plans count them against their memory budget.
+     */
+    default long conv2dOwnBytesPerColumn(ConvGeometry g) { return 0; }
+
+    /**
      * In place on {@code x[channels][columns·plane]}: {@code x = act(x + bias[c])}, then, if
      * {@code mask} is not null, dropout: {@code x = keep ? x·1/(1−p) : 0}, the element index
      * being {@code c·plane + i} for position i of the plane.

@@ -108,6 +108,8 @@ public final class ProfilingBackend implements Backend {
 
     @Override public boolean conv2dNeedsScratch() { return inner.conv2dNeedsScratch(); }
 
+    @Override public long conv2dOwnBytesPerColumn(ConvGeometry g) { return inner.conv2dOwnBytesPerColumn(g); }
+
     @Override public void biasActivation(Buffer x, long xOffset, Buffer bias, int channels, int columns, int plane,
                                          Activation act, MaskSpec mask) {
         long t = start(); inner.biasActivation(x, xOffset, bias, channels, columns, plane, act, mask);

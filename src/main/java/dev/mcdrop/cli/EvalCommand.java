@@ -60,14 +60,13 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path images = inputPath();
         Weights weights = model.load();
-        int classes = weights.network().classes();
         LabeledImages set = Inputs.load(images, labels, weights.network().input());
         if (set.count() == 0) throw new IllegalArgumentException("--input " + images + ": no images");
         if (!set.hasLabels()) {
             throw new IllegalArgumentException("--input " + images + ": no labels found; give --labels for an IDX file, "
                     + "or put pictures in class folders 0/ 1/ …");
         }
-        checkLabels(images, set, classes, weights.network().architecture().name());
+        LabelCheck.check(set, images, labels, weights);
         LabeledImages oodSet = ood == null ? null : Inputs.load(ood, null, weights.network().input());
         if (oodSet != null && oodSet.count() == 0) throw new IllegalArgumentException("--ood " + ood + ": no images");
         McOptions options = run.options(Math.max(set.count(), oodSet == null ? 0 : oodSet.count()));
@@ -106,16 +105,6 @@ final class EvalCommand implements Callable<Integer> {
         ImagePrediction[] ps = predictor.predict(set, progress::update);
         progress.done();
         return ps;
-    }
-
-    /** A label the network has no output for is the data's mistake (or the wrong model): say which. */
-    private static void checkLabels(Path images, LabeledImages set, int classes, String model) {
-        for (int i = 0; i < set.count(); i++) {
-            if (set.label(i) >= classes) {
-                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                        "--input %s: image %d has label %d, but %s has %d classes (0-%d)", images, i, set.label(i), model, classes, classes - 1));
-            }
-        }
     }
 
     static Path defaultData() {

@@ -47,7 +47,9 @@ final class ExperimentConvergenceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Weights weights = model.load();
-        LabeledImages test = Datasets.spread(ExperimentUncertaintyCommand.mnistTest(data), testImages);
+        LabeledImages all = ExperimentUncertaintyCommand.mnistTest(data);
+        LabelCheck.checkIdx(all, weights);
+        LabeledImages test = Datasets.spread(all, testImages);
         var settings = new ConvergenceExperiment.Settings(samples, seeds, seed, ExperimentCommand.modelLabel(model.model));
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("convergence", out, backend, backendOptions, spec)) {

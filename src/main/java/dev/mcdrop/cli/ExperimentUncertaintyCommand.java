@@ -50,7 +50,9 @@ final class ExperimentUncertaintyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Weights weights = model.load();
-        LabeledImages in = Datasets.spread(mnistTest(data), testImages);
+        LabeledImages mnist = mnistTest(data);
+        LabelCheck.checkIdx(mnist, weights);
+        LabeledImages in = Datasets.spread(mnist, testImages);
         LabeledImages out = Datasets.spread(fashionTest(ood), testImages);
         var settings = new UncertaintyExperiment.Settings(samples, maskSeed.seed(), ExperimentCommand.modelLabel(model.model), "MNIST test", "Fashion-MNIST test");
         try (Backend backend = backendOptions.open();

@@ -67,8 +67,10 @@ final class PredictCommand implements Callable<Integer> {
         OutputPaths.check("--samples-out", samplesOut);
         Weights weights = model.load();
         Shape shape = weights.network().input();
-        LabeledImages images = Inputs.load(input != null ? input : Home.bundledMnistImages(),
-                input != null ? labels : Home.bundledMnistLabels(), shape);
+        Path imagesPath = input != null ? input : Home.bundledMnistImages();
+        Path labelsPath = input != null ? labels : Home.bundledMnistLabels();
+        LabeledImages images = Inputs.load(imagesPath, labelsPath, shape);
+        LabelCheck.check(images, imagesPath, labelsPath, weights);
         List<String> files = input != null ? Inputs.pictureNames(input) : null;
         McOptions options = run.options(images.count());
         try (Backend backend = backendOptions.open();

@@ -100,6 +100,10 @@ public final class CpuBackend implements Backend {
     @Override
     public boolean conv2dNeedsScratch() { return false; }
 
+    /** {@link Im2colPanels}' three int tables per output position of every column (grow-only, per thread). */
+    @Override
+    public long conv2dOwnBytesPerColumn(ConvGeometry g) { return 3L * Integer.BYTES * g.outPlane(); }
+
     @Override
     public void biasActivation(Buffer x, long xOffset, Buffer bias, int channels, int columns, int plane,
                                Activation act, MaskSpec mask) {

@@ -101,6 +101,22 @@ public final class LabeledImages implements ImageSource {
         return labels[firstImage + i] & 0xFF;
     }
 
+    /**
+     * Refuses labels a model with {@code classes} outputs cannot score, before any work is done:
+     * names {@code labelsName} (the label file, or whatever holds the labels), the first such
+     * image and the network ({@code network}: its architecture's name). Does nothing for unlabeled images.
+     */
+    public void requireLabelsBelow(int classes, String labelsName, String network) {
+        if (labels == null) return;
+        for (int i = 0; i < count; i++) {
+            int label = label(i);
+            if (label >= classes) {
+                throw new IllegalArgumentException(labelsName + ": image " + i + " has label " + label + ", but network '" + network
+                        + "' has " + classes + " classes (0-" + (classes - 1) + "); are these the images this model was trained for?");
+            }
+        }
+    }
+
     /** All labels as ints, or throws if unlabeled. */
     public int[] labels() {
         int[] out = new int[count];

@@ -53,9 +53,24 @@ public final class ArchitectureJson {
         float scale = (float) number(in, "scale", source + " input", 1.0);
         JsonNode layers = root.get("layers");
         if (layers == null || !layers.isArray()) throw new ArchitectureException(source + ": field 'layers' (array) is missing");
+        ArchitectureLimits.checkLayerCount(layers.size(), source);
         List<Layer> list = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) list.add(layer(layers.get(i), source + " layer " + i, i));
-        return new Architecture(name, input, scale, list);
+        return checkedAtLoad(new Architecture(name, input, scale, list), source);
+    }
+
+    /**
+     * Compiles {@code a} once, so that every bound ({@link ArchitectureLimits}) and every shape is
+     * checked when the file is read, and a refusal names the file ({@code source}) besides the
+     * layer and the field: a field that would overflow is never carried on to the backends.
+     */
+    private static Architecture checkedAtLoad(Architecture a, String source) {
+        try {
+            a.compile();
+        } catch (ArchitectureException e) {
+            throw new ArchitectureException(source + ": " + e.getMessage());
+        }
+        return a;
     }
 
     private static Layer layer(JsonNode n, String at, int index) {

@@ -2,12 +2,18 @@ package dev.mcdrop.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * An {@link Architecture} whose shapes have been checked: each layer with its input and output
  * shape, the parameter tensors it needs, the number of classes and where the first dropout sits
  * (everything before it is deterministic and runs once per image in MC prediction).
+ * Compiling is linear in the layers (names and parameters are looked up by hash); every field
+ * and size is bounded as {@link ArchitectureLimits} says.
  */
 public final class Network {
 
@@ -27,6 +33,7 @@ public final class Network {
     private final Architecture architecture;
     private final List<Stage> stages;
     private final List<ParamSpec> params;
+    private final Map<String, ParamSpec> paramsByName = new HashMap<>();
     private final int classes;
     private final int firstDropout;
 
@@ -34,6 +41,7 @@ public final class Network {
         this.architecture = architecture;
         this.stages = List.copyOf(stages);
         this.params = List.copyOf(params);
+        for (ParamSpec p : this.params) paramsByName.put(p.tensorName(), p);
         this.classes = classes;
         this.firstDropout = firstDropout;
     }
@@ -41,12 +49,14 @@ public final class Network {
     static Network compile(Architecture a) {
         String where = "architecture '" + a.name() + "'";
         if (a.layers().isEmpty()) throw new ArchitectureException(where + ": no layers");
+        ArchitectureLimits.checkLayerCount(a.layers().size(), where);
+        ArchitectureLimits.checkInput(a.input(), where);
         if (!(a.inputScale() > 0 && Float.isFinite(a.inputScale()))) {
             throw new ArchitectureException(where + ": input scale must be a positive number, got " + a.inputScale());
         }
         List<Stage> stages = new ArrayList<>();
         List<ParamSpec> params = new ArrayList<>();
-        List<String> names = new ArrayList<>();
+        Set<String> names = new HashSet<>();
         Shape shape = a.input();
         checkSize(where + ": input", "values", shape.elements());
         int firstDropout = -1;
@@ -54,6 +64,7 @@ public final class Network {
             Layer layer = a.layers().get(i);
             Stage probe = new Stage(i, layer, shape, shape);
             String at = where + ", " + probe.describe() + " with input " + shape;
+            ArchitectureLimits.checkFields(layer, at);
             Shape out = switch (layer) {
                 case Layer.Conv2d c -> {
                     if (c.filters() <= 0 || c.kernel() <= 0 || c.stride() <= 0 || c.padding() < 0) {
@@ -117,7 +128,7 @@ public final class Network {
     }
 
     /** Per image and per tensor, nothing may exceed what a float[] of one batch column can hold, with room to spare. */
-    static final long MAX_VALUES = 256L << 20;
+    static final long MAX_VALUES = ArchitectureLimits.MAX_VALUES;
 
     private static void checkSize(String what, String unit, long values) {
         if (values > MAX_VALUES) {
@@ -139,11 +150,10 @@ public final class Network {
         return p;
     }
 
-    private static void addParams(List<ParamSpec> params, List<String> names, String at, String name, int[] weightShape,
+    private static void addParams(List<ParamSpec> params, Set<String> names, String at, String name, int[] weightShape,
                                   int biasLength, int fanIn, int fanOut) {
         if (name == null || name.isBlank()) throw new ArchitectureException(at + ": missing name");
-        if (names.contains(name)) throw new ArchitectureException(at + ": name '" + name + "' used twice");
-        names.add(name);
+        if (!names.add(name)) throw new ArchitectureException(at + ": name '" + name + "' used twice");
         checkSize(at + ": weights", "values", product(Arrays.stream(weightShape).asLongStream().toArray()));
         params.add(new ParamSpec(name + ".weight", weightShape, fanIn, fanOut, false));
         params.add(new ParamSpec(name + ".bias", new int[]{biasLength}, fanIn, fanOut, true));
@@ -156,8 +166,9 @@ public final class Network {
     public List<ParamSpec> params() { return params; }
 
     public ParamSpec param(String tensorName) {
-        return params.stream().filter(p -> p.tensorName().equals(tensorName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no parameter " + tensorName));
+        ParamSpec p = paramsByName.get(tensorName);
+        if (p == null) throw new IllegalArgumentException("no parameter " + tensorName);
+        return p;
     }
 
     public int classes() { return classes; }

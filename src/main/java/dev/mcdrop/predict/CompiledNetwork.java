@@ -134,6 +134,13 @@ final class CompiledNetwork implements AutoCloseable {
         return m;
     }
 
+    /** Bytes per column the backend's convolutions among {@code steps} hold for themselves (see Backend#conv2dOwnBytesPerColumn). */
+    static long maxConvOwnBytes(List<Step> steps, Backend backend) {
+        long m = 0;
+        for (Step s : steps) if (s instanceof Step.Conv c) m = Math.max(m, backend.conv2dOwnBytesPerColumn(c.geometry()));
+        return m;
+    }
+
     @Override
     public void close() {
         for (Buffer b : owned) b.close();

@@ -15,6 +15,10 @@ public record Evaluation(int images, int mcErrors, int standardErrors, double mc
         double mcNll = 0, stdNll = 0;
         for (int i = 0; i < ps.length; i++) {
             int y = label.applyAsInt(i);
+            if (y < 0 || y >= ps[i].meanProbs().length) { // callers check labels before predicting; never an index error here
+                throw new IllegalArgumentException("image " + i + " has label " + y + ", outside the model's "
+                        + ps[i].meanProbs().length + " classes");
+            }
             if (ps[i].predicted() != y) mc++;
             if (ps[i].standardPredicted() != y) std++;
             mcNll -= Math.log(Math.max(ps[i].meanProbs()[y], FLOOR));

@@ -19,6 +19,12 @@ import java.util.function.IntConsumer;
  * sized from the memory budget, and are reduced on the backend into per-image accumulators. The
  * standard-dropout answer (dropout as identity) comes from the same buffers with T = 1, p = 0.
  *
+ * <p>Every plan honours the budget, with dropout or without: the budget covers the plan's backend
+ * buffers (activations, im2col scratch, accumulators) and what the backend's convolution holds
+ * per column ({@link Backend#conv2dOwnBytesPerColumn}); B and S are the largest that fit, and a
+ * budget below the smallest plan (one image, one sample column) is refused with what that plan
+ * needs. {@link #workspaceBytes} is the plan's exact size by that account.
+ *
  * <p>All buffers are allocated once, here; {@link #predict} allocates nothing on the backend.
  * Batches are pipelined: the host prepares batch k+1 and summarises batch k−1 while the backend
  * computes batch k (see {@link #predict}).
@@ -67,27 +73,35 @@ public final class McPredictor implements AutoCloseable {
             long sampledAct = net.expand == null ? 0 : CompiledNetwork.maxActivation(net.sampled, net.expand.in()); // in: unpooled, for expandDropoutPool's via
             long sampledScratch = scratch ? CompiledNetwork.maxScratch(net.sampled) : 0;
             long width = McAccumulators.width(classes);
-            long perImageBytes = 4L * (2 * prefixAct + prefixScratch + 2 * width);
-            long perColumnBytes = 4L * (2 * sampledAct + sampledScratch);
+            Plan plan = new Plan(prefixAct, prefixScratch, CompiledNetwork.maxConvOwnBytes(net.prefix, backend), width,
+                    sampledAct, sampledScratch, net.expand == null ? 0 : CompiledNetwork.maxConvOwnBytes(net.sampled, backend));
             long budget = options.memoryBytes() > 0 ? options.memoryBytes() : backend.suggestedWorkspaceBytes();
+            int minColumns = net.expand == null ? 0 : 1;
+            long smallest = plan.bytes(1, minColumns);
+            if (smallest > budget) {
+                throw new IllegalArgumentException("memory budget " + size(budget) + " is too small for network '"
+                        + weights.network().architecture().name() + "': its smallest plan (1 image"
+                        + (minColumns == 0 ? "" : ", 1 sample at a time") + ") needs " + size(smallest)
+                        + (minColumns == 0 ? "" : " (" + size(plan.perImageBytes()) + " once per image, "
+                                + size(plan.perColumnBytes()) + " per sample)")
+                        + "; give --memory " + ((smallest + (1 << 20) - 1) >> 20) + " (MiB) or more");
+            }
             // B is a speed knob (no result depends on it): take fewer images per batch than asked when the
-            // budget could not otherwise hold one sample of the whole batch beside the once-per-image buffers.
-            this.batch = (int) Math.min(options.batchImages(), Math.max(1, budget / (perImageBytes + perColumnBytes)));
+            // budget could not otherwise hold one sample of the whole batch (B columns) beside the once-per-image
+            // buffers; at least one image, which the check above guarantees fits with one column.
+            long fitImages = (budget - plan.oneElementBytes(1, minColumns)) / (plan.perImageBytes() + plan.perColumnBytes() * minColumns);
+            long intImages = (Integer.MAX_VALUE - 8) / Math.max(Math.max(prefixAct, prefixScratch), width); // buffers are indexed by int
+            this.batch = (int) Math.max(1, Math.min(Math.min(options.batchImages(), fitImages), intImages));
             this.options = options.withBatch(batch);
-            long fixedBytes = perImageBytes * batch;
             long pairs = (long) options.samples() * batch;
             if (net.expand == null) {
                 chunkColumns = 0;
             } else {
-                long fit = (budget - fixedBytes) / perColumnBytes;
-                if (fit < 1) {
-                    throw new IllegalArgumentException(String.format(
-                            "memory budget %.1f MiB is too small for a batch of %d images: the once-per-image layers need %.1f MiB and each sample %.1f KiB; use a smaller --batch or a larger --memory",
-                            budget / MIB, batch, fixedBytes / MIB, perColumnBytes / 1024.0));
-                }
-                chunkColumns = (int) Math.min(Math.min(fit, pairs), Integer.MAX_VALUE / Math.max(1, sampledScratch + sampledAct));
+                long fit = (budget - plan.perImageBytes() * batch - plan.oneElementBytes(batch, 1)) / plan.perColumnBytes();
+                long intColumns = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(sampledScratch, sampledAct));
+                chunkColumns = (int) Math.max(1, Math.min(Math.min(fit, pairs), intColumns));
             }
-            workspaceBytes = fixedBytes + perColumnBytes * chunkColumns;
+            workspaceBytes = plan.bytes(batch, chunkColumns);
             prefixA = allocate(made, prefixAct * batch);
             prefixB = allocate(made, prefixAct * batch);
             prefixCols = allocate(made, Math.max(1, prefixScratch * batch));
@@ -107,6 +121,34 @@ public final class McPredictor implements AutoCloseable {
             net.close();
             throw e;
         }
+    }
+
+    /**
+     * Sizes of a plan: elements per image of the batch (prefix activations twice, prefix scratch,
+     * two accumulator rows) and per column of a chunk (sampled activations twice, sampled scratch),
+     * plus the bytes the backend's convolutions hold per column; a buffer that would be empty is
+     * allocated with one element.
+     */
+    private record Plan(long prefixAct, long prefixScratch, long prefixOwnBytes, long width,
+                        long sampledAct, long sampledScratch, long sampledOwnBytes) {
+        long perImageBytes() { return 4L * (2 * prefixAct + prefixScratch + 2 * width) + prefixOwnBytes; }
+
+        long perColumnBytes() { return 4L * (2 * sampledAct + sampledScratch) + sampledOwnBytes; }
+
+        /** Bytes of the plan for B images and S columns per chunk, as the constructor allocates it. */
+        long bytes(long images, long columns) {
+            return perImageBytes() * images + perColumnBytes() * columns + oneElementBytes(images, columns);
+        }
+
+        /** The buffers that would be empty and get one element instead. */
+        long oneElementBytes(long images, long columns) {
+            return 4L * ((prefixScratch * images == 0 ? 1 : 0) + (sampledAct * columns == 0 ? 2 : 0)
+                    + (sampledScratch * columns == 0 ? 1 : 0));
+        }
+    }
+
+    private static String size(long bytes) {
+        return String.format(java.util.Locale.ROOT, bytes < MIB ? "%.1f KiB" : "%.1f MiB", bytes / (bytes < MIB ? 1024.0 : MIB));
     }
 
     private static boolean finite(float[] probs) {

@@ -218,7 +218,7 @@ class EvalCommandTest {
         writePng(twelve.resolve("12/a.png"));
         CliTest.Run big = run("eval", "-T", "2", "--backend", "cpu", "--input", twelve.toString());
         assertEquals(1, big.exit());
-        assertTrue(big.err().contains("image 0 has label 12, but lenet-all has 10 classes (0-9)"), big.err());
+        assertTrue(big.err().contains("image 0 has label 12, but network 'lenet-all' has 10 classes (0-9)"), big.err());
 
         CliTest.Run labelsForPictures = run("eval", "--backend", "cpu", "--input", twelve.toString(), "--labels", MNIST);
         assertEquals(1, labelsForPictures.exit());

@@ -210,7 +210,7 @@ class McPredictorTest {
         Weights w = TestNets.randomWeights(Presets.get("lenet-all"), 1);
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new McPredictor(new ReferenceBackend(), w, new McOptions(10, 1, 1000, 1000)));
-        assertTrue(e.getMessage().contains("--batch") && e.getMessage().contains("--memory"), e.getMessage());
+        assertTrue(e.getMessage().contains("smallest plan") && e.getMessage().contains("--memory"), e.getMessage());
     }
 
     @Test
