@@ -74,7 +74,8 @@ final class PredictCommand implements Callable<Integer> {
         try (Backend backend = backendOptions.open();
              McPredictor predictor = new McPredictor(backend, weights, options);
              AtomicFile file = out == null ? null : AtomicFile.create(out)) {
-            OutputStream stream = file == null ? System.out : file.stream();
+            Stdout.Recording fileStream = file == null ? null : new Stdout.Recording(file.stream()); // keeps why a write failed
+            OutputStream stream = file == null ? System.out : fileStream;
             PrintWriter w = new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16), false);
             PredictionWriter writer = new PredictionWriter(format, w, images, files, out == null ? "stdout" : out.toString());
             Progress progress = new Progress("predict", (long) images.count() * options.samples(), "passes");
@@ -86,9 +87,10 @@ final class PredictCommand implements Callable<Integer> {
                     try {
                         writer.write(first, batch);
                         // System.out is a PrintStream: it swallows write errors (a closed pipe, a full disk) and only reports them here
-                        if (file == null && System.out.checkError()) throw new IOException("cannot write the predictions to stdout");
+                        if (file == null && Stdout.failed()) throw new IOException("cannot write the predictions to stdout" + Stdout.reason());
                     } catch (IOException e) {
-                        throw new UncheckedIOException(e.getMessage(), e);
+                        String why = fileStream != null && fileStream.reason() != null ? ": " + fileStream.reason() : "";
+                        throw new UncheckedIOException(e.getMessage() + why, e);
                     }
                 }
             };
@@ -109,7 +111,9 @@ final class PredictCommand implements Callable<Integer> {
             progress.done();
             if (file != null) {
                 w.flush();
-                if (w.checkError()) throw new IOException("cannot write the predictions to " + out);
+                if (w.checkError()) {
+                    throw new IOException("cannot write the predictions to " + out + (fileStream.reason() != null ? ": " + fileStream.reason() : ""));
+                }
                 file.commit();
             }
             Summary.print(System.err, weights, backend, options, predictor, images, ps, seconds);
