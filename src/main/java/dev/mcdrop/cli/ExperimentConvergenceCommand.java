@@ -46,6 +46,7 @@ final class ExperimentConvergenceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.checkDirectory("--out", out); // before loading anything
         Weights weights = model.load();
         LabeledImages test = Datasets.spread(ExperimentUncertaintyCommand.mnistTest(data), testImages);
         var settings = new ConvergenceExperiment.Settings(samples, seeds, seed, ExperimentCommand.modelLabel(model.model));

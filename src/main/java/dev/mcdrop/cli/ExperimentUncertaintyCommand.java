@@ -49,6 +49,7 @@ final class ExperimentUncertaintyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.checkDirectory("--out", this.out); // before loading anything
         Weights weights = model.load();
         LabeledImages in = Datasets.spread(mnistTest(data), testImages);
         LabeledImages out = Datasets.spread(fashionTest(ood), testImages);

@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mcdrop predict}: MC-dropout predictions with uncertainty, one record per image, streamed:
@@ -37,6 +39,7 @@ import picocli.CommandLine.Option;
                 + "beside the standard-dropout prediction, one record per image, written as each batch is done. "
                 + "Defaults: bundled lenet-all, bundled 1,000 MNIST test images, T=100.")
 final class PredictCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
     @Mixin ModelOptions model = new ModelOptions();
     @Mixin BackendOptions backendOptions = new BackendOptions();
     @Mixin RunOptions run = new RunOptions();
@@ -63,8 +66,9 @@ final class PredictCommand implements Callable<Integer> {
         if (!format.equals("jsonl") && !format.equals("csv")) {
             throw new IllegalArgumentException("unknown --format '" + format + "' (jsonl, csv)");
         }
-        OutputPaths.check("--out", out);
-        OutputPaths.check("--samples-out", samplesOut);
+        List<OutputPaths.Use> reads = new java.util.ArrayList<>(model.inputs());
+        reads.addAll(input != null ? Inputs.uses("--input", input, labels) : Inputs.uses("the default --input", Home.bundledMnistImages(), null));
+        OutputPaths.check(spec, OutputPaths.uses(OutputPaths.Use.of("--out", out), OutputPaths.Use.of("--samples-out", samplesOut)), reads);
         Weights weights = model.load();
         Shape shape = weights.network().input();
         LabeledImages images = Inputs.load(input != null ? input : Home.bundledMnistImages(),
