@@ -1,22 +1,82 @@
 package dev.mcdrop.cli;
 
 import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 
-/** One-line, human descriptions of the failures a user can cause or meet. */
+/**
+ * One-line, human descriptions of the failures a user can cause or meet. A file system error
+ * keeps its reason ({@code path: reason}); an error the JDK reports without a path ("Is a
+ * directory", "Input length = 1" for bytes that are not UTF-8) is given one by {@link #reading},
+ * which the commands wrap around reading a file an option names.
+ */
 final class Errors {
     private Errors() {}
 
     static String describe(Throwable e) {
-        if (e instanceof NoSuchFileException n) return "file not found: " + n.getFile();
-        if (e instanceof AccessDeniedException a) return "permission denied: " + a.getFile();
+        if (e instanceof UncheckedIOException u && u.getCause() != null
+                && (u.getMessage() == null || u.getMessage().equals(u.getCause().toString()))) {
+            return describe(u.getCause());
+        }
+        if (e instanceof FileSystemException f) return describe(f);
         if (e instanceof FileNotFoundException f) return f.getMessage();
+        if (e instanceof CharacterCodingException) return "not UTF-8 text";
         if (e instanceof OutOfMemoryError) {
             return "out of Java heap memory; lower --batch or --memory, or raise -Xmx (JAVA_OPTS)";
         }
         String m = e.getMessage();
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
         return m;
+    }
+
+    /** "path: reason", with a reason in words when the JDK gave none (FileAlreadyExistsException: just the path). */
+    private static String describe(FileSystemException e) {
+        String reason = e.getReason();
+        if (e.getFile() == null) return reason != null ? reason : e.getClass().getSimpleName();
+        if (reason == null || reason.isBlank()) {
+            if (e instanceof NoSuchFileException) return "file not found: " + e.getFile();
+            if (e instanceof AccessDeniedException) return "permission denied: " + e.getFile();
+            reason = switch (e) {
+                case FileAlreadyExistsException x -> "exists already";
+                case NotDirectoryException x -> "is not a directory";
+                case DirectoryNotEmptyException x -> "is a directory that is not empty";
+                default -> "cannot be used (" + e.getClass().getSimpleName() + ")";
+            };
+        }
+        return e.getFile() + (e.getOtherFile() != null ? " -> " + e.getOtherFile() : "") + ": " + reason;
+    }
+
+    /** A read of a file that the user named as {@code option}. */
+    @FunctionalInterface
+    interface Read<T> {
+        T read() throws IOException;
+    }
+
+    /**
+     * Runs {@code read}; an I/O error that does not say which file (the JDK's "Is a directory",
+     * a charset error) is thrown again as "{@code option path}: reason". Errors that name their
+     * file already pass unchanged.
+     */
+    static <T> T reading(String option, Path path, Read<T> read) throws IOException {
+        try {
+            return read.read();
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (CharacterCodingException e) {
+            throw new IOException(option + " " + path + ": not UTF-8 text", e);
+        } catch (IOException e) {
+            String m = e.getMessage();
+            if (m != null && m.contains(path.toString())) throw e;
+            String reason = "Is a directory".equals(m) ? "is a directory, not a file" : m == null ? e.getClass().getSimpleName() : m;
+            throw new IOException(option + " " + path + ": " + reason, e);
+        }
     }
 }

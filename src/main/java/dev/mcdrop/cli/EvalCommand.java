@@ -11,6 +11,8 @@ import dev.mcdrop.predict.McOptions;
 import dev.mcdrop.predict.McPredictor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,6 +61,10 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path images = inputPath();
+        List<OutputPaths.Use> reads = new ArrayList<>(model.inputs());
+        reads.addAll(Inputs.uses("--input", images, labels));
+        if (ood != null) reads.addAll(Inputs.uses("--ood", ood, null));
+        OutputPaths.check(spec, OutputPaths.uses(OutputPaths.Use.of("--model-card", modelCard)), reads);
         Weights weights = model.load();
         LabeledImages set = Inputs.load(images, labels, weights.network().input());
         if (set.count() == 0) throw new IllegalArgumentException("--input " + images + ": no images");

@@ -31,6 +31,7 @@ final class ExperimentCifarCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.checkDirectory("--out", options.out); // before loading anything
         TrainingExperimentOptions.noteSeedMeaning(spec);
         LabeledImages train = Datasets.cifar10(data, true);
         LabeledImages test = Datasets.spread(Datasets.cifar10(data, false), options.testImages);

@@ -45,8 +45,11 @@ public final class ExperimentCommand implements Runnable {
     static ExperimentRun open(String name, Path out, Backend backend, BackendOptions b, CommandLine.Model.CommandSpec spec)
             throws IOException {
         Path dir = out != null ? out : Path.of("experiments", name);
+        OutputPaths.checkDirectory("--out", dir); // the default folder too
         System.err.println("mcdrop: experiment " + name + " → " + dir.toAbsolutePath().normalize());
-        return new ExperimentRun(name, dir, backend, b.threads,
+        ExperimentRun run = new ExperimentRun(name, dir, backend, b.threads,
                 new ExperimentRun.Reporting(StderrLog.INSTANCE, TrainCommand::trainingBar), commandLine(spec));
+        // a resumed run must multiply as the first did: the GPU's tensor-core GEMMs change the numbers, the CPU's are FP32
+        return run.dependsOn("gemm precision", backend.name().equals("cuda") ? b.gemmPrecision().name().toLowerCase(java.util.Locale.ROOT) : "fp32");
     }
 }

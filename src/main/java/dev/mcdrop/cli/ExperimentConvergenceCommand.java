@@ -46,6 +46,7 @@ final class ExperimentConvergenceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.checkDirectory("--out", out); // before loading anything
         Weights weights = model.load();
         LabeledImages all = ExperimentUncertaintyCommand.mnistTest(data);
         LabelCheck.checkIdx(all, weights);

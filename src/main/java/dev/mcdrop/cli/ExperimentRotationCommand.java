@@ -49,6 +49,7 @@ final class ExperimentRotationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.checkDirectory("--out", out); // before loading anything
         Weights weights = model.load();
         LabeledImages test = ExperimentUncertaintyCommand.mnistTest(data);
         int index = image >= 0 ? image : firstOf(test, digit);

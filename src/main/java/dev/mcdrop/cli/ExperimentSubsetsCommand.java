@@ -37,6 +37,7 @@ final class ExperimentSubsetsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.checkDirectory("--out", options.out); // before loading anything
         TrainingExperimentOptions.noteSeedMeaning(spec);
         Path dir = data != null ? data : Home.resolve("data/mnist");
         LabeledImages train = Datasets.idx(dir, true, ExperimentPlacementCommand.MNIST_HINT);

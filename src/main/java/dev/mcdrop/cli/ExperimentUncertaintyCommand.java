@@ -49,6 +49,7 @@ final class ExperimentUncertaintyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.checkDirectory("--out", this.out); // before loading anything
         Weights weights = model.load();
         LabeledImages mnist = mnistTest(data);
         LabelCheck.checkIdx(mnist, weights);

@@ -39,6 +39,9 @@ final class Inputs {
             if (labels != null) throw new IllegalArgumentException("--labels: a CIFAR-10 .bin file holds its own labels");
             return Cifar10.read(List.of(input));
         }
+        if (labels != null && Files.isDirectory(labels)) {
+            throw new IllegalArgumentException("--labels " + labels + " is a directory; give the IDX label file");
+        }
         Path l = labels != null ? labels : siblingLabels(input);
         return l != null ? Idx.read(input, l) : Idx.readImages(input);
     }
@@ -50,6 +53,13 @@ final class Inputs {
         if (Files.isDirectory(input)) return ImageFiles.list(input).stream().map(p -> p.getFileName().toString()).toList();
         if (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg")) return List.of(input.getFileName().toString());
         return null;
+    }
+
+    /** The files {@link #load} reads for {@code input} (as {@code option}) and {@code labels}, for {@link OutputPaths}. */
+    static List<OutputPaths.Use> uses(String option, Path input, Path labels) {
+        Path sibling = labels == null && Files.isRegularFile(input) ? siblingLabels(input) : null;
+        return OutputPaths.uses(OutputPaths.Use.of(option, input), OutputPaths.Use.of("--labels", labels),
+                OutputPaths.Use.of("the labels beside " + option, sibling));
     }
 
     /** "…t10k-images-idx3-ubyte(.gz)" → "…t10k-labels-idx1-ubyte(.gz)" if that file exists. */

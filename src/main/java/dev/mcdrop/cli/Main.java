@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /**
  * Entry point of the {@code mcdrop} command. Exit codes: 0 success, 1 runtime failure (bad file,
  * backend unavailable, out of memory), 2 usage error. Errors go to stderr as one line starting
- * with "mcdrop: ".
+ * with "mcdrop: ". Results that could not be written to stdout (a full disk, a closed pipe) are a
+ * runtime failure too ({@link Stdout}).
  */
 @Command(name = "mcdrop", mixinStandardHelpOptions = true, version = "mcdrop 0.1.0",
         description = "Bayesian CNNs by Monte-Carlo dropout (Gal & Ghahramani 2015): predict with uncertainty, evaluate, train, benchmark, run experiments.",
@@ -22,6 +23,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Stdout.install();
         System.exit(run(args));
     }
 
@@ -34,7 +36,11 @@ public final class Main implements Runnable {
             return 1;
         });
         try {
-            return cl.execute(args);
+            int code = cl.execute(args);
+            String stdoutFailure = Stdout.failure(); // a PrintStream swallows write errors: results lost are a failure
+            if (stdoutFailure == null || code != 0) return code;
+            System.err.println("mcdrop: " + stdoutFailure);
+            return 1;
         } catch (OutOfMemoryError e) { // picocli hands Errors through; a user still gets one line
             System.err.println("mcdrop: " + Errors.describe(e));
             return 1;

@@ -1,15 +1,18 @@
 package dev.mcdrop.cli;
 
+import dev.mcdrop.io.AtomicFile;
 import dev.mcdrop.model.Weights;
 import dev.mcdrop.predict.Evaluation;
 import dev.mcdrop.predict.McOptions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
-/** A Markdown card for a weights file: architecture, how it was trained (from its metadata), how it scores. */
+/**
+ * A Markdown card for a weights file: architecture, how it was trained (from its metadata), how it
+ * scores; written through {@link AtomicFile}, so a failed write leaves an earlier card as it was.
+ */
 final class ModelCard {
     private ModelCard() {}
 
@@ -34,6 +37,6 @@ final class ModelCard {
         sb.append(String.format(Locale.ROOT, "| MC dropout, T=%d | %.2f%% | %d | %.4f |%n", o.samples(), e.mcErrorPercent(), e.mcErrors(), e.mcNll()));
         sb.append(String.format(Locale.ROOT, "%nCommand: `./mcdrop eval --model %s --input %s --samples %d --seed %d --mask-key %s --model-card %s`%n",
                 weightsFile, data, o.samples(), o.seed(), o.maskKey().option(), card));
-        Files.writeString(card, sb.toString());
+        AtomicFile.writeString(card, sb.toString());
     }
 }

@@ -24,7 +24,15 @@ final class ModelOptions {
         return WeightsFile.load(file, arch == null ? null : architecture(arch));
     }
 
+    /** The files these options read (the weights, an architecture file), for {@link OutputPaths}. */
+    java.util.List<OutputPaths.Use> inputs() {
+        return OutputPaths.uses(OutputPaths.Use.of("--model", Home.model(model)),
+                arch == null || Presets.exists(arch) ? null : OutputPaths.Use.of("--arch", Path.of(arch)));
+    }
+
     static Architecture architecture(String presetOrFile) throws IOException {
-        return Presets.exists(presetOrFile) ? Presets.get(presetOrFile) : ArchitectureJson.read(Path.of(presetOrFile));
+        if (Presets.exists(presetOrFile)) return Presets.get(presetOrFile);
+        Path file = Path.of(presetOrFile);
+        return Errors.reading("--arch", file, () -> ArchitectureJson.read(file));
     }
 }

@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mcdrop predict}: MC-dropout predictions with uncertainty, one record per image, streamed:
@@ -37,6 +39,7 @@ import picocli.CommandLine.Option;
                 + "beside the standard-dropout prediction, one record per image, written as each batch is done. "
                 + "Defaults: bundled lenet-all, bundled 1,000 MNIST test images, T=100.")
 final class PredictCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
     @Mixin ModelOptions model = new ModelOptions();
     @Mixin BackendOptions backendOptions = new BackendOptions();
     @Mixin RunOptions run = new RunOptions();
@@ -63,8 +66,9 @@ final class PredictCommand implements Callable<Integer> {
         if (!format.equals("jsonl") && !format.equals("csv")) {
             throw new IllegalArgumentException("unknown --format '" + format + "' (jsonl, csv)");
         }
-        OutputPaths.check("--out", out);
-        OutputPaths.check("--samples-out", samplesOut);
+        List<OutputPaths.Use> reads = new java.util.ArrayList<>(model.inputs());
+        reads.addAll(input != null ? Inputs.uses("--input", input, labels) : Inputs.uses("the default --input", Home.bundledMnistImages(), null));
+        OutputPaths.check(spec, OutputPaths.uses(OutputPaths.Use.of("--out", out), OutputPaths.Use.of("--samples-out", samplesOut)), reads);
         Weights weights = model.load();
         Shape shape = weights.network().input();
         Path imagesPath = input != null ? input : Home.bundledMnistImages();
@@ -76,7 +80,8 @@ final class PredictCommand implements Callable<Integer> {
         try (Backend backend = backendOptions.open();
              McPredictor predictor = new McPredictor(backend, weights, options);
              AtomicFile file = out == null ? null : AtomicFile.create(out)) {
-            OutputStream stream = file == null ? System.out : file.stream();
+            Stdout.Recording fileStream = file == null ? null : new Stdout.Recording(file.stream()); // keeps why a write failed
+            OutputStream stream = file == null ? System.out : fileStream;
             PrintWriter w = new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16), false);
             PredictionWriter writer = new PredictionWriter(format, w, images, files, out == null ? "stdout" : out.toString());
             Progress progress = new Progress("predict", (long) images.count() * options.samples(), "passes");
@@ -88,9 +93,10 @@ final class PredictCommand implements Callable<Integer> {
                     try {
                         writer.write(first, batch);
                         // System.out is a PrintStream: it swallows write errors (a closed pipe, a full disk) and only reports them here
-                        if (file == null && System.out.checkError()) throw new IOException("cannot write the predictions to stdout");
+                        if (file == null && Stdout.failed()) throw new IOException("cannot write the predictions to stdout" + Stdout.reason());
                     } catch (IOException e) {
-                        throw new UncheckedIOException(e.getMessage(), e);
+                        String why = fileStream != null && fileStream.reason() != null ? ": " + fileStream.reason() : "";
+                        throw new UncheckedIOException(e.getMessage() + why, e);
                     }
                 }
             };
@@ -111,7 +117,9 @@ final class PredictCommand implements Callable<Integer> {
             progress.done();
             if (file != null) {
                 w.flush();
-                if (w.checkError()) throw new IOException("cannot write the predictions to " + out);
+                if (w.checkError()) {
+                    throw new IOException("cannot write the predictions to " + out + (fileStream.reason() != null ? ": " + fileStream.reason() : ""));
+                }
                 file.commit();
             }
             Summary.print(System.err, weights, backend, options, predictor, images, ps, seconds);

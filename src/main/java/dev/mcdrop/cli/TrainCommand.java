@@ -6,6 +6,7 @@ import dev.mcdrop.data.Idx;
 import dev.mcdrop.data.LabeledImages;
 import dev.mcdrop.model.Architecture;
 import dev.mcdrop.model.Network;
+import dev.mcdrop.model.Presets;
 import dev.mcdrop.model.Weights;
 import dev.mcdrop.model.WeightsFile;
 import dev.mcdrop.train.LabeledTrainingSet;
@@ -16,12 +17,16 @@ import dev.mcdrop.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code mcdrop train}: the paper's Caffe solver on the CPU, checkpoints as safetensors with the recipe in the metadata. */
 @Command(name = "train", mixinStandardHelpOptions = true, header = "Train a network with the paper's recipe.",
@@ -29,6 +34,8 @@ import picocli.CommandLine.Option;
                 "lr 0.01·(1+1e-4·iter)^-0.75 (biases at twice the rate), batch 64, Xavier init, dropout on.",
                 "Seeded and reproducible. Writes safetensors with the architecture and the training record in its metadata."})
 final class TrainCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Option(names = "--arch", defaultValue = "lenet-all", description = "preset name or architecture JSON file. Default: ${DEFAULT-VALUE}")
     String arch;
 
@@ -78,13 +85,21 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.check("--out", out); // before anything: a bad --out must not cost a whole training run
         long seed = trainSeed();
+        Path dir = data != null ? data : Home.resolve("data/mnist");
+        boolean cifar = Files.exists(dir.resolve("data_batch_1.bin"));  // CIFAR-10's binary version
+        List<Path> dataFiles = new ArrayList<>();
+        if (cifar) {
+            for (int i = 1; i <= 5; i++) dataFiles.add(dir.resolve("data_batch_" + i + ".bin"));
+        } else {
+            dataFiles.add(find(dir, "train-images-idx3-ubyte"));
+            dataFiles.add(find(dir, "train-labels-idx1-ubyte"));
+        }
+        checkOutputsAreNotInputs(dataFiles);
         Architecture architecture = ModelOptions.architecture(arch);
         Network network = architecture.compile();
-        Path dir = data != null ? data : Home.resolve("data/mnist");
-        LabeledImages train = Files.exists(dir.resolve("data_batch_1.bin"))
-                ? dev.mcdrop.data.Cifar10.readDirectory(dir, true)   // CIFAR-10's binary version
-                : Idx.read(find(dir, "train-images-idx3-ubyte"), find(dir, "train-labels-idx1-ubyte"));
+        LabeledImages train = cifar ? dev.mcdrop.data.Cifar10.readDirectory(dir, true) : Idx.read(dataFiles.get(0), dataFiles.get(1));
         TrainConfig config = TrainConfig.paper(iterations, seed).withBatchSize(batch).withSubset(subset, subsetSeed)
                 .withCheckpointEvery(checkpointEvery);
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
@@ -117,6 +132,26 @@ final class TrainCommand implements Callable<Integer> {
                     result.iterations(), Progress.time(result.wallSeconds()), result.finalLoss());
         }
         return 0;
+    }
+
+    /** --out and its checkpoints must not be --init, an --arch file or a training data file (a usage error). */
+    private void checkOutputsAreNotInputs(List<Path> dataFiles) {
+        List<OutputPaths.Use> reads = new ArrayList<>(OutputPaths.uses(OutputPaths.Use.of("--init", init),
+                arch == null || Presets.exists(arch) ? null : OutputPaths.Use.of("--arch", Path.of(arch))));
+        for (Path f : dataFiles) reads.add(OutputPaths.Use.of("--data", f));
+        List<OutputPaths.Use> writes = new ArrayList<>(List.of(OutputPaths.Use.of("--out", out)));
+        if (checkpointEvery > 0) { // only the checkpoints that could clash: those an input is named like
+            for (OutputPaths.Use in : reads) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(".*\\.iter(\\d{1,9})\\.safetensors")
+                        .matcher(in.path().getFileName().toString());
+                if (!m.matches()) continue;
+                int iteration = Integer.parseInt(m.group(1));
+                if (iteration > 0 && iteration < iterations && iteration % checkpointEvery == 0) {
+                    writes.add(OutputPaths.Use.of("the --checkpoint-every checkpoint", checkpointPath(out, iteration)));
+                }
+            }
+        }
+        OutputPaths.check(spec, writes, reads);
     }
 
     /** Training progress on stderr: a bar redrawn in place on a terminal, else a line every 100 steps. */

@@ -1,5 +1,6 @@
 package dev.mcdrop.data;
 
+import dev.mcdrop.io.AtomicFile;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -88,27 +89,40 @@ public final class Idx {
             throw new IllegalArgumentException("cannot write labels to " + labels + ": " + set + " has none");
         }
         int size = set.imageSize();
-        try (DataOutputStream out = open(images, gzip)) {
+        write(images, gzip, out -> {
             out.writeInt(IMAGES_MAGIC);
             out.writeInt(set.count());
             out.writeInt(set.height());
             out.writeInt(set.width());
             out.write(set.backingPixels(), set.backingFirstImage() * size, set.count() * size);
-        }
+        });
         if (labels != null) {
-            try (DataOutputStream out = open(labels, gzip)) {
+            write(labels, gzip, out -> {
                 out.writeInt(LABELS_MAGIC);
                 out.writeInt(set.count());
                 for (int i = 0; i < set.count(); i++) {
                     out.writeByte(set.label(i));
                 }
-            }
+            });
         }
     }
 
-    private static DataOutputStream open(Path file, boolean gzip) throws IOException {
-        OutputStream raw = Files.newOutputStream(file);
-        return new DataOutputStream(new BufferedOutputStream(gzip ? new GZIPOutputStream(raw, 1 << 16) : raw, 1 << 16));
+    private interface DataBody {
+        void writeTo(DataOutputStream out) throws IOException;
+    }
+
+    /** One IDX file through {@link AtomicFile}: complete (gzip trailer included) or not there at all. */
+    private static void write(Path file, boolean gzip, DataBody body) throws IOException {
+        AtomicFile.write(file, raw -> {
+            OutputStream kept = new java.io.FilterOutputStream(raw) { // closing the gzip stream must not close the file
+                @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); }
+
+                @Override public void close() throws IOException { flush(); }
+            };
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(gzip ? new GZIPOutputStream(kept, 1 << 16) : kept, 1 << 16))) {
+                body.writeTo(out);
+            }
+        });
     }
 
     /** Header sizes (unsigned) and the data bytes of one IDX file. */

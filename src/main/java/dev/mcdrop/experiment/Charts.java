@@ -3,8 +3,8 @@ package dev.mcdrop.experiment;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import dev.mcdrop.io.AtomicFile;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -122,15 +122,13 @@ public final class Charts {
         write(grid, png);
     }
 
-    /** Any image as PNG (written to a temporary file, then moved into place). */
+    /** Any image as PNG (through {@link AtomicFile}: a temporary file, then renamed into place). */
     public static void writeImage(BufferedImage image, Path png) throws IOException { write(image, png); }
 
     private static void write(BufferedImage image, Path png) throws IOException {
         Files.createDirectories(png.toAbsolutePath().getParent());
-        Path tmp = png.resolveSibling("." + png.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        AtomicFile.write(png, out -> {
             if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer");
-        }
-        Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        });
     }
 }

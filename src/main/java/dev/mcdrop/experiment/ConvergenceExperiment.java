@@ -31,7 +31,8 @@ public final class ConvergenceExperiment {
 
     public static Table run(ExperimentRun run, Settings s, Weights weights, LabeledImages test) throws IOException {
         if (s.seeds() < 1) throw new IllegalArgumentException("--seeds must be >= 1, got " + s.seeds());
-        run.requireSettings(s + "\nmodel: " + ExperimentRun.fingerprint(weights) + "\ntest: " + ExperimentRun.fingerprint(test));
+        run.requireSettings(ExperimentRun.options(s) + "\nmodel: " + ExperimentRun.fingerprint(weights)
+                + "\ntest data: " + ExperimentRun.fingerprint(test));
         UnitStore units = run.units();
         run.plan(s.samples().size() * s.seeds());
         run.info("%s on %d test images, T in %s, %d seeds", s.modelName(), test.count(), s.samples(), s.seeds());

@@ -42,6 +42,7 @@ public final class ExperimentRun implements AutoCloseable {
     private final long start = System.nanoTime();
     private WorkerPool pool;
     private int unitsDone, unitsTotal;
+    private final java.util.Map<String, String> dependsOn = new java.util.LinkedHashMap<>();
 
     public ExperimentRun(String name, Path out, Backend backend, int threads, Reporting reporting, String command) throws IOException {
         this.name = name;
@@ -91,38 +92,35 @@ public final class ExperimentRun implements AutoCloseable {
     }
 
     /**
-     * Guards resuming: the first run writes {@code settings.txt} (everything that changes the
-     * numbers); a later run in the same folder must have the same, or stored units would be
-     * mixed with new ones. Threads and backend are left out: they do not change the results. The
-     * mask keying is added here for every experiment (they all predict with the default): a folder
-     * written before content-keyed masks has no such line, so it is not resumed with other masks.
+     * Guards resuming ({@link ResumeKey}): the first run writes {@code settings.txt}, one
+     * {@code key: value} line for everything that changes the numbers (the options, a content hash
+     * of the model and of every image set); a later run in the same folder must have the same, or
+     * stored units would be mixed with new ones, and is refused with one line naming what changed.
+     * Threads and backend are left out: they do not change the results. The mask keying is added
+     * here for every experiment (they all predict with the default), and what {@link #dependsOn}
+     * added (the GEMM precision).
      */
     public void requireSettings(String settings) throws IOException {
-        Path file = out.resolve("settings.txt");
-        String text = settings.strip() + "\nmask keys: " + dev.mcdrop.predict.McOptions.defaults().maskKey().option() + "\n";
-        if (Files.exists(file)) {
-            String stored = Files.readString(file);
-            if (!stored.equals(text)) {
-                throw new IllegalStateException(out + " holds an experiment with other settings; use another --out or delete the folder."
-                        + "\n  stored: " + stored.strip().replace("\n", "\n          ") + "\n  now:    " + text.strip().replace("\n", "\n          "));
-            }
-        } else {
-            Table.writeAtomically(file, text);
-        }
+        StringBuilder text = new StringBuilder(settings.strip())
+                .append("\nmask keys: ").append(dev.mcdrop.predict.McOptions.defaults().maskKey().option());
+        dependsOn.forEach((k, v) -> text.append('\n').append(k).append(": ").append(v));
+        ResumeKey.require(out, text.toString());
     }
 
-    /** A short description of a weights set for {@link #requireSettings}: architecture and a checksum of every tensor. */
-    public static String fingerprint(dev.mcdrop.model.Weights w) {
-        long h = 17;
-        for (var e : new java.util.TreeMap<>(w.tensors()).entrySet()) h = h * 31 + e.getKey().hashCode() * 7L + java.util.Arrays.hashCode(e.getValue());
-        return w.network().architecture().name() + " (" + w.network().parameterCount() + " parameters, checksum "
-                + Long.toHexString(h) + ")";
+    /** Records one more thing the numbers depend on (e.g. "gemm precision"), for {@link #requireSettings}. */
+    public ExperimentRun dependsOn(String key, String value) {
+        dependsOn.put(key, value);
+        return this;
     }
 
-    /** A short description of an image set for {@link #requireSettings}. */
-    public static String fingerprint(dev.mcdrop.data.LabeledImages set) {
-        return set.source() + ", " + set.count() + " images";
-    }
+    /** An experiment's settings record as {@code option <name>: <value>} lines, for {@link #requireSettings}. */
+    public static String options(Record settings) { return ResumeKey.options(settings); }
+
+    /** A weights set for {@link #requireSettings}: architecture, parameter count, SHA-256 of the architecture and every tensor. */
+    public static String fingerprint(dev.mcdrop.model.Weights w) { return ResumeKey.of(w); }
+
+    /** An image set for {@link #requireSettings}: count, shape, SHA-256 of every pixel and label (not where it was read from). */
+    public static String fingerprint(dev.mcdrop.data.LabeledImages set) { return ResumeKey.of(set); }
 
     /** Sets how many units the experiment has, for the "[k/n]" of the progress lines. */
     public void plan(int total) {

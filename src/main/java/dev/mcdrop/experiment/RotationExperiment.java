@@ -53,7 +53,8 @@ public final class RotationExperiment {
         if (s.imageIndex() >= test.count()) {
             throw new IllegalArgumentException("rotation: image " + s.imageIndex() + " is outside the test set of " + test.count() + " images");
         }
-        run.requireSettings(s + "\nmodel: " + ExperimentRun.fingerprint(weights) + "\ntest: " + ExperimentRun.fingerprint(test));
+        run.requireSettings(ExperimentRun.options(s) + "\nmodel: " + ExperimentRun.fingerprint(weights)
+                + "\ntest data: " + ExperimentRun.fingerprint(test));
         int angles = s.steps() + 1, classes = weights.network().classes(), size = test.imageSize();
         byte[] pixels = new byte[angles * size];
         for (int i = 0; i < angles; i++) System.arraycopy(Rotation.rotate(test, s.imageIndex(), s.angle(i)), 0, pixels, i * size, size);

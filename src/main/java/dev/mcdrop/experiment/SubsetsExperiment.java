@@ -30,7 +30,8 @@ public final class SubsetsExperiment {
     private SubsetsExperiment() {}
 
     public static Table run(ExperimentRun run, Settings s, LabeledImages train, LabeledImages test) throws IOException {
-        run.requireSettings(s + "\ntrain: " + ExperimentRun.fingerprint(train) + "\ntest: " + ExperimentRun.fingerprint(test));
+        run.requireSettings(ExperimentRun.options(s) + "\ntraining data: " + ExperimentRun.fingerprint(train)
+                + "\ntest data: " + ExperimentRun.fingerprint(test));
         McOptions mc = McOptions.defaults().withSamples(s.samples()).withSeed(s.mcSeed());
         List<TrainingJob> jobs = new ArrayList<>();
         List<String> models = List.of(STANDARD_MODEL, MC_MODEL);

@@ -1,9 +1,9 @@
 package dev.mcdrop.experiment;
 
+import dev.mcdrop.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,8 +12,8 @@ import java.util.Locale;
 /**
  * A small table of strings with a header: what every experiment writes as CSV and as Markdown,
  * and what a finished unit's result is stored as. Cells never contain commas or quotes (they
- * are numbers and identifiers), so the CSV is plain; {@link #write} is atomic (temp file, then
- * rename) so an interruption never leaves half a file that a rerun would trust.
+ * are numbers and identifiers), so the CSV is plain; {@link #write} is atomic ({@link AtomicFile}: temp file,
+ * then rename) so an interruption never leaves half a file that a rerun would trust.
  */
 public final class Table {
     private final List<String> header;
@@ -95,19 +95,7 @@ public final class Table {
     }
 
     static void writeAtomically(Path file, String text) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, text);
-            try {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not POSIX: keep the default
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        AtomicFile.writeString(file, text);
     }
 }

@@ -157,7 +157,12 @@ public final class TrainingJob {
             int iteration = e.getKey();
             if (keepAllCheckpoints || iteration == config.iterations()) {
                 Files.createDirectories(checkpoint(iteration).getParent());
-                Files.copy(e.getValue(), checkpoint(iteration), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Path from = e.getValue();
+                dev.mcdrop.io.AtomicFile.write(checkpoint(iteration), out -> {
+                    try (java.io.InputStream in = Files.newInputStream(from)) {
+                        in.transferTo(out);
+                    }
+                });
             }
             if (missing.contains(iteration)) evaluate(iteration, WeightsFile.load(e.getValue()), evaluator);
         }

@@ -47,8 +47,8 @@ public final class UncertaintyExperiment {
     private UncertaintyExperiment() {}
 
     public static void run(ExperimentRun run, Settings s, Weights weights, LabeledImages in, LabeledImages ood) throws IOException {
-        run.requireSettings(s + "\nmodel: " + ExperimentRun.fingerprint(weights) + "\nin: " + ExperimentRun.fingerprint(in)
-                + "\nood: " + ExperimentRun.fingerprint(ood));
+        run.requireSettings(ExperimentRun.options(s) + "\nmodel: " + ExperimentRun.fingerprint(weights)
+                + "\nin-distribution data: " + ExperimentRun.fingerprint(in) + "\nout-of-distribution data: " + ExperimentRun.fingerprint(ood));
         McOptions options = McOptions.defaults().withSamples(s.samples()).withSeed(s.mcSeed());
         run.plan(2);
         run.info("%s, T=%d: %d in-distribution images (%s), %d out-of-distribution (%s)", s.modelName(), s.samples(),

@@ -1,17 +1,18 @@
 package dev.mcdrop.experiment;
 
+import dev.mcdrop.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
  * What makes an experiment resumable: each finished unit of work (one training run, one
- * evaluation) stores its result as {@code units/<key>.csv} in the output directory, written
- * atomically, and appends a line to {@code progress.csv} (unit, seconds, finish time). A rerun
+ * evaluation) stores its result as {@code units/<key>.csv} in the output directory, and adds a
+ * line to {@code progress.csv} (unit, seconds, finish time), both written through
+ * {@link AtomicFile}. A rerun
  * asks {@link #isDone} and loads the stored result instead of recomputing it, so an interrupted
  * experiment continues where it stopped and produces the same numbers.
  */
@@ -27,7 +28,7 @@ public final class UnitStore {
         this.dir = outDir.resolve("units");
         this.progress = outDir.resolve("progress.csv");
         Files.createDirectories(dir);
-        if (!Files.exists(progress)) Files.writeString(progress, "unit,seconds,finished_utc\n");
+        if (!Files.exists(progress)) AtomicFile.writeString(progress, "unit,seconds,finished_utc\n");
     }
 
     public Path file(String key) {
@@ -46,8 +47,10 @@ public final class UnitStore {
     /** Records a finished unit that took {@code seconds}. */
     public void save(String key, Table result, double seconds) throws IOException {
         result.write(file(key));
-        Files.writeString(progress, String.format(Locale.ROOT, "%s,%.3f,%s%n", key, seconds, Instant.now()),
-                StandardOpenOption.APPEND);
+        // rewritten whole, not appended to: an interruption leaves the old file or the new one, never half a line
+        String line = String.format(Locale.ROOT, "%s,%.3f,%s%n", key, seconds, Instant.now());
+        String before = Files.exists(progress) ? Files.readString(progress) : "unit,seconds,finished_utc\n";
+        AtomicFile.writeString(progress, before + (before.isEmpty() || before.endsWith("\n") ? "" : "\n") + line);
         computed++;
         computedKeys.add(key);
         computeSeconds += seconds;

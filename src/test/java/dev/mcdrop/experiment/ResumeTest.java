@@ -184,7 +184,32 @@ class ResumeTest {
         java.nio.file.Files.writeString(out.resolve("settings.txt"), "T=3\n"); // as runs before 2026-12-03 recorded it
         try (ExperimentRun run = new ExperimentRun("placement", out, backend, 2, QUIET, "test")) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.requireSettings("T=3"));
-            assertTrue(e.getMessage().contains("mask keys: content"), e.getMessage());
+            assertTrue(e.getMessage().contains("written by an earlier mcdrop") && e.getMessage().contains("new --out"), e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesUnitsWithoutSettingsAndNamesWhatChanged() throws Exception {
+        Path out = tmp.resolve("bare");
+        Files.createDirectories(out.resolve("units"));
+        Files.writeString(out.resolve("units/x.csv"), "a\n1\n");
+        try (ExperimentRun run = new ExperimentRun("placement", out, backend, 2, QUIET, "test")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.requireSettings("option T: 3"));
+            assertTrue(e.getMessage().contains("no settings.txt"), e.getMessage());
+        }
+        Path keyed = tmp.resolve("keyed");
+        LabeledImages other = train.slice(100, 20); // as many images as the test set, other pixels
+        try (ExperimentRun run = new ExperimentRun("placement", keyed, backend, 2, QUIET, "test")) {
+            run.requireSettings("option T: 3\ntest data: " + ExperimentRun.fingerprint(test));
+            IllegalStateException data = assertThrows(IllegalStateException.class,
+                    () -> run.requireSettings("option T: 3\ntest data: " + ExperimentRun.fingerprint(other)));
+            assertTrue(data.getMessage().contains("test data changed (was 20 images 1x28x28, labelled, sha256 ")
+                    && !data.getMessage().contains("option T"), data.getMessage());
+            IllegalStateException option = assertThrows(IllegalStateException.class,
+                    () -> run.requireSettings("option T: 5\ntest data: " + ExperimentRun.fingerprint(test)));
+            assertTrue(option.getMessage().contains("option T changed (was 3, now 5)") && !option.getMessage().contains("test data"),
+                    option.getMessage());
+            assertTrue(!option.getMessage().contains("\n"), "one line: " + option.getMessage());
         }
     }
 }
