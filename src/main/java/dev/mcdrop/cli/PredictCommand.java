@@ -69,7 +69,7 @@ final class PredictCommand implements Callable<Integer> {
         Shape shape = weights.network().input();
         LabeledImages images = Inputs.load(input != null ? input : Home.bundledMnistImages(),
                 input != null ? labels : Home.bundledMnistLabels(), shape);
-        List<String> files = input != null ? Inputs.pictureNames(input) : null;
+        List<String> files = images.fileNames(); // picture inputs: each image's name, from the one listing
         McOptions options = run.options(images.count());
         try (Backend backend = backendOptions.open();
              McPredictor predictor = new McPredictor(backend, weights, options);
