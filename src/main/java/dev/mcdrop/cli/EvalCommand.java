@@ -73,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
                     + "or put pictures in class folders 0/ 1/ …");
         }
         LabelCheck.check(set, images, labels, weights);
-        LabeledImages oodSet = ood == null ? null : Inputs.load(ood, null, weights.network().input());
+        LabeledImages oodSet = ood == null ? null : Inputs.load("--ood", ood, null, weights.network().input());
         if (oodSet != null && oodSet.count() == 0) throw new IllegalArgumentException("--ood " + ood + ": no images");
         McOptions options = run.options(Math.max(set.count(), oodSet == null ? 0 : oodSet.count()));
         try (Backend backend = backendOptions.open();

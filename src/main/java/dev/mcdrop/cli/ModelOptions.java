@@ -1,5 +1,6 @@
 package dev.mcdrop.cli;
 
+import dev.mcdrop.io.InputFiles;
 import dev.mcdrop.model.Architecture;
 import dev.mcdrop.model.ArchitectureJson;
 import dev.mcdrop.model.Presets;
@@ -9,7 +10,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --model} (bundled name or .safetensors path) and {@code --arch} for plain PyTorch state_dicts. */
+/**
+ * {@code --model} (bundled name or .safetensors path) and {@code --arch} for plain PyTorch
+ * state_dicts; both must be regular files ({@link InputFiles}: a FIFO would block, a device never
+ * end), an architecture file at most {@link ArchitectureJson#MAX_FILE_BYTES}.
+ */
 final class ModelOptions {
     @Option(names = "--model", defaultValue = "lenet-all",
             description = "bundled model name (lenet-all, lenet-ip, lenet-none) or a .safetensors file. Default: ${DEFAULT-VALUE}")
@@ -21,6 +26,7 @@ final class ModelOptions {
 
     Weights load() throws IOException {
         Path file = Home.model(model);
+        InputFiles.requireRegularFile(file, "--model");
         return WeightsFile.load(file, arch == null ? null : architecture(arch));
     }
 
@@ -33,6 +39,6 @@ final class ModelOptions {
     static Architecture architecture(String presetOrFile) throws IOException {
         if (Presets.exists(presetOrFile)) return Presets.get(presetOrFile);
         Path file = Path.of(presetOrFile);
-        return Errors.reading("--arch", file, () -> ArchitectureJson.read(file));
+        return Errors.reading("--arch", file, () -> ArchitectureJson.read(file, "--arch"));
     }
 }

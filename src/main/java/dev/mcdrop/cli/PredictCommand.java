@@ -75,7 +75,7 @@ final class PredictCommand implements Callable<Integer> {
         Path labelsPath = input != null ? labels : Home.bundledMnistLabels();
         LabeledImages images = Inputs.load(imagesPath, labelsPath, shape);
         LabelCheck.check(images, imagesPath, labelsPath, weights);
-        List<String> files = input != null ? Inputs.pictureNames(input) : null;
+        List<String> files = images.fileNames(); // picture inputs: each image's name, from the one listing
         McOptions options = run.options(images.count());
         try (Backend backend = backendOptions.open();
              McPredictor predictor = new McPredictor(backend, weights, options);

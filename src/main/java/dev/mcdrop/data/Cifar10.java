@@ -1,5 +1,6 @@
 package dev.mcdrop.data;
 
+import dev.mcdrop.io.InputFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ public final class Cifar10 {
         }
         long total = 0;
         for (Path file : files) {
-            long size = Files.size(file);
+            long size = InputFiles.requireRegularFile(file, null); // a FIFO would block in open, a device never end
             if (size == 0 || size % RECORD_BYTES != 0) {
                 throw new DataFormatException(file + ": length " + size + " is not a positive multiple of the "
                         + RECORD_BYTES + "-byte CIFAR-10 record (1 label + 3x32x32 pixels)"

@@ -1,6 +1,8 @@
 package dev.mcdrop.data;
 
 import dev.mcdrop.io.AtomicFile;
+import dev.mcdrop.io.InputFiles;
+import dev.mcdrop.model.Shape;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -23,9 +25,11 @@ import java.util.zip.ZipException;
  * dimensions), then d big-endian 32-bit sizes, then the data. Images are {@code 0x00000803}
  * (count, rows, cols); labels are {@code 0x00000801} (count).
  *
- * <p>Every size in the header is checked against what the file can actually hold before anything
- * is allocated, so a corrupt header claiming 2^31 images fails at once with a message instead of
- * an {@link OutOfMemoryError}.
+ * <p>Every size in the header is checked against what the file can actually hold, and (when the
+ * caller says what the network takes) the image shape against the network's input, before the
+ * body is read, inflated or allocated, so a corrupt header claiming 2^31 images, or a 260 KB gzip
+ * file declaring one 16384×16384 image, fails at once with a message instead of an
+ * {@link OutOfMemoryError} or 268 MB of inflating.
  */
 public final class Idx {
     private Idx() {}
@@ -49,32 +53,51 @@ public final class Idx {
 
     /** Reads images and labels, checking that counts agree and every label is below {@code classCount}. */
     public static LabeledImages read(Path images, Path labels, int classCount) throws IOException {
-        Parsed img = readIdx(images, IMAGES_MAGIC);
-        Parsed lab = readIdx(labels, LABELS_MAGIC);
-        long imageCount = img.dims[0];
-        if (lab.dims[0] != imageCount) {
-            throw new DataFormatException(labels + ": holds " + lab.dims[0] + " labels but " + images
-                    + " holds " + imageCount + " images; the counts must match");
-        }
-        for (int i = 0; i < lab.data.length; i++) {
-            int label = lab.data[i] & 0xFF;
-            if (label >= classCount) {
-                throw new DataFormatException(labels + ": label of image " + i + " is " + label
-                        + ", outside 0.." + (classCount - 1));
-            }
-        }
-        return LabeledImages.wrap(images.toString(), 1, (int) img.dims[1], (int) img.dims[2], img.data, lab.data);
+        return read(images, labels, classCount, null);
     }
 
     /** Reads an image file alone; the result has no labels. */
     public static LabeledImages readImages(Path images) throws IOException {
-        Parsed img = readIdx(images, IMAGES_MAGIC);
-        return LabeledImages.wrap(images.toString(), 1, (int) img.dims[1], (int) img.dims[2], img.data, null);
+        return read(images, null, DEFAULT_CLASS_COUNT, null);
+    }
+
+    /**
+     * Reads images for a network that takes {@code expected} inputs, with their labels when
+     * {@code labels} is not null (every label below {@code classCount}). Both headers are read and
+     * checked first (the image shape against {@code expected}, when given; the counts against each
+     * other and against what the files can hold), so a small file that declares a huge image is
+     * refused before its body is inflated or anything is allocated for it.
+     */
+    public static LabeledImages read(Path images, Path labels, int classCount, Shape expected) throws IOException {
+        try (Opened img = open(images, IMAGES_MAGIC); Opened lab = labels == null ? null : open(labels, LABELS_MAGIC)) {
+            if (expected != null && (expected.channels() != 1 || img.dims[1] != expected.height()
+                    || img.dims[2] != expected.width())) {
+                throw new DataFormatException(images + ": header says " + describe(img.dims) + " (1 channel); the network"
+                        + " takes " + expected + " images (channels x height x width)");
+            }
+            long imageCount = img.dims[0];
+            if (lab != null && lab.dims[0] != imageCount) {
+                throw new DataFormatException(labels + ": holds " + lab.dims[0] + " labels but " + images
+                        + " holds " + imageCount + " images; the counts must match");
+            }
+            byte[] pixels = img.body();
+            byte[] labelBytes = lab == null ? null : lab.body();
+            for (int i = 0; labelBytes != null && i < labelBytes.length; i++) {
+                int label = labelBytes[i] & 0xFF;
+                if (label >= classCount) {
+                    throw new DataFormatException(labels + ": label of image " + i + " is " + label
+                            + ", outside 0.." + (classCount - 1));
+                }
+            }
+            return LabeledImages.wrap(images.toString(), 1, (int) img.dims[1], (int) img.dims[2], pixels, labelBytes);
+        }
     }
 
     /** Reads a label file alone: one byte per image, unchecked range. */
     public static byte[] readLabels(Path labels) throws IOException {
-        return readIdx(labels, LABELS_MAGIC).data;
+        try (Opened lab = open(labels, LABELS_MAGIC)) {
+            return lab.body();
+        }
     }
 
     /**
@@ -125,70 +148,111 @@ public final class Idx {
         });
     }
 
-    /** Header sizes (unsigned) and the data bytes of one IDX file. */
-    private record Parsed(long[] dims, byte[] data) {}
+    /**
+     * An IDX file opened and its header read and checked: sizes (unsigned) and the payload they
+     * declare, which fits one array and what the file can hold. {@link #body} reads the data.
+     */
+    private static final class Opened implements AutoCloseable {
+        final Path file;
+        final InputStream in;
+        final boolean gzip;
+        final long[] dims;
+        final long payload;
 
-    private static Parsed readIdx(Path file, int expectedMagic) throws IOException {
-        long fileSize = Files.size(file);
-        try (InputStream in = openMaybeGzip(file)) {
-            boolean gzip = in instanceof GZIPInputStream;
-            int expectedDims = expectedMagic & 0xFF;
-            int headerBytes = 4 + 4 * expectedDims;
-            byte[] header = new byte[headerBytes];
-            int got = in.readNBytes(header, 0, headerBytes);
-            if (got < 4) {
-                throw new DataFormatException(file + ": " + (gzip ? "decompressed content" : "file") + " is "
-                        + got + " bytes, too short for the 4-byte IDX magic number");
-            }
-            int magic = readInt(header, 0);
-            checkMagic(file, magic, expectedMagic);
-            if (got < headerBytes) {
-                throw new DataFormatException(file + ": header ends after " + got + " bytes; an IDX file with "
-                        + expectedDims + " dimensions needs " + headerBytes);
-            }
-            long[] dims = new long[expectedDims];
-            for (int d = 0; d < expectedDims; d++) {
-                dims[d] = readInt(header, 4 + 4 * d) & 0xFFFFFFFFL;
-            }
-            String claim = describe(dims);
-            for (int d = 1; d < expectedDims; d++) {
-                if (dims[d] == 0) {
-                    throw new DataFormatException(file + ": header says " + claim + "; image sides must be positive");
-                }
-            }
-            long payload;
-            try {
-                payload = 1;
-                for (long dim : dims) {
-                    payload = Math.multiplyExact(payload, dim);
-                }
-            } catch (ArithmeticException overflow) {
-                payload = Long.MAX_VALUE;
-            }
-            if (payload > MAX_ARRAY) {
-                throw new DataFormatException(file + ": header says " + claim + ", more than one Java array can hold"
-                        + " (2 GiB); the header is probably corrupt");
-            }
-            if (!gzip) {
-                long available = fileSize - headerBytes;
-                if (available != payload) {
-                    throw new DataFormatException(file + ": header says " + claim + " (" + payload
-                            + " bytes) but the file holds " + available + " bytes " + dataWord(expectedDims));
-                }
-            } else if (payload > fileSize * MAX_DEFLATE_RATIO) {
-                throw new DataFormatException(file + ": header says " + claim + " (" + payload + " bytes) but a gzip"
-                        + " file of " + fileSize + " bytes cannot decompress to more than " + fileSize * MAX_DEFLATE_RATIO);
-            }
-            // A raw file's size was just checked, so allocate at once; a gzip stream grows its buffer as data arrives.
-            byte[] data = readExactly(in, (int) payload, gzip ? 1 << 20 : (int) payload, file, claim, expectedDims);
-            if (in.read() != -1) {
-                throw new DataFormatException(file + ": header says " + claim + " (" + payload
-                        + " bytes) but more data follows " + dataWord(expectedDims));
-            }
-            return new Parsed(dims, data);
-        } catch (ZipException | EOFException corrupt) {
-            throw new DataFormatException(file + ": corrupt gzip stream: " + corrupt.getMessage(), corrupt);
+        private Opened(Path file, InputStream in, long[] dims, long payload) {
+            this.file = file;
+            this.in = in;
+            this.gzip = in instanceof GZIPInputStream;
+            this.dims = dims;
+            this.payload = payload;
         }
+
+        /** The data bytes; exactly as many as the header declares (checked as they are read). */
+        byte[] body() throws IOException {
+            String claim = describe(dims);
+            try {
+                // A raw file's size was checked, so allocate at once; a gzip stream grows its buffer as data arrives.
+                byte[] data = readExactly(in, (int) payload, gzip ? 1 << 20 : (int) payload, file, claim, dims.length);
+                if (in.read() != -1) {
+                    throw new DataFormatException(file + ": header says " + claim + " (" + payload
+                            + " bytes) but more data follows " + dataWord(dims.length));
+                }
+                return data;
+            } catch (ZipException | EOFException corrupt) {
+                throw new DataFormatException(file + ": corrupt gzip stream: " + corrupt.getMessage(), corrupt);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    private static Opened open(Path file, int expectedMagic) throws IOException {
+        long fileSize = InputFiles.requireRegularFile(file, null); // a FIFO would block in open, a device never end
+        InputStream in = openMaybeGzip(file);
+        try {
+            return readHeader(file, in, expectedMagic, fileSize);
+        } catch (ZipException | EOFException corrupt) {
+            in.close();
+            throw new DataFormatException(file + ": corrupt gzip stream: " + corrupt.getMessage(), corrupt);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    private static Opened readHeader(Path file, InputStream in, int expectedMagic, long fileSize) throws IOException {
+        boolean gzip = in instanceof GZIPInputStream;
+        int expectedDims = expectedMagic & 0xFF;
+        int headerBytes = 4 + 4 * expectedDims;
+        byte[] header = new byte[headerBytes];
+        int got = in.readNBytes(header, 0, headerBytes);
+        if (got < 4) {
+            throw new DataFormatException(file + ": " + (gzip ? "decompressed content" : "file") + " is "
+                    + got + " bytes, too short for the 4-byte IDX magic number");
+        }
+        int magic = readInt(header, 0);
+        checkMagic(file, magic, expectedMagic);
+        if (got < headerBytes) {
+            throw new DataFormatException(file + ": header ends after " + got + " bytes; an IDX file with "
+                    + expectedDims + " dimensions needs " + headerBytes);
+        }
+        long[] dims = new long[expectedDims];
+        for (int d = 0; d < expectedDims; d++) {
+            dims[d] = readInt(header, 4 + 4 * d) & 0xFFFFFFFFL;
+        }
+        String claim = describe(dims);
+        for (int d = 1; d < expectedDims; d++) {
+            if (dims[d] == 0) {
+                throw new DataFormatException(file + ": header says " + claim + "; image sides must be positive");
+            }
+        }
+        long payload;
+        try {
+            payload = 1;
+            for (long dim : dims) {
+                payload = Math.multiplyExact(payload, dim);
+            }
+        } catch (ArithmeticException overflow) {
+            payload = Long.MAX_VALUE;
+        }
+        if (payload > MAX_ARRAY) {
+            throw new DataFormatException(file + ": header says " + claim + ", more than one Java array can hold"
+                    + " (2 GiB); the header is probably corrupt");
+        }
+        if (!gzip) {
+            long available = fileSize - headerBytes;
+            if (available != payload) {
+                throw new DataFormatException(file + ": header says " + claim + " (" + payload
+                        + " bytes) but the file holds " + available + " bytes " + dataWord(expectedDims));
+            }
+        } else if (payload > fileSize * MAX_DEFLATE_RATIO) {
+            throw new DataFormatException(file + ": header says " + claim + " (" + payload + " bytes) but a gzip"
+                    + " file of " + fileSize + " bytes cannot decompress to more than " + fileSize * MAX_DEFLATE_RATIO);
+        }
+        return new Opened(file, in, dims, payload);
     }
 
     /** Reads {@code n} bytes, growing the buffer as data arrives so a lying header cannot make us allocate. */

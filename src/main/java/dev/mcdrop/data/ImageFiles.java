@@ -1,11 +1,11 @@
 package dev.mcdrop.data;
 
+import dev.mcdrop.io.InputFiles;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,7 +26,8 @@ import javax.imageio.ImageIO;
  *       composited over white, as a viewer would show them.</li>
  *   <li>Resize by area averaging: each output pixel is the mean of the source area it covers, with
  *       fractional coverage at the edges (exact integer arithmetic; an integer-factor downscale is
- *       the plain mean of each block).</li>
+ *       the plain mean of each block), streamed row by row ({@link AreaResize}): beyond the decoded
+ *       picture itself, memory is bounded by the output size and one source row.</li>
  *   <li>Inversion (grayscale only): MNIST digits are white on a black background, while a digit
  *       drawn or photographed on paper is dark on light. If the mean of the source image's
  *       outermost pixel ring is above 127 the image is inverted ({@code 255 − v}).
@@ -35,6 +36,11 @@ import javax.imageio.ImageIO;
  * With three channels each of the sRGB planes R, G, B (transparency composited over white) is
  * resized the same way and stored CHW, as CIFAR-10's binary files are; nothing is inverted.
  * No centering or deskewing is done; the network sees the picture as framed.
+ *
+ * <p>Limits, checked from the file's header before decoding (a few hundred KB of PNG can declare a
+ * canvas of gigabytes): at most {@link #MAX_SIDE} pixels a side and {@link #MAX_PIXELS} in all; a
+ * progressive JPEG at most {@link #MAX_JPEG_SCANS} scans and {@link #MAX_JPEG_SCAN_PIXELS} pixels ×
+ * scans (javax.imageio decodes the whole picture once per scan). Every error names the file.
  */
 public final class ImageFiles {
     private ImageFiles() {}
@@ -44,8 +50,8 @@ public final class ImageFiles {
         public static final Options MNIST = new Options(28, 28, true);
 
         public Options {
-            if (height <= 0 || width <= 0) {
-                throw new IllegalArgumentException("target size must be positive, got " + height + "x" + width);
+            if (height <= 0 || width <= 0 || (long) height * width > Integer.MAX_VALUE / 8) {
+                throw new IllegalArgumentException("target size must be positive and fit an array, got " + height + "x" + width);
             }
             if (channels != 1 && channels != 3) {
                 throw new IllegalArgumentException("picture files become 1-channel (gray) or 3-channel (RGB) inputs, not "
@@ -79,9 +85,10 @@ public final class ImageFiles {
         return loadDirectory(dir, Options.MNIST);
     }
 
+    /** The pictures of {@link #list}, each image carrying its file name (the directory is listed once). */
     public static LabeledImages loadDirectory(Path dir, Options options) throws IOException {
         List<Path> files = list(dir);
-        return load(files, options, dir.toString());
+        return load(files, files.stream().map(f -> f.getFileName().toString()).toList(), options, dir.toString());
     }
 
     /** Loads files as 28×28 grayscale, inverting light-background images. */
@@ -89,42 +96,72 @@ public final class ImageFiles {
         return load(files, Options.MNIST);
     }
 
+    /** Loads {@code files} in order; each image carries its file's name. */
     public static LabeledImages load(List<Path> files, Options options) throws IOException {
-        return load(files, options, files.size() == 1 ? files.getFirst().toString() : files.size() + " image files");
+        return load(files, files.stream().map(f -> f.getFileName().toString()).toList(), options,
+                files.size() == 1 ? files.getFirst().toString() : files.size() + " image files");
     }
 
-    private static LabeledImages load(List<Path> files, Options options, String source) throws IOException {
+    /** Loads {@code files}, image i named {@code names.get(i)} (see {@link LabeledImages#fileNames}). */
+    static LabeledImages load(List<Path> files, List<String> names, Options options, String source) throws IOException {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no image files given");
         }
         int size = options.channels() * options.height() * options.width();
-        byte[] pixels = new byte[Math.multiplyExact(files.size(), size)];
+        if ((long) files.size() * size > Integer.MAX_VALUE - 8) {
+            throw new DataFormatException(source + ": " + files.size() + " pictures of " + options.channels() + "x"
+                    + options.height() + "x" + options.width() + " are too many for one array; give fewer at a time");
+        }
+        byte[] pixels = new byte[files.size() * size];
         for (int i = 0; i < files.size(); i++) {
             byte[] one = loadOne(files.get(i), options);
             System.arraycopy(one, 0, pixels, i * size, size);
         }
-        return LabeledImages.wrap(source, options.channels(), options.height(), options.width(), pixels, null);
+        return LabeledImages.wrap(source, options.channels(), options.height(), options.width(), pixels, null,
+                names.toArray(String[]::new));
     }
 
     private static byte[] loadOne(Path file, Options options) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "image file not found");
+        try {
+            InputFiles.requireRegularFile(file, null);
+        } catch (NoSuchFileException e) {
+            // listed a moment ago (or named by the user), gone now: say which one
+            throw new NoSuchFileException(file.toString(), null, "image file not found (removed while being read?)");
         }
         BufferedImage image = decode(file);
         int h = image.getHeight();
         int w = image.getWidth();
+        int[] argb = new int[w];
         if (options.channels() == 3) {
+            AreaResize[] planes = new AreaResize[3];
+            int[][] rows = new int[3][w];
+            for (int c = 0; c < 3; c++) planes[c] = new AreaResize(h, w, options.height(), options.width());
+            for (int y = 0; y < h; y++) {
+                rgbRow(image, y, argb, rows);
+                for (int c = 0; c < 3; c++) planes[c].addRow(rows[c]);
+            }
             int plane = options.height() * options.width();
             byte[] out = new byte[3 * plane];
-            byte[][] rgb = toRgbPlanes(image);
-            for (int c = 0; c < 3; c++) {
-                System.arraycopy(resizeArea(rgb[c], h, w, options.height(), options.width()), 0, out, c * plane, plane);
-            }
+            for (int c = 0; c < 3; c++) System.arraycopy(planes[c].result(), 0, out, c * plane, plane);
             return out;
         }
-        byte[] gray = toGray(image);
-        boolean invert = options.autoInvert() && borderMean(gray, h, w) > 127;
-        byte[] out = resizeArea(gray, h, w, options.height(), options.width());
+        AreaResize resize = new AreaResize(h, w, options.height(), options.width());
+        int[] gray = new int[w];
+        long borderSum = 0;
+        long borderCount = 0;
+        for (int y = 0; y < h; y++) {
+            grayRow(image, y, argb, gray);
+            if (y == 0 || y == h - 1) {
+                for (int x = 0; x < w; x++) borderSum += gray[x];
+                borderCount += w;
+            } else {
+                borderSum += gray[0] + (w > 1 ? gray[w - 1] : 0);
+                borderCount += w > 1 ? 2 : 1;
+            }
+            resize.addRow(gray);
+        }
+        byte[] out = resize.result();
+        boolean invert = options.autoInvert() && (double) borderSum / borderCount > 127; // mean of the outermost ring
         if (invert) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = (byte) (255 - (out[i] & 0xFF));
@@ -136,10 +173,21 @@ public final class ImageFiles {
     /** Largest picture decoded (pixels): a small compressed file can claim a huge canvas. */
     public static final long MAX_PIXELS = 1L << 26;
 
-    /** Decodes {@code file}, reading its header first so that a huge canvas is refused before it is allocated. */
+    /** Longest side decoded (pixels), whatever the other side: a 1-pixel-wide strip is still a bomb. */
+    public static final int MAX_SIDE = 1 << 16;
+
+    /** Most scans in a progressive JPEG: the JDK's decoder makes a full pass over the picture per scan. */
+    public static final int MAX_JPEG_SCANS = 64;
+
+    /** Most scans × pixels in a progressive JPEG (16 passes over the largest picture), bounding its decoding time. */
+    public static final long MAX_JPEG_SCAN_PIXELS = 16 * MAX_PIXELS;
+
+    /**
+     * Decodes {@code file}, reading its header first so that a huge canvas (or a progressive JPEG
+     * of too many scans) is refused before anything is allocated or decoded.
+     */
     private static BufferedImage decode(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file);
-             javax.imageio.stream.ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+        try (javax.imageio.stream.ImageInputStream stream = ImageIO.createImageInputStream(file.toFile())) {
             java.util.Iterator<javax.imageio.ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
             if (readers == null || !readers.hasNext()) {
                 throw new DataFormatException(file + ": not an image format javax.imageio can read (PNG and JPEG are supported)");
@@ -148,9 +196,20 @@ public final class ImageFiles {
             try {
                 reader.setInput(stream, true, true);
                 long w = reader.getWidth(0), h = reader.getHeight(0);
-                if (w <= 0 || h <= 0 || w * h > MAX_PIXELS) {
+                if (w <= 0 || h <= 0 || w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS) {
                     throw new DataFormatException(String.format(Locale.ROOT,
-                            "%s: header says %d x %d pixels; mcdrop decodes pictures of up to %,d pixels", file, w, h, MAX_PIXELS));
+                            "%s: header says %d x %d pixels; mcdrop decodes pictures of up to %,d pixels a side and %,d"
+                                    + " in all", file, w, h, MAX_SIDE, MAX_PIXELS));
+                }
+                if (reader.getFormatName().equalsIgnoreCase("jpeg")) {
+                    int scans = JpegScans.count(file, MAX_JPEG_SCANS);
+                    if (scans > MAX_JPEG_SCANS || scans * w * h > MAX_JPEG_SCAN_PIXELS) {
+                        throw new DataFormatException(String.format(Locale.ROOT,
+                                "%s: progressive JPEG of %,d x %,d pixels in %s scans; mcdrop decodes at most %d scans and"
+                                        + " %,d pixels x scans (each scan is a pass over the whole picture)", file, w, h,
+                                scans > MAX_JPEG_SCANS ? "more than " + MAX_JPEG_SCANS : Integer.toString(scans),
+                                MAX_JPEG_SCANS, MAX_JPEG_SCAN_PIXELS));
+                    }
                 }
                 return reader.read(0);
             } finally {
@@ -163,11 +222,9 @@ public final class ImageFiles {
         }
     }
 
-    /** Row-major 8-bit luma of an image; see the class comment. */
-    static byte[] toGray(BufferedImage image) {
-        int h = image.getHeight();
+    /** Row {@code y} as 8-bit luma (see the class comment); {@code argb} is scratch of the image's width. */
+    private static void grayRow(BufferedImage image, int y, int[] argb, int[] out) {
         int w = image.getWidth();
-        byte[] out = new byte[h * w];
         ColorModel cm = image.getColorModel();
         Raster raster = image.getRaster();
         if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
@@ -176,95 +233,48 @@ public final class ImageFiles {
             int grayMax = (1 << cm.getComponentSize(0)) - 1;
             boolean alpha = cm.hasAlpha() && raster.getNumBands() == 2;
             int alphaMax = alpha ? (1 << cm.getComponentSize(1)) - 1 : 1;
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int v = (int) Math.round(raster.getSample(x, y, 0) * 255.0 / grayMax);
-                    if (alpha) {
-                        double a = raster.getSample(x, y, 1) / (double) alphaMax;
-                        v = (int) Math.round(v * a + 255 * (1 - a));
-                    }
-                    out[y * w + x] = (byte) v;
-                }
-            }
-            return out;
-        }
-        for (int y = 0; y < h; y++) {
+            raster.getSamples(0, y, w, 1, 0, out);
+            if (alpha) raster.getSamples(0, y, w, 1, 1, argb);
             for (int x = 0; x < w; x++) {
-                int argb = image.getRGB(x, y);
-                double a = (argb >>> 24) / 255.0;
-                double luma = 0.299 * ((argb >> 16) & 0xFF) + 0.587 * ((argb >> 8) & 0xFF) + 0.114 * (argb & 0xFF);
-                out[y * w + x] = (byte) Math.min(255, Math.round(luma * a + 255 * (1 - a)));
+                int v = (int) Math.round(out[x] * 255.0 / grayMax);
+                if (alpha) {
+                    double a = argb[x] / (double) alphaMax;
+                    v = (int) Math.round(v * a + 255 * (1 - a));
+                }
+                out[x] = v;
             }
+            return;
         }
-        return out;
+        image.getRGB(0, y, w, 1, argb, 0, w);
+        for (int x = 0; x < w; x++) {
+            double a = (argb[x] >>> 24) / 255.0;
+            double luma = 0.299 * ((argb[x] >> 16) & 0xFF) + 0.587 * ((argb[x] >> 8) & 0xFF) + 0.114 * (argb[x] & 0xFF);
+            out[x] = (int) Math.min(255, Math.round(luma * a + 255 * (1 - a)));
+        }
     }
 
-    /** The sRGB planes R, G, B of an image (row-major), transparency composited over white. */
-    static byte[][] toRgbPlanes(BufferedImage image) {
-        int h = image.getHeight(), w = image.getWidth();
-        byte[][] out = new byte[3][h * w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int argb = image.getRGB(x, y);
-                double a = (argb >>> 24) / 255.0;
-                for (int c = 0; c < 3; c++) {
-                    int v = (argb >> (16 - 8 * c)) & 0xFF;
-                    out[c][y * w + x] = (byte) Math.min(255, Math.round(v * a + 255 * (1 - a)));
-                }
+    /** Row {@code y} as sRGB R, G, B, transparency composited over white. */
+    private static void rgbRow(BufferedImage image, int y, int[] argb, int[][] out) {
+        int w = image.getWidth();
+        image.getRGB(0, y, w, 1, argb, 0, w);
+        for (int x = 0; x < w; x++) {
+            double a = (argb[x] >>> 24) / 255.0;
+            for (int c = 0; c < 3; c++) {
+                int v = (argb[x] >> (16 - 8 * c)) & 0xFF;
+                out[c][x] = (int) Math.min(255, Math.round(v * a + 255 * (1 - a)));
             }
         }
-        return out;
     }
 
-    /** Mean of the outermost ring of pixels of a row-major h×w gray image. */
-    static double borderMean(byte[] gray, int h, int w) {
-        long sum = 0;
-        long n = 0;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                if (y == 0 || y == h - 1 || x == 0 || x == w - 1) {
-                    sum += gray[y * w + x] & 0xFF;
-                    n++;
-                }
-            }
-        }
-        return (double) sum / n;
-    }
-
-    /**
-     * Area-averaging resize of a row-major sh×sw gray image to th×tw. Along one axis, measured in
-     * units of 1/(s·t), source pixel i covers [i·t, (i+1)·t) and target pixel j covers
-     * [j·s, (j+1)·s); the weight is their overlap, so all arithmetic is exact integers.
-     */
+    /** Area-averaging resize of a whole row-major sh×sw gray image to th×tw (see {@link AreaResize}). */
     static byte[] resizeArea(byte[] src, int sh, int sw, int th, int tw) {
-        long[] rows = new long[sh * tw];            // horizontal pass: weighted sums, not yet divided by sw
+        AreaResize r = new AreaResize(sh, sw, th, tw);
+        int[] row = new int[sw];
         for (int y = 0; y < sh; y++) {
-            for (int j = 0; j < tw; j++) {
-                long lo = (long) j * sw;
-                long hi = lo + sw;
-                long sum = 0;
-                for (int i = (int) (lo / tw); i < sw && (long) i * tw < hi; i++) {
-                    long weight = Math.min(hi, (long) (i + 1) * tw) - Math.max(lo, (long) i * tw);
-                    sum += weight * (src[y * sw + i] & 0xFF);
-                }
-                rows[y * tw + j] = sum;
-            }
+            for (int x = 0; x < sw; x++) row[x] = src[y * sw + x] & 0xFF;
+            r.addRow(row);
         }
-        byte[] out = new byte[th * tw];
-        long denominator = (long) sw * sh;
-        for (int j = 0; j < th; j++) {
-            long lo = (long) j * sh;
-            long hi = lo + sh;
-            for (int x = 0; x < tw; x++) {
-                long sum = 0;
-                for (int i = (int) (lo / th); i < sh && (long) i * th < hi; i++) {
-                    long weight = Math.min(hi, (long) (i + 1) * th) - Math.max(lo, (long) i * th);
-                    sum += weight * rows[i * tw + x];
-                }
-                out[j * tw + x] = (byte) ((sum + denominator / 2) / denominator);
-            }
-        }
-        return out;
+        return r.result();
     }
 
     static boolean hasImageExtension(Path file) {

@@ -72,19 +72,18 @@ public final class ImageFolders {
         return files;
     }
 
-    /** Loads the class folders of {@code dir} as labelled images (labels = folder names). */
+    /**
+     * Loads the class folders of {@code dir} as labelled images (labels = folder names), each
+     * image carrying its name relative to {@code dir} ("7/four.png"); the folders are listed once.
+     */
     public static LabeledImages load(Path dir, ImageFiles.Options options) throws IOException {
         List<LabeledFile> files = list(dir);
-        LabeledImages pictures = ImageFiles.load(files.stream().map(LabeledFile::file).toList(), options);
+        LabeledImages pictures = ImageFiles.load(files.stream().map(LabeledFile::file).toList(),
+                files.stream().map(f -> dir.relativize(f.file()).toString()).toList(), options, dir + " (class folders)");
         byte[] labels = new byte[files.size()];
         for (int i = 0; i < labels.length; i++) labels[i] = (byte) files.get(i).label();
-        return LabeledImages.wrap(dir + " (class folders)", pictures.channels(), pictures.height(), pictures.width(),
-                pictures.backingPixels(), labels);
-    }
-
-    /** Each picture's name relative to {@code dir} ("7/four.png"), in load order. */
-    public static List<String> names(Path dir) throws IOException {
-        return list(dir).stream().map(f -> dir.relativize(f.file()).toString()).toList();
+        return LabeledImages.wrap(pictures.source(), pictures.channels(), pictures.height(), pictures.width(),
+                pictures.backingPixels(), labels, pictures.fileNames().toArray(String[]::new));
     }
 
     private static boolean hidden(Path p) {

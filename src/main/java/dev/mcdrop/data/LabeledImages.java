@@ -3,11 +3,15 @@ package dev.mcdrop.data;
 import dev.mcdrop.model.Shape;
 import dev.mcdrop.predict.ImageSource;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * An immutable set of N images of C×H×W unsigned bytes, with one label byte per image or no
- * labels at all, plus a description of where they came from (used in messages).
+ * labels at all, plus a description of where they came from (used in messages). Images read from
+ * picture files also carry each one's file name ({@link #fileNames}), taken when the files were
+ * listed and kept with the pixels through {@link #slice} and {@link #subset}, so a name can never
+ * drift from its image (a directory listed a second time may have changed).
  *
  * <p>Pixels are stored image after image, each image channel-major ({@code [n][c][y][x]}), which is
  * how IDX and CIFAR files hold them. The engine wants {@code [c][n][y][x]} (CNHW, see
@@ -25,9 +29,10 @@ public final class LabeledImages implements ImageSource {
     private final byte[] pixels;     // shared between slices, never exposed or written after construction
     private final int firstImage;    // index of image 0 of this view in pixels (and labels)
     private final byte[] labels;     // null when unlabeled
+    private final String[] names;    // each image's file name, indexed like labels; null when not from picture files
 
     private LabeledImages(String source, int count, int channels, int height, int width,
-                          byte[] pixels, int firstImage, byte[] labels) {
+                          byte[] pixels, int firstImage, byte[] labels, String[] names) {
         this.source = source;
         this.count = count;
         this.channels = channels;
@@ -36,6 +41,7 @@ public final class LabeledImages implements ImageSource {
         this.pixels = pixels;
         this.firstImage = firstImage;
         this.labels = labels;
+        this.names = names;
     }
 
     /**
@@ -44,13 +50,22 @@ public final class LabeledImages implements ImageSource {
      */
     public LabeledImages(String source, int channels, int height, int width, byte[] pixels, byte[] labels) {
         this(source, checkedCount(source, channels, height, width, pixels, labels),
-                channels, height, width, pixels.clone(), 0, labels == null ? null : labels.clone());
+                channels, height, width, pixels.clone(), 0, labels == null ? null : labels.clone(), null);
     }
 
     /** Takes ownership of the arrays without copying; for the readers in this package. */
     static LabeledImages wrap(String source, int channels, int height, int width, byte[] pixels, byte[] labels) {
-        return new LabeledImages(source, checkedCount(source, channels, height, width, pixels, labels),
-                channels, height, width, pixels, 0, labels);
+        return wrap(source, channels, height, width, pixels, labels, null);
+    }
+
+    /** {@link #wrap} with each image's file name ({@code names.length} = image count), or null. */
+    static LabeledImages wrap(String source, int channels, int height, int width, byte[] pixels, byte[] labels,
+                              String[] names) {
+        int count = checkedCount(source, channels, height, width, pixels, labels);
+        if (names != null && names.length != count) {
+            throw new IllegalArgumentException(source + ": " + count + " images but " + names.length + " file names");
+        }
+        return new LabeledImages(source, count, channels, height, width, pixels, 0, labels, names);
     }
 
     private static int checkedCount(String source, int channels, int height, int width, byte[] pixels, byte[] labels) {
@@ -126,6 +141,14 @@ public final class LabeledImages implements ImageSource {
         return out;
     }
 
+    /**
+     * The file name of each image, in order ("x.png", or "7/x.png" for class folders), when the
+     * images were read from picture files; null otherwise.
+     */
+    public List<String> fileNames() {
+        return names == null ? null : List.of(names).subList(firstImage, firstImage + count);
+    }
+
     /** One pixel, 0..255. */
     public int pixel(int image, int channel, int y, int x) {
         Objects.checkIndex(image, count);
@@ -147,7 +170,7 @@ public final class LabeledImages implements ImageSource {
     public LabeledImages slice(int from, int count) {
         Objects.checkFromIndexSize(from, count, this.count);
         return new LabeledImages(source + " [" + from + ", " + (from + count) + ")", count, channels, height, width,
-                pixels, firstImage + from, labels);
+                pixels, firstImage + from, labels, names);
     }
 
     /** A new set holding copies of the images at {@code indices}, in that order (repeats allowed). */
@@ -155,15 +178,19 @@ public final class LabeledImages implements ImageSource {
         int size = imageSize();
         byte[] newPixels = new byte[Math.multiplyExact(indices.length, size)];
         byte[] newLabels = labels == null ? null : new byte[indices.length];
+        String[] newNames = names == null ? null : new String[indices.length];
         for (int k = 0; k < indices.length; k++) {
             int i = Objects.checkIndex(indices[k], count);
             System.arraycopy(pixels, (firstImage + i) * size, newPixels, k * size, size);
             if (newLabels != null) {
                 newLabels[k] = labels[firstImage + i];
             }
+            if (newNames != null) {
+                newNames[k] = names[firstImage + i];
+            }
         }
         return new LabeledImages(source + " (subset of " + indices.length + ")", indices.length, channels, height,
-                width, newPixels, 0, newLabels);
+                width, newPixels, 0, newLabels, newNames);
     }
 
     /**

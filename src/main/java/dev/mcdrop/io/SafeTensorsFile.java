@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
@@ -14,13 +15,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A safetensors weights file, memory-mapped read-only and validated on {@link #open} before any
- * value is trusted (see {@link SafeTensorsHeader}). Tensors are then read straight from the
- * mapping, converting F16/BF16/F64 to float. The mapping lives in a shared arena, so any thread
- * may read; {@link #close()} unmaps it, after which reads (and segments already handed out)
- * throw {@link IllegalStateException}. Truncating the file while it is open makes reads fail with
- * a WeightsFormatException (the JVM's mapped-memory fault is translated); replacing it atomically,
- * as {@link SafeTensorsWriter} does, is safe: the open mapping keeps the old contents.
+ * A safetensors weights file, validated on {@link #open} before any value is trusted (see
+ * {@link SafeTensorsHeader}): the header is read with ordinary reads, the data section then
+ * memory-mapped read-only. Tensors are read straight from the mapping, converting F16/BF16/F64 to
+ * float. The mapping lives in a shared arena, so any thread may read; {@link #close()} unmaps it,
+ * after which reads (and segments already handed out) throw {@link IllegalStateException}.
+ * Truncating the file while it is opened or open makes opening or reading fail with a
+ * WeightsFormatException "changed or truncated while being read" (a short read, or the JVM's
+ * InternalError for a fault in mapped memory, translated by every read here; a caller reading a
+ * {@link #segment} itself must do the same); replacing it atomically, as {@link SafeTensorsWriter}
+ * does, is safe: the open mapping keeps the old contents.
  *
  * <p>Layout: 8-byte little-endian header length N, N bytes of UTF-8 JSON, then the data section
  * that the header's data_offsets index into.
@@ -33,7 +37,6 @@ public final class SafeTensorsFile implements AutoCloseable {
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfDouble F64_LE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong U64_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Largest array the JVM reliably allocates. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
@@ -50,41 +53,79 @@ public final class SafeTensorsFile implements AutoCloseable {
     }
 
     /**
-     * Maps and validates {@code path}. Any problem, including the file being unreadable, is a
+     * Reads and validates the header of {@code path}, then maps its data section. Any problem,
+     * including the file being unreadable or not a regular file, is a
      * {@link WeightsFormatException} naming the file.
      */
     public static SafeTensorsFile open(Path path) throws WeightsFormatException {
-        Arena arena = Arena.ofShared();
+        return open(path, () -> {});
+    }
+
+    /** {@link #open(Path)}, running {@code afterOpening} once the file is open, before anything is read (tests). */
+    static SafeTensorsFile open(Path path, Runnable afterOpening) throws WeightsFormatException {
         try {
-            MemorySegment whole = map(path, arena);
-            long size = whole.byteSize();
+            InputFiles.requireRegularFile(path, null); // a FIFO would block in open, a device never end
+        } catch (InputFiles.RefusedException e) {
+            throw WeightsFormatException.of(path, e.getReason());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw WeightsFormatException.of(path, "no such file", e);
+        } catch (IOException e) {
+            throw WeightsFormatException.of(path, "cannot open file: " + e, e);
+        }
+        Arena arena = Arena.ofShared();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            afterOpening.run();
             if (size < 8) {
                 throw WeightsFormatException.of(path,
                         "file is " + size + " bytes, too short for the 8-byte header length");
             }
-            long headerLength = whole.get(U64_LE, 0); // unsigned u64: values >= 2^63 read negative
+            // The header is read, not mapped: a mapped read of a file truncated meanwhile is a SIGBUS.
+            long headerLength = read(ch, path, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong(0); // u64: >= 2^63 reads negative
             if (headerLength < 0 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
                 String shown = Long.toUnsignedString(headerLength);
                 throw WeightsFormatException.of(path, "header length " + shown + " is invalid"
                         + " (file has " + (size - 8) + " bytes after the length, limit "
                         + MAX_HEADER_BYTES + ")");
             }
-            byte[] headerBytes = whole.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE);
-            MemorySegment data = whole.asSlice(8 + headerLength);
-            SafeTensorsHeader header = SafeTensorsHeader.parse(path, headerBytes, data.byteSize());
+            byte[] headerBytes = read(ch, path, 8, (int) headerLength).array();
+            long dataBytes = size - 8 - headerLength;
+            SafeTensorsHeader header = SafeTensorsHeader.parse(path, headerBytes, dataBytes);
+            MemorySegment data;
+            try {
+                data = ch.map(MapMode.READ_ONLY, 8 + headerLength, dataBytes, arena);
+            } catch (IOException e) {
+                if (ch.size() < size) throw changedWhileRead(path, null, e);
+                throw WeightsFormatException.of(path, "cannot map file: " + e, e);
+            }
             return new SafeTensorsFile(path, arena, data, header);
-        } catch (WeightsFormatException | RuntimeException | Error e) {
+        } catch (IOException | UnsupportedOperationException e) {
+            arena.close();
+            if (e instanceof WeightsFormatException w) throw w;
+            throw WeightsFormatException.of(path, "cannot read file: " + e, e);
+        } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
         }
     }
 
-    private static MemorySegment map(Path path, Arena arena) throws WeightsFormatException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return ch.map(MapMode.READ_ONLY, 0, ch.size(), arena);
-        } catch (IOException | UnsupportedOperationException e) {
-            throw WeightsFormatException.of(path, "cannot map file: " + e, e);
+    /** {@code n} bytes at {@code position}; fewer (the file shrank since its size was taken) is an error. */
+    private static ByteBuffer read(FileChannel ch, Path path, long position, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            if (ch.read(b, position + b.position()) < 0) throw changedWhileRead(path, null, null);
         }
+        return b;
+    }
+
+    /**
+     * The file shrank or changed under us: its header no longer matches its size, or (the JVM's
+     * {@link InternalError} for a fault in mapped memory, i.e. SIGBUS) a mapped page is gone.
+     */
+    private static WeightsFormatException changedWhileRead(Path path, String tensor, Throwable cause) {
+        String what = tensor == null ? "" : "tensor " + WeightsFormatException.quote(tensor) + ": ";
+        return WeightsFormatException.of(path, what + "changed or truncated while being read"
+                + " (is another program writing it? reload once it is complete)", cause);
     }
 
     public Path path() {
@@ -158,8 +199,7 @@ public final class SafeTensorsFile implements AutoCloseable {
 
     /** The JVM reports a fault in a mapping (file truncated by someone else) as InternalError. */
     private WeightsFormatException mappingFault(String name, InternalError e) {
-        return WeightsFormatException.of(path, "tensor " + WeightsFormatException.quote(name)
-                + ": cannot read mapped data (was the file truncated while open?)", e);
+        return changedWhileRead(path, name, e);
     }
 
     /**

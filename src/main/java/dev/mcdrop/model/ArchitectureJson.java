@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcdrop.io.InputFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +26,16 @@ public final class ArchitectureJson {
 
     private ArchitectureJson() {}
 
+    /** Largest architecture file read (a real one is a few KB); see {@link InputFiles#readText}. */
+    public static final long MAX_FILE_BYTES = 16L << 20;
+
     public static Architecture read(Path file) throws IOException {
-        return parse(Files.readString(file), file.toString());
+        return read(file, null);
+    }
+
+    /** Reads a regular UTF-8 file of at most {@link #MAX_FILE_BYTES}; {@code option} ("--arch") is named in refusals. */
+    public static Architecture read(Path file, String option) throws IOException {
+        return parse(InputFiles.readText(file, option, MAX_FILE_BYTES), file.toString());
     }
 
     public static Architecture parse(String json, String source) {

@@ -151,7 +151,7 @@ class EvalCommandTest {
         }
         assertEquals(fromIdx, fromFolders);
         // predict names each record by its path inside the folders
-        assertEquals("0/test-003.png", Inputs.pictureNames(folders).getFirst());
+        assertEquals("0/test-003.png", Inputs.load(folders, null, mnist.imageShape()).fileNames().getFirst());
     }
 
     @Test

@@ -40,7 +40,7 @@ class ImageFoldersTest {
         assertArrayEquals(new int[]{0, 2, 2, 10}, set.labels(), "by class index (10 after 2), then by file name");
         assertArrayEquals(new int[]{1, 20, 21, 100}, new int[]{set.pixel(0, 0, 14, 14), set.pixel(1, 0, 14, 14),
                 set.pixel(2, 0, 14, 14), set.pixel(3, 0, 14, 14)}, "pixels as stored, in that order");
-        assertEquals(List.of("0/z.jpg.png", "2/a.png", "2/b.png", "10/a.png"), ImageFolders.names(dir));
+        assertEquals(List.of("0/z.jpg.png", "2/a.png", "2/b.png", "10/a.png"), set.fileNames());
     }
 
     @Test

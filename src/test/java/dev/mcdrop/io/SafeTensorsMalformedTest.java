@@ -80,8 +80,8 @@ class SafeTensorsMalformedTest {
     }
 
     @Test void missingFileAndDirectory() {
-        assertRejected(dir.resolve("nope.safetensors"), "cannot map");
-        assertRejected(dir, "cannot map");
+        assertRejected(dir.resolve("nope.safetensors"), "no such file");
+        assertRejected(dir, "is a directory");
     }
 
     // ---- header JSON ----
