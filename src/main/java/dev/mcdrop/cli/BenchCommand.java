@@ -185,18 +185,24 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The bundled MNIST test images when the network takes 1×28×28 inputs; otherwise 1,000 random
-     * images of its input shape (seeded), said on stderr: speed does not depend on the pixels.
+     * The bundled MNIST test images when the network takes 1×28×28 inputs; otherwise up to 1,000
+     * random images of its input shape (seeded; as many as fit in {@link #RANDOM_PIXEL_BYTES}, at
+     * least one, repeated by {@link #cycled}), said on stderr: speed does not depend on the pixels.
      */
     static LabeledImages benchImages(Shape input) throws java.io.IOException {
         if (input.equals(new Shape(1, 28, 28))) {
             return Inputs.load(Home.bundledMnistImages(), Home.bundledMnistLabels(), input);
         }
-        System.err.println("mcdrop: the model takes " + input + " inputs: timing on 1,000 random images of that shape");
-        byte[] pixels = new byte[Math.toIntExact(1000 * input.elements())];
+        int distinct = (int) Math.max(1, Math.min(1000, RANDOM_PIXEL_BYTES / input.elements()));
+        System.err.printf(Locale.ROOT, "mcdrop: the model takes %s inputs: timing on %,d random image%s of that shape%n",
+                input, distinct, distinct == 1 ? "" : "s");
+        byte[] pixels = new byte[Math.toIntExact(distinct * input.elements())];
         new java.util.Random(1).nextBytes(pixels);
         return new LabeledImages("random " + input, input.channels(), input.height(), input.width(), pixels, null);
     }
+
+    /** Bytes of random pixels {@link #benchImages} draws at most (a 4096×4096 input gets 16 images, not 1,000). */
+    static final long RANDOM_PIXEL_BYTES = 256L << 20;
 
     /** {@code images} repeated to {@code count}. */
     static ImageSource cycled(LabeledImages images, int count) {

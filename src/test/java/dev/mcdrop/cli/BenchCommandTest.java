@@ -26,6 +26,14 @@ class BenchCommandTest {
         return all.toArray(String[]::new);
     }
 
+    /** 1,000 random 4096×4096 images are 16 GiB (the byte count passed an int: "integer overflow"): bench draws what fits. */
+    @Test
+    void largeInputsGetAsManyRandomImagesAsFitTheCap() throws Exception {
+        var big = BenchCommand.benchImages(new dev.mcdrop.model.Shape(1, 4096, 4096));
+        assertEquals(BenchCommand.RANDOM_PIXEL_BYTES / (4096L * 4096), big.count());
+        assertEquals(1000, BenchCommand.benchImages(new dev.mcdrop.model.Shape(3, 32, 32)).count());
+    }
+
     @Test
     void reportsTheBatchItRan() {
         CliTest.Run r = CliTest.run(args("--images", "100", "--repeat", "1"));
