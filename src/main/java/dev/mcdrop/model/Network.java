@@ -1,5 +1,6 @@
 package dev.mcdrop.model;
 
+import dev.mcdrop.io.Names;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,8 +16,8 @@ public final class Network {
     public record Stage(int index, Layer layer, Shape in, Shape out) {
         public String describe() {
             String n = switch (layer) {
-                case Layer.Conv2d c -> " '" + c.name() + "'";
-                case Layer.Dense d -> " '" + d.name() + "'";
+                case Layer.Conv2d c -> " " + Names.quote(c.name());
+                case Layer.Dense d -> " " + Names.quote(d.name());
                 case Layer.Dropout d -> " p=" + d.p() + (d.perChannel() ? " per channel" : "");
                 default -> "";
             };
@@ -39,7 +40,7 @@ public final class Network {
     }
 
     static Network compile(Architecture a) {
-        String where = "architecture '" + a.name() + "'";
+        String where = "architecture " + Names.quote(a.name());
         if (a.layers().isEmpty()) throw new ArchitectureException(where + ": no layers");
         if (!(a.inputScale() > 0 && Float.isFinite(a.inputScale()))) {
             throw new ArchitectureException(where + ": input scale must be a positive number, got " + a.inputScale());
@@ -187,7 +188,7 @@ public final class Network {
 
     /** One line per layer, Keras-summary style. */
     public String summary() {
-        StringBuilder sb = new StringBuilder(architecture.name()).append(": input ").append(input())
+        StringBuilder sb = new StringBuilder(Names.display(architecture.name(), Names.MAX_NAME)).append(": input ").append(input())
                 .append(" x").append(architecture.inputScale()).append('\n');
         int width = 28, inWidth = 10;
         for (Stage s : stages) {
