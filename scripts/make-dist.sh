@@ -7,7 +7,8 @@
 #                    repacked without the ~24 MB PTX-compiler and NVRTC libraries (we ship PTX
 #                    and use only the driver API)
 #   dist/models/, dist/test-data/   copied when present
-#   dist/mcdrop      launcher: runtime/bin/java ... -jar app/<jar> "$@" (main class dev.mcdrop.cli.Main)
+#   dist/mcdrop      launcher: runtime/bin/java ... -jar app/<jar> "$@" (main class dev.mcdrop.cli.Main), through
+#                    app/run-java.sh (scripts/run-java.sh: stderr without the incubator-module warning)
 # and packs it as dist/mcdrop-<version>-linux-x86_64.tar.gz (top folder mcdrop-<version>/).
 # Usage: scripts/make-dist.sh [--skip-build]
 set -euo pipefail
@@ -62,11 +63,14 @@ for d in models test-data; do
     if [[ -d "$d" ]]; then cp -r "$d" "$dist/"; fi
 done
 
+cp scripts/run-java.sh "$dist/app/run-java.sh"
 cat > "$dist/mcdrop" <<LAUNCHER
 #!/usr/bin/env bash
 # mcdrop $version launcher (self-contained: bundled Java runtime, CUDA via the system driver).
+# app/run-java.sh keeps the JVM's incubator-module warning off stderr (see there).
 here="\$(cd "\$(dirname "\${BASH_SOURCE[0]}")" && pwd)"
-exec "\$here/runtime/bin/java" \${JAVA_OPTS:--Xmx8g} --add-modules jdk.incubator.vector \\
+source "\$here/app/run-java.sh"
+run_java "\$here/runtime/bin/java" \${JAVA_OPTS:--Xmx8g} --add-modules jdk.incubator.vector \\
   --enable-native-access=ALL-UNNAMED -Dmcdrop.home="\$here" -jar "\$here/app/$(basename "$jar")" "\$@"
 LAUNCHER
 chmod +x "$dist/mcdrop"

@@ -42,12 +42,13 @@ public final class Backends {
      *                degraded GPU (WARNING)
      * @throws IllegalStateException    {@code cuda} asked for and unusable, or the CPU backend
      *                                  needed and the JVM lacks {@value #VECTOR_MODULE}
-     * @throws IllegalArgumentException unknown kind
+     * @throws IllegalArgumentException unknown kind, or negative threads
      */
     public static Backend open(String kind, int threads, CudaOptions cuda, System.Logger log) {
         java.util.Objects.requireNonNull(kind, "backend kind (auto, cpu, cuda, reference)");
         java.util.Objects.requireNonNull(cuda, "cuda options");
         java.util.Objects.requireNonNull(log, "log");
+        if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all cores), got " + threads);
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         boolean cpuOnly = kind.equals("cpu") || kind.equals("reference");
         if (cuda.gemmPrecision() != GemmPrecision.FP32 && cpuOnly) {

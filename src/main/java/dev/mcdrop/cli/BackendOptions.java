@@ -9,11 +9,12 @@ import picocli.CommandLine.Option;
 
 /** The options every computing command shares: which backend, how many threads, GPU knobs. */
 final class BackendOptions {
-    @Option(names = "--backend", defaultValue = "auto",
+    @Option(names = "--backend", defaultValue = "auto", converter = OptionValues.BackendKind.class,
             description = "auto (GPU when one works, else CPU), cpu, cuda or reference (float64, slow). Default: ${DEFAULT-VALUE}")
     String backend;
 
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads; 0 = all cores")
+    @Option(names = "--threads", defaultValue = "0", converter = OptionValues.Threads.class,
+            description = "CPU threads, at most 1024; 0 or auto = all cores")
     int threads;
 
     @Option(names = "--gemm-precision", paramLabel = "P", defaultValue = "fp32", converter = GemmPrecisionConverter.class,
@@ -35,7 +36,7 @@ final class BackendOptions {
     /** The GEMM precision asked for, with --tf32 as short for --gemm-precision tf32. */
     GemmPrecision gemmPrecision() {
         if (tf32 && gemmPrecision != GemmPrecision.FP32 && gemmPrecision != GemmPrecision.TF32) {
-            throw new IllegalArgumentException("--tf32 contradicts --gemm-precision " + gemmPrecision);
+            throw new UsageException("--tf32 contradicts --gemm-precision " + gemmPrecision);
         }
         return tf32 ? GemmPrecision.TF32 : gemmPrecision;
     }

@@ -39,13 +39,13 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions = new BackendOptions();
     @Mixin RunOptions run = new RunOptions();
 
-    @Option(names = "--repeat", defaultValue = "5", description = "timed repetitions. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--repeat", defaultValue = "5", converter = OptionValues.Positive.class, description = "timed repetitions. Default: ${DEFAULT-VALUE}")
     int repeat;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "untimed repetitions first (JIT). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--warmup", defaultValue = "2", converter = OptionValues.NonNegative.class, description = "untimed repetitions first (JIT). Default: ${DEFAULT-VALUE}")
     int warmup;
 
-    @Option(names = "--images", defaultValue = "0", description = "images per repetition (default: one batch)")
+    @Option(names = "--images", defaultValue = "0", converter = OptionValues.NonNegative.class, description = "images per repetition (default: one batch)")
     int images;
 
     @Option(names = "--profile", description = "time every backend op (synchronising after each) and print where the time goes")
@@ -63,9 +63,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (repeat < 1) throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
         Weights weights = model.load();
-        int count = images > 0 ? images : run.options().batchImages();
+        int count = images > 0 ? images : run.batch;
         McOptions options = run.options(count);
         LabeledImages bundled = benchImages(weights.network().input());
         ImageSource source = cycled(bundled, count);

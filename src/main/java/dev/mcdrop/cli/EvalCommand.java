@@ -55,7 +55,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the result as one JSON object on stdout")
     boolean json;
 
-    @Option(names = "--model-card", paramLabel = "FILE.md", description = "also write a Markdown model card with the training metadata and this evaluation")
+    @Option(names = "--model-card", paramLabel = "FILE.md", converter = OptionValues.OutputFile.class, description = "also write a Markdown model card with the training metadata and this evaluation")
     Path modelCard;
 
     @Override

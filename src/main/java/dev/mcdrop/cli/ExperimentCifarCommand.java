@@ -26,7 +26,7 @@ final class ExperimentCifarCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", required = true, description = "folder with data_batch_1..5.bin and test_batch.bin")
     Path data;
 
-    @Option(names = {"-T", "--samples"}, defaultValue = "100", description = "MC samples T. Default: ${DEFAULT-VALUE}")
+    @Option(names = {"-T", "--samples"}, defaultValue = "100", converter = OptionValues.Positive.class, description = "MC samples T. Default: ${DEFAULT-VALUE}")
     int samples;
 
     @Override

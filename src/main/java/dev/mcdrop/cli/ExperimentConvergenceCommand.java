@@ -31,17 +31,17 @@ final class ExperimentConvergenceCommand implements Callable<Integer> {
             description = "MNIST folder with the t10k IDX files. Default: data/mnist, else the bundled 1,000 test images")
     Path data;
 
-    @Option(names = "--samples-list", split = ",", defaultValue = "1,2,3,5,7,10,15,20,30,50,70,100",
+    @Option(names = "--samples-list", split = ",", defaultValue = "1,2,3,5,7,10,15,20,30,50,70,100", converter = OptionValues.Positive.class,
             description = "the T values. Default: ${DEFAULT-VALUE}")
     List<Integer> samples;
 
-    @Option(names = "--seeds", defaultValue = "5", description = "mask seeds per T. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--seeds", defaultValue = "5", converter = OptionValues.Positive.class, description = "mask seeds per T. Default: ${DEFAULT-VALUE}")
     int seeds;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "first mask seed (then +1, +2, …). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", converter = OptionValues.Seed.class, description = "first mask seed (then +1, +2, …). Default: ${DEFAULT-VALUE}")
     long seed;
 
-    @Option(names = "--test-images", defaultValue = "0", description = "evaluate on N test images spread evenly over the test set (0 = all)")
+    @Option(names = "--test-images", defaultValue = "0", converter = OptionValues.NonNegative.class, description = "evaluate on N test images spread evenly over the test set (0 = all)")
     int testImages;
 
     @Override

@@ -33,7 +33,7 @@ final class ExperimentPlacementCommand implements Callable<Integer> {
                     + "their metadata must match --iterations, --train-seed and --batch, and N must equal --eval-every")
     Path checkpointsFrom;
 
-    @Option(names = {"-T", "--samples"}, defaultValue = "100", description = "MC samples T (the paper: 100). Default: ${DEFAULT-VALUE}")
+    @Option(names = {"-T", "--samples"}, defaultValue = "100", converter = OptionValues.Positive.class, description = "MC samples T (the paper: 100). Default: ${DEFAULT-VALUE}")
     int samples;
 
     @Override

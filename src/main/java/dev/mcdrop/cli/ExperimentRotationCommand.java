@@ -30,19 +30,22 @@ final class ExperimentRotationCommand implements Callable<Integer> {
             description = "MNIST folder with the t10k IDX files. Default: data/mnist, else the bundled 1,000 images")
     Path data;
 
-    @Option(names = "--digit", defaultValue = "1", description = "rotate the first test image of this class. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--digit", defaultValue = "1", converter = OptionValues.NonNegative.class, description = "rotate the first test image of this class. Default: ${DEFAULT-VALUE}")
     int digit;
 
-    @Option(names = "--image", defaultValue = "-1", description = "rotate this test image instead (index into the test set)")
-    int image;
+    @Option(names = "--image", paramLabel = "N", converter = OptionValues.NonNegative.class,
+            description = "rotate this test image instead (index into the test set, from 0)")
+    Integer image;
 
-    @Option(names = "--max-angle", defaultValue = "180", description = "last angle in degrees. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--max-angle", defaultValue = "180", converter = OptionValues.Angle.class,
+            description = "last angle in degrees, from -360 to 360. Default: ${DEFAULT-VALUE}")
     double maxAngle;
 
-    @Option(names = "--steps", defaultValue = "12", description = "steps between 0 and --max-angle. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--steps", defaultValue = "12", converter = OptionValues.RotationSteps.class,
+            description = "steps between 0 and --max-angle, from 1 to 360. Default: ${DEFAULT-VALUE}")
     int steps;
 
-    @Option(names = {"-T", "--samples"}, defaultValue = "100", description = "MC samples T. Default: ${DEFAULT-VALUE}")
+    @Option(names = {"-T", "--samples"}, defaultValue = "100", converter = OptionValues.Positive.class, description = "MC samples T. Default: ${DEFAULT-VALUE}")
     int samples;
 
     @Mixin MaskSeedOption maskSeed = new MaskSeedOption();
@@ -52,7 +55,7 @@ final class ExperimentRotationCommand implements Callable<Integer> {
         OutputPaths.checkDirectory("--out", out); // before loading anything
         Weights weights = model.load();
         LabeledImages test = ExperimentUncertaintyCommand.mnistTest(data);
-        int index = image >= 0 ? image : firstOf(test, digit);
+        int index = image != null ? image : firstOf(test, digit);
         var settings = new RotationExperiment.Settings(samples, maskSeed.seed(), ExperimentCommand.modelLabel(model.model), index, maxAngle, steps);
         try (Backend backend = backendOptions.open();
              ExperimentRun run = ExperimentCommand.open("rotation", this.out, backend, backendOptions, spec)) {

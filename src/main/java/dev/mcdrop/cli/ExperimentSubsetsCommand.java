@@ -26,13 +26,13 @@ final class ExperimentSubsetsCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "MNIST folder with the train and t10k IDX files. Default: data/mnist")
     Path data;
 
-    @Option(names = {"-T", "--samples"}, defaultValue = "10", description = "MC samples T (the paper's Fig. 2: 10). Default: ${DEFAULT-VALUE}")
+    @Option(names = {"-T", "--samples"}, defaultValue = "10", converter = OptionValues.Positive.class, description = "MC samples T (the paper's Fig. 2: 10). Default: ${DEFAULT-VALUE}")
     int samples;
 
-    @Option(names = "--divisors", split = ",", defaultValue = "4,8,16,32", description = "subsets as 1/d of the training set. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--divisors", split = ",", defaultValue = "4,8,16,32", converter = OptionValues.Positive.class, description = "subsets as 1/d of the training set. Default: ${DEFAULT-VALUE}")
     List<Integer> divisors;
 
-    @Option(names = "--subset-seed", defaultValue = "0", description = "which random subsets. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--subset-seed", defaultValue = "0", converter = OptionValues.Seed.class, description = "which random subsets. Default: ${DEFAULT-VALUE}")
     long subsetSeed;
 
     @Override

@@ -39,12 +39,12 @@ final class ExperimentUncertaintyCommand implements Callable<Integer> {
             description = "out-of-distribution test set: Fashion-MNIST folder with the t10k IDX files. Default: data/fashion-mnist, else the bundled 200 images")
     Path ood;
 
-    @Option(names = {"-T", "--samples"}, defaultValue = "100", description = "MC samples T. Default: ${DEFAULT-VALUE}")
+    @Option(names = {"-T", "--samples"}, defaultValue = "100", converter = OptionValues.Positive.class, description = "MC samples T. Default: ${DEFAULT-VALUE}")
     int samples;
 
     @Mixin MaskSeedOption maskSeed = new MaskSeedOption();
 
-    @Option(names = "--test-images", defaultValue = "0", description = "use N images spread evenly over each test set (0 = all)")
+    @Option(names = "--test-images", defaultValue = "0", converter = OptionValues.NonNegative.class, description = "use N images spread evenly over each test set (0 = all)")
     int testImages;
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mcdrop.cli;
 
+import dev.mcdrop.io.Names;
 import dev.mcdrop.model.Architecture;
 import dev.mcdrop.model.ArchitectureJson;
 import dev.mcdrop.model.Presets;
@@ -17,15 +18,21 @@ import picocli.CommandLine.Spec;
  * {@code mcdrop info}: a model's layers (each dropout with its rate), shapes, parameter count and
  * metadata; or a preset's, or an architecture file's. {@code --json} prints the architecture as
  * the JSON that {@code --arch} accepts, so a preset or a bundled model's network is a starting
- * point for one's own (docs/MODEL-FORMAT.md).
+ * point for one's own (docs/MODEL-FORMAT.md). Names and metadata from the file are shown escaped
+ * and shortened ({@link Names}): one line each, whatever the file holds.
  */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = {"Show a model's (or preset's, or architecture file's) layers, shapes, parameters and metadata.",
                 "With --arch and no --model: the architecture alone, no weights needed."})
 final class InfoCommand implements Callable<Integer> {
+    /** Metadata entries listed at most; a file's metadata is anything its author wrote. */
+    static final int MAX_METADATA_SHOWN = 100;
+    /** Characters of one metadata value shown at most (head…tail beyond). */
+    static final int MAX_VALUE_CHARS = 500;
+
     @Mixin ModelOptions model = new ModelOptions();
 
-    @Option(names = "--preset", description = "show a preset architecture instead: ${COMPLETION-CANDIDATES}", completionCandidates = PresetNames.class)
+    @Option(names = "--preset", converter = OptionValues.Preset.class, description = "show a preset architecture instead: ${COMPLETION-CANDIDATES}", completionCandidates = PresetNames.class)
     String preset;
 
     @Option(names = "--json", description = "print only the architecture, as the JSON that --arch FILE.json accepts")
@@ -51,9 +58,17 @@ final class InfoCommand implements Callable<Integer> {
             return 0;
         }
         System.out.println(w.network().summary());
-        w.metadata().forEach((k, v) -> {
-            if (!k.equals(WeightsFile.ARCHITECTURE_KEY)) System.out.println("  " + k + ": " + v);
-        });
+        int shown = 0, entries = 0;
+        for (var e : w.metadata().entrySet()) {
+            if (e.getKey().equals(WeightsFile.ARCHITECTURE_KEY)) continue;
+            if (shown++ < MAX_METADATA_SHOWN) {
+                System.out.println("  " + Names.display(e.getKey(), Names.MAX_NAME) + ": " + Names.display(e.getValue(), MAX_VALUE_CHARS));
+            }
+            entries++;
+        }
+        if (entries > MAX_METADATA_SHOWN) {
+            System.out.printf(java.util.Locale.ROOT, "  … and %,d more metadata entries%n", entries - MAX_METADATA_SHOWN);
+        }
         return 0;
     }
 

@@ -7,13 +7,13 @@ import picocli.CommandLine.Option;
  * eval and bench. {@code --mc-seed}, its name before, still parses (hidden) and says the new one.
  */
 final class MaskSeedOption {
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", converter = OptionValues.Seed.class,
             description = "mask seed of the MC-dropout passes at test time. Default: ${DEFAULT-VALUE}")
     private long seed;
 
     private Long oldNameValue;   // picocli sets the defaults of unmatched options after parsing: kept apart
 
-    @Option(names = "--mc-seed", paramLabel = "S", hidden = true, description = "old name of --seed")
+    @Option(names = "--mc-seed", paramLabel = "S", hidden = true, converter = OptionValues.Seed.class, description = "old name of --seed")
     void oldName(long value) {
         StderrLog.INSTANCE.log(System.Logger.Level.WARNING, "--mc-seed is now --seed");
         oldNameValue = value;

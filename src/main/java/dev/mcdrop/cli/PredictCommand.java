@@ -51,21 +51,18 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "PATH", description = "IDX label file for --input")
     Path labels;
 
-    @Option(names = "--format", defaultValue = "jsonl", description = "jsonl or csv. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--format", defaultValue = "jsonl", converter = OptionValues.Format.class, description = "jsonl or csv. Default: ${DEFAULT-VALUE}")
     String format;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "write here instead of stdout (replaced only when the run succeeds)")
+    @Option(names = "--out", paramLabel = "FILE", converter = OptionValues.OutputFile.class, description = "write here instead of stdout (replaced only when the run succeeds)")
     Path out;
 
-    @Option(names = "--samples-out", paramLabel = "FILE.npy",
+    @Option(names = "--samples-out", paramLabel = "FILE.npy", converter = OptionValues.OutputFile.class,
             description = "also write every pass's class probabilities: NumPy float32, shape (T, images, classes)")
     Path samplesOut;
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("jsonl") && !format.equals("csv")) {
-            throw new IllegalArgumentException("unknown --format '" + format + "' (jsonl, csv)");
-        }
         List<OutputPaths.Use> reads = new java.util.ArrayList<>(model.inputs());
         reads.addAll(input != null ? Inputs.uses("--input", input, labels) : Inputs.uses("the default --input", Home.bundledMnistImages(), null));
         OutputPaths.check(spec, OutputPaths.uses(OutputPaths.Use.of("--out", out), OutputPaths.Use.of("--samples-out", samplesOut)), reads);

@@ -6,10 +6,10 @@ import picocli.CommandLine.Option;
 
 /** MC options shared by predict, eval and bench. */
 final class RunOptions {
-    @Option(names = {"-T", "--samples"}, defaultValue = "100", description = "MC samples T per image. Default: ${DEFAULT-VALUE}")
+    @Option(names = {"-T", "--samples"}, defaultValue = "100", converter = OptionValues.Positive.class, description = "MC samples T per image. Default: ${DEFAULT-VALUE}")
     int samples;
 
-    @Option(names = "--seed", defaultValue = "42", description = "mask seed (same seed, same numbers on every backend). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--seed", defaultValue = "42", converter = OptionValues.Seed.class, description = "mask seed (same seed, same numbers on every backend). Default: ${DEFAULT-VALUE}")
     long seed;
 
     @Option(names = "--mask-key", paramLabel = "KEY", defaultValue = "content", converter = MaskKeyConverter.class,
@@ -18,20 +18,25 @@ final class RunOptions {
                     + "of a sample, as BatchBALD-style active learning needs). Default: ${DEFAULT-VALUE}")
     MaskKeying maskKey;
 
-    @Option(names = "--batch", defaultValue = "1000", description = "images per batch B, at most (fewer when the memory budget needs it). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--batch", defaultValue = "1000", converter = OptionValues.Positive.class, description = "images per batch B, at most (fewer when the memory budget needs it). Default: ${DEFAULT-VALUE}")
     int batch;
 
-    @Option(names = "--memory", paramLabel = "MiB", defaultValue = "0",
-            description = "working-memory budget per batch in MiB (sets the chunk size of the T×B batch); 0 = backend default")
+    @Option(names = "--memory", paramLabel = "MiB", defaultValue = "0", converter = OptionValues.MemoryMiB.class,
+            description = "working-memory budget per batch in MiB (sets the chunk size of the T×B batch), at most 16777216 (16 TiB); 0 = backend default")
     long memoryMiB;
 
-    McOptions options() {
-        return new McOptions(samples, seed, batch, memoryMiB * (1L << 20), maskKey);
-    }
-
-    /** {@link #options()} for a run over {@code images} images: no batch larger than the run (capped before T×B is checked). */
+    /**
+     * The MC options for a run over {@code images} images: no batch larger than the run (capped
+     * before T×B is checked, so many samples of few images are not refused for a batch never
+     * used). T×B beyond one batch's limit is a usage error naming both options.
+     */
     McOptions options(int images) {
-        return new McOptions(samples, seed, Math.max(1, Math.min(batch, images)), memoryMiB * (1L << 20), maskKey);
+        int b = Math.max(1, Math.min(batch, images));
+        if ((long) samples * b > Integer.MAX_VALUE) {
+            throw new UsageException(String.format(java.util.Locale.ROOT, "--samples %d × batch %d = %,d passes in one batch, more than %,d; "
+                    + "lower --samples or --batch", samples, b, (long) samples * b, Integer.MAX_VALUE));
+        }
+        return new McOptions(samples, seed, b, memoryMiB * (1L << 20), maskKey);
     }
 
     /** picocli: "content" / "position" / "shared", with the choices in the error. */

@@ -1,12 +1,13 @@
 package dev.mcdrop.cli;
 
+import dev.mcdrop.io.Names;
 import java.text.MessageFormat;
 import java.util.ResourceBundle;
 
 /**
  * The CLI's {@link System.Logger} for the library (backend choice, experiment progress): INFO and
  * above as one line on stderr, {@code mcdrop: <message>}, warnings and errors as
- * {@code mcdrop: warning: <message>}; DEBUG and TRACE dropped. Looks up System.err at each line,
+ * {@code mcdrop: warning: <message>} (made one line: {@link Names#oneLine}); DEBUG and TRACE dropped. Looks up System.err at each line,
  * so a caller that redirects it (the tests) gets the lines.
  */
 final class StderrLog implements System.Logger {
@@ -34,6 +35,6 @@ final class StderrLog implements System.Logger {
     private void print(Level level, String message) {
         if (!isLoggable(level)) return;
         boolean warning = level.getSeverity() >= Level.WARNING.getSeverity();
-        System.err.println("mcdrop: " + (warning ? "warning: " : "") + message);
+        System.err.println("mcdrop: " + (warning ? "warning: " : "") + Names.oneLine(message));
     }
 }

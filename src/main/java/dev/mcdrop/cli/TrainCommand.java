@@ -39,19 +39,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--arch", defaultValue = "lenet-all", description = "preset name or architecture JSON file. Default: ${DEFAULT-VALUE}")
     String arch;
 
-    @Option(names = "--iterations", defaultValue = "10000", description = "SGD steps. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--iterations", defaultValue = "10000", converter = OptionValues.NonNegative.class, description = "SGD steps. Default: ${DEFAULT-VALUE}")
     int iterations;
 
-    @Option(names = "--batch", defaultValue = "64", description = "images per step. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--batch", defaultValue = "64", converter = OptionValues.Positive.class, description = "images per step. Default: ${DEFAULT-VALUE}")
     int batch;
 
-    @Option(names = "--train-seed", paramLabel = "S", defaultValue = "1",
+    @Option(names = "--train-seed", paramLabel = "S", defaultValue = "1", converter = OptionValues.Seed.class,
             description = "training seed (init, data order, dropout masks). Default: ${DEFAULT-VALUE}")
     long trainSeed;
 
     private Long oldSeedName;   // picocli sets the defaults of unmatched options after parsing: kept apart
 
-    @Option(names = "--seed", paramLabel = "S", hidden = true, description = "old name of --train-seed")
+    @Option(names = "--seed", paramLabel = "S", hidden = true, converter = OptionValues.Seed.class, description = "old name of --train-seed")
     void oldSeedName(long value) {
         StderrLog.INSTANCE.log(System.Logger.Level.WARNING, "--seed is now --train-seed");
         oldSeedName = value;
@@ -61,26 +61,28 @@ final class TrainCommand implements Callable<Integer> {
         return oldSeedName != null ? oldSeedName : trainSeed;
     }
 
-    @Option(names = "--subset", defaultValue = "1", description = "train on a random fraction of the training set (e.g. 0.25). Default: all")
+    @Option(names = "--subset", defaultValue = "1", converter = OptionValues.Fraction.class,
+            description = "train on a random fraction of the training set, above 0 and at most 1 (e.g. 0.25). Default: all")
     double subset;
 
-    @Option(names = "--subset-seed", defaultValue = "0", description = "which random subset. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--subset-seed", defaultValue = "0", converter = OptionValues.Seed.class, description = "which random subset. Default: ${DEFAULT-VALUE}")
     long subsetSeed;
 
     @Option(names = "--data", paramLabel = "DIR", description = "directory with train-images-idx3-ubyte(.gz) and train-labels-idx1-ubyte(.gz), or CIFAR-10's data_batch_1..5.bin. Default: data/mnist")
     Path data;
 
-    @Option(names = "--out", paramLabel = "FILE", required = true, description = "where to write the weights (.safetensors)")
+    @Option(names = "--out", paramLabel = "FILE", required = true, converter = OptionValues.OutputFile.class, description = "where to write the weights (.safetensors)")
     Path out;
 
-    @Option(names = "--checkpoint-every", defaultValue = "0",
+    @Option(names = "--checkpoint-every", defaultValue = "0", converter = OptionValues.NonNegative.class,
             description = "also write FILE-stem.iterN.safetensors every N steps beside --out (0: only the final --out)")
     int checkpointEvery;
 
     @Option(names = "--init", paramLabel = "FILE", description = "start from these weights instead of Xavier init")
     Path init;
 
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads; 0 = all cores")
+    @Option(names = "--threads", defaultValue = "0", converter = OptionValues.Threads.class,
+            description = "CPU threads, at most 1024; 0 or auto = all cores")
     int threads;
 
     @Override

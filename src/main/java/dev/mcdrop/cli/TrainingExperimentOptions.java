@@ -9,25 +9,25 @@ final class TrainingExperimentOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default experiments/<name>); rerun with the same folder to resume")
     Path out;
 
-    @Option(names = "--iterations", defaultValue = "10000", description = "SGD steps per model. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--iterations", defaultValue = "10000", converter = OptionValues.Positive.class, description = "SGD steps per model. Default: ${DEFAULT-VALUE}")
     int iterations;
 
-    @Option(names = "--eval-every", defaultValue = "1000", description = "evaluate every N steps (and at the end). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--eval-every", defaultValue = "1000", converter = OptionValues.Positive.class, description = "evaluate every N steps (and at the end). Default: ${DEFAULT-VALUE}")
     int evalEvery;
 
-    @Option(names = "--train-seed", paramLabel = "S", defaultValue = "1",
+    @Option(names = "--train-seed", paramLabel = "S", defaultValue = "1", converter = OptionValues.Seed.class,
             description = "training seed (init, data order, training masks), as in mcdrop train. Default: ${DEFAULT-VALUE}")
     long trainSeed;
 
     @Mixin MaskSeedOption maskSeed = new MaskSeedOption();
 
-    @Option(names = "--batch", defaultValue = "64", description = "training batch (the paper: 64). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--batch", defaultValue = "64", converter = OptionValues.Positive.class, description = "training batch (the paper: 64). Default: ${DEFAULT-VALUE}")
     int batch;
 
-    @Option(names = "--test-images", defaultValue = "0", description = "evaluate on N test images spread evenly over the test set (0 = all), for speed")
+    @Option(names = "--test-images", defaultValue = "0", converter = OptionValues.NonNegative.class, description = "evaluate on N test images spread evenly over the test set (0 = all), for speed")
     int testImages;
 
-    @Option(names = "--checkpoints", defaultValue = "all",
+    @Option(names = "--checkpoints", defaultValue = "all", converter = OptionValues.Checkpoints.class,
             description = "which checkpoints to keep in DIR/checkpoints: all (every evaluated one) or final. Default: ${DEFAULT-VALUE}")
     String checkpoints;
 

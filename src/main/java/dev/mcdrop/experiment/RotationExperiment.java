@@ -31,18 +31,30 @@ public final class RotationExperiment {
      * @param mcSeed     mask seed
      * @param modelName  for titles
      * @param imageIndex index of the image in the test set
-     * @param maxAngle   last angle in degrees (the first is 0)
-     * @param steps      intervals between 0 and maxAngle (steps + 1 images)
+     * @param maxAngle   last angle in degrees (the first is 0), finite, at most {@value #MAX_ANGLE} either way
+     * @param steps      intervals between 0 and maxAngle (steps + 1 images), at most {@value #MAX_STEPS}
      */
     public record Settings(int samples, long mcSeed, String modelName, int imageIndex, double maxAngle, int steps) {
         public Settings {
             if (samples < 1 || steps < 1 || imageIndex < 0) {
                 throw new IllegalArgumentException("rotation: samples and steps must be >= 1 and the image index >= 0");
             }
+            if (steps > MAX_STEPS) throw new IllegalArgumentException("rotation: at most " + MAX_STEPS + " steps, got " + steps);
+            if (!(Math.abs(maxAngle) <= MAX_ANGLE)) { // NaN too
+                throw new IllegalArgumentException("rotation: the last angle must be from -" + (int) MAX_ANGLE + " to " + (int) MAX_ANGLE
+                        + " degrees, got " + maxAngle);
+            }
         }
 
         double angle(int i) { return maxAngle * i / steps; }
     }
+
+    /** Most steps: every angle is an image of the run and a slice of samples.npy. */
+    public static final int MAX_STEPS = 360;
+    /** The last angle, in degrees either way, at most (a full turn). */
+    public static final double MAX_ANGLE = 360;
+    /** Sampled probabilities (T × angles × classes) kept in memory for the statistics and samples.npy, at most (1 GiB). */
+    static final long MAX_SAMPLE_VALUES = 1L << 28;
 
     /** Classes drawn in the probability chart at most (those that win at some angle come first). */
     static final int MAX_CLASSES_SHOWN = 6;
@@ -56,7 +68,13 @@ public final class RotationExperiment {
         run.requireSettings(ExperimentRun.options(s) + "\nmodel: " + ExperimentRun.fingerprint(weights)
                 + "\ntest data: " + ExperimentRun.fingerprint(test));
         int angles = s.steps() + 1, classes = weights.network().classes(), size = test.imageSize();
-        byte[] pixels = new byte[angles * size];
+        long sampled = (long) s.samples() * angles * classes;
+        if (sampled > MAX_SAMPLE_VALUES) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "rotation: T × angles × classes = %d × %d × %d = %,d sampled "
+                    + "probabilities, more than the %,d kept in memory; lower --samples or --steps", s.samples(), angles, classes,
+                    sampled, MAX_SAMPLE_VALUES));
+        }
+        byte[] pixels = new byte[Math.toIntExact((long) angles * size)];
         for (int i = 0; i < angles; i++) System.arraycopy(Rotation.rotate(test, s.imageIndex(), s.angle(i)), 0, pixels, i * size, size);
         LabeledImages rotated = new LabeledImages(test.source() + " #" + s.imageIndex() + " rotated", test.channels(),
                 test.height(), test.width(), pixels, null);

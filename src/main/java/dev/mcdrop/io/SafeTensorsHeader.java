@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -32,12 +31,8 @@ record SafeTensorsHeader(Map<String, String> metadata, Map<String, TensorInfo> t
 
     private static final int MAX_MESSAGE_DETAIL = 300;
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            // The shared name table rejects hash-flooding with an unchecked exception; names are
-            // few and short-lived here, so plain strings are simpler and just as fast.
-            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-            .build();
+    /** mcdrop's one JSON policy (duplicate keys refused); trailing text is checked below. */
+    private static final JsonFactory JSON = StrictJson.FACTORY;
 
     /**
      * @param file         for messages only

@@ -12,9 +12,6 @@ import java.nio.file.Path;
  */
 public final class WeightsFormatException extends IOException {
 
-    /** Names longer than this are cut in messages, so a hostile 100 MB name cannot flood logs. */
-    private static final int MAX_NAME_CHARS = 200;
-
     public WeightsFormatException(String message) {
         super(message);
     }
@@ -37,16 +34,8 @@ public final class WeightsFormatException extends IOException {
         return new WeightsFormatException(file + ": tensor " + quote(tensor) + ": " + detail);
     }
 
-    /** Quotes a name from the file for a message: control characters escaped, long names cut. */
+    /** Quotes a name from the file for a message: control characters escaped, long names shortened ({@link Names#quote}). */
     public static String quote(String name) {
-        StringBuilder sb = new StringBuilder(Math.min(name.length(), MAX_NAME_CHARS) + 8).append('\'');
-        int n = Math.min(name.length(), MAX_NAME_CHARS);
-        for (int i = 0; i < n; i++) {
-            char c = name.charAt(i);
-            if (c < 0x20 || c == 0x7f) sb.append(String.format("\\u%04x", (int) c));
-            else sb.append(c);
-        }
-        if (name.length() > MAX_NAME_CHARS) sb.append("...(").append(name.length()).append(" chars)");
-        return sb.append('\'').toString();
+        return Names.quote(name);
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcdrop.io.InputFiles;
+import dev.mcdrop.io.Names;
+import dev.mcdrop.io.StrictJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,11 +20,12 @@ import java.util.Set;
  * <pre>{"name": "lenet-all", "input": {"channels": 1, "height": 28, "width": 28, "scale": 0.00390625},
  *  "layers": [{"type": "conv2d", "name": "conv1", "filters": 20, "kernel": 5}, {"type": "dropout", "p": 0.5},
  *             {"type": "maxpool", "kernel": 2, "stride": 2}, ...]}</pre>
- * Unknown fields are errors (a typo must not silently change a network). {@link #toJson} writes
+ * Unknown fields are errors (a typo must not silently change a network), and so are a key given
+ * twice and text after the object ({@link StrictJson}, the policy of every JSON mcdrop reads). {@link #toJson} writes
  * every field, one layer per line; docs/MODEL-FORMAT.md documents the format.
  */
 public final class ArchitectureJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.MAPPER;
 
     private ArchitectureJson() {}
 
@@ -43,7 +46,7 @@ public final class ArchitectureJson {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ArchitectureException(source + ": architecture is not valid JSON: " + e.getOriginalMessage());
+            throw new ArchitectureException(source + ": architecture is not valid JSON: " + StrictJson.problem(e));
         }
         if (root == null || !root.isObject()) throw new ArchitectureException(source + ": architecture must be a JSON object");
         allowOnly(root, source, Set.of("name", "input", "layers"));
@@ -107,12 +110,12 @@ public final class ArchitectureJson {
                 allowOnly(n, at, Set.of("type", "p", "per"));
                 String per = text(n, "per", at, "element");
                 if (!per.equals("element") && !per.equals("channel")) {
-                    throw new ArchitectureException(at + ": field 'per' must be \"element\" or \"channel\", got \"" + per + "\"");
+                    throw new ArchitectureException(at + ": field 'per' must be \"element\" or \"channel\", got " + Names.quote(per));
                 }
                 yield new Layer.Dropout((float) number(n, "p", at, null), per.equals("channel"));
             }
-            default -> throw new ArchitectureException(at + ": unknown layer type '" + type
-                    + "' (known: conv2d, dense, maxpool, avgpool, relu, dropout, flatten, softmax)");
+            default -> throw new ArchitectureException(at + ": unknown layer type " + Names.quote(type)
+                    + " (known: conv2d, dense, maxpool, avgpool, relu, dropout, flatten, softmax)");
         };
     }
 
@@ -175,9 +178,14 @@ public final class ArchitectureJson {
         }
     }
 
+    /** A value from the file, for a message: escaped and shortened. */
+    private static String shown(JsonNode v) {
+        return Names.display(v.toString(), Names.MAX_NAME);
+    }
+
     private static void allowOnly(JsonNode n, String at, Set<String> allowed) {
         n.fieldNames().forEachRemaining(f -> {
-            if (!allowed.contains(f)) throw new ArchitectureException(at + ": unknown field '" + f + "' (allowed: " + allowed + ")");
+            if (!allowed.contains(f)) throw new ArchitectureException(at + ": unknown field " + Names.quote(f) + " (allowed: " + allowed + ")");
         });
     }
 
@@ -198,7 +206,7 @@ public final class ArchitectureJson {
             return fallback;
         }
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new ArchitectureException(at + ": field '" + field + "' must be an integer, got " + v);
+            throw new ArchitectureException(at + ": field '" + field + "' must be an integer, got " + shown(v));
         }
         return v.intValue();
     }
@@ -209,7 +217,7 @@ public final class ArchitectureJson {
             if (fallback == null) throw new ArchitectureException(at + ": field '" + field + "' is missing");
             return fallback;
         }
-        if (!v.isNumber()) throw new ArchitectureException(at + ": field '" + field + "' must be a number, got " + v);
+        if (!v.isNumber()) throw new ArchitectureException(at + ": field '" + field + "' must be a number, got " + shown(v));
         return v.doubleValue();
     }
 }

@@ -1,5 +1,6 @@
 package dev.mcdrop.model;
 
+import dev.mcdrop.io.Names;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,8 +22,8 @@ public final class Network {
     public record Stage(int index, Layer layer, Shape in, Shape out) {
         public String describe() {
             String n = switch (layer) {
-                case Layer.Conv2d c -> " '" + c.name() + "'";
-                case Layer.Dense d -> " '" + d.name() + "'";
+                case Layer.Conv2d c -> " " + Names.quote(c.name());
+                case Layer.Dense d -> " " + Names.quote(d.name());
                 case Layer.Dropout d -> " p=" + d.p() + (d.perChannel() ? " per channel" : "");
                 default -> "";
             };
@@ -47,7 +48,7 @@ public final class Network {
     }
 
     static Network compile(Architecture a) {
-        String where = "architecture '" + a.name() + "'";
+        String where = "architecture " + Names.quote(a.name());
         if (a.layers().isEmpty()) throw new ArchitectureException(where + ": no layers");
         ArchitectureLimits.checkLayerCount(a.layers().size(), where);
         ArchitectureLimits.checkInput(a.input(), where);
@@ -153,7 +154,7 @@ public final class Network {
     private static void addParams(List<ParamSpec> params, Set<String> names, String at, String name, int[] weightShape,
                                   int biasLength, int fanIn, int fanOut) {
         if (name == null || name.isBlank()) throw new ArchitectureException(at + ": missing name");
-        if (!names.add(name)) throw new ArchitectureException(at + ": name '" + name + "' used twice");
+        if (!names.add(name)) throw new ArchitectureException(at + ": name " + dev.mcdrop.io.Names.quote(name) + " used twice");
         checkSize(at + ": weights", "values", product(Arrays.stream(weightShape).asLongStream().toArray()));
         params.add(new ParamSpec(name + ".weight", weightShape, fanIn, fanOut, false));
         params.add(new ParamSpec(name + ".bias", new int[]{biasLength}, fanIn, fanOut, true));
@@ -198,7 +199,7 @@ public final class Network {
 
     /** One line per layer, Keras-summary style. */
     public String summary() {
-        StringBuilder sb = new StringBuilder(architecture.name()).append(": input ").append(input())
+        StringBuilder sb = new StringBuilder(Names.display(architecture.name(), Names.MAX_NAME)).append(": input ").append(input())
                 .append(" x").append(architecture.inputScale()).append('\n');
         int width = 28, inWidth = 10;
         for (Stage s : stages) {

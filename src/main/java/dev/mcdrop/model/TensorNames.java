@@ -1,5 +1,6 @@
 package dev.mcdrop.model;
 
+import dev.mcdrop.io.Names;
 import dev.mcdrop.io.WeightsFormatException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ final class TensorNames {
         for (ParamSpec p : network.params()) byName.put(p.tensorName(), p.tensorName());
         candidates.add(new Match(byName, ""));
         for (String prefix : prefixes(found)) {
-            String how = "by nn.Sequential position" + (prefix.isEmpty() ? "" : " under '" + prefix + "'");
+            String how = "by nn.Sequential position" + (prefix.isEmpty() ? "" : " under " + Names.quote(prefix));
             candidates.add(new Match(sequential(network, prefix), how));
         }
         Match best = candidates.getFirst();
@@ -64,8 +65,8 @@ final class TensorNames {
         List<String> missing = best.fileNameOf().values().stream().filter(n -> !found.contains(n)).toList();
         String closest = bestHits <= 0 ? "" : "; closest: " + (best.how().isEmpty() ? "by layer name" : best.how())
                 + ", missing " + list(missing);
-        throw new WeightsFormatException(file + ": tensor names do not match architecture '" + network.architecture().name()
-                + "': expected by layer name " + list(byName.keySet()) + " or by nn.Sequential position "
+        throw new WeightsFormatException(file + ": tensor names do not match architecture " + Names.quote(network.architecture().name())
+                + ": expected by layer name " + list(byName.keySet()) + " or by nn.Sequential position "
                 + list(sequential(network, "").values()) + " (under at most one prefix such as 'module.'); found "
                 + (found.isEmpty() ? "no tensors" : list(new TreeSet<>(found))) + closest + " (see docs/MODEL-FORMAT.md)");
     }
@@ -96,18 +97,8 @@ final class TensorNames {
         return prefixes;
     }
 
-    /** {@code ['a', 'b', ... (N more)]}: names quoted as in every weights message, at most {@link #SHOWN}. */
+    /** {@code ['a', 'b', … and N more]}: names quoted as in every weights message, at most {@link #SHOWN}. */
     static String list(Collection<String> names) {
-        StringBuilder sb = new StringBuilder("[");
-        int i = 0;
-        for (String n : names) {
-            if (i == SHOWN) {
-                sb.append(", ... (").append(names.size() - SHOWN).append(" more)");
-                break;
-            }
-            if (i++ > 0) sb.append(", ");
-            sb.append(WeightsFormatException.quote(n));
-        }
-        return sb.append(']').toString();
+        return Names.list(names, SHOWN);
     }
 }

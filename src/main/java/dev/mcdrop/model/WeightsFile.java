@@ -2,6 +2,7 @@ package dev.mcdrop.model;
 
 import dev.mcdrop.io.SafeTensorsFile;
 import dev.mcdrop.io.NamedTensor;
+import dev.mcdrop.io.Names;
 import dev.mcdrop.io.SafeTensorsWriter;
 import dev.mcdrop.io.WeightsFormatException;
 import java.io.IOException;
@@ -64,8 +65,8 @@ public final class WeightsFile {
                 extra.remove(name);
                 long[] shape = st.info(name).shape();
                 if (!Arrays.equals(shape, p.longShape())) {
-                    String as = match.how().isEmpty() ? "" : " (" + p.tensorName() + " of architecture '"
-                            + architecture.name() + "', " + match.how() + ")";
+                    String as = match.how().isEmpty() ? "" : " (" + Names.quote(p.tensorName()) + " of architecture "
+                            + Names.quote(architecture.name()) + ", " + match.how() + ")";
                     throw new WeightsFormatException(file + ": tensor " + WeightsFormatException.quote(name) + as
                             + ": shape " + Arrays.toString(shape) + ", expected " + Arrays.toString(p.longShape()));
                 }
@@ -79,8 +80,8 @@ public final class WeightsFile {
                 tensors.put(p.tensorName(), data);
             }
             if (!extra.isEmpty()) {
-                throw new WeightsFormatException(file + ": tensor(s) " + TensorNames.list(extra) + " are not used by architecture '"
-                        + architecture.name() + "'" + (match.how().isEmpty() ? "" : " (matched " + match.how() + ")")
+                throw new WeightsFormatException(file + ": tensor(s) " + TensorNames.list(extra) + " are not used by architecture "
+                        + Names.quote(architecture.name()) + (match.how().isEmpty() ? "" : " (matched " + match.how() + ")")
                         + "; only conv2d and dense layers have tensors here (no batch norm)");
             }
             Map<String, String> kept = new LinkedHashMap<>(meta);

@@ -194,7 +194,7 @@ class CliTest {
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("unknown GEMM precision 'fp8' (fp32, tf32, fp16, bf16)"), bad.err());
         Run clash = run("predict", "--backend", "cpu", "--tf32", "--gemm-precision", "fp16", "--input", "test-data/images/digit-7.png");
-        assertEquals(1, clash.exit());
+        assertEquals(2, clash.exit(), "a usage error");
         assertTrue(clash.err().contains("--tf32 contradicts --gemm-precision fp16"), clash.err());
     }
 
