@@ -26,6 +26,7 @@ final class Errors {
                 && (u.getMessage() == null || u.getMessage().equals(u.getCause().toString()))) {
             return describe(u.getCause());
         }
+        if (e instanceof dev.mcdrop.io.InputFiles.RefusedException r) return r.getMessage(); // names the option too
         if (e instanceof FileSystemException f) return describe(f);
         if (e instanceof FileNotFoundException f) return f.getMessage();
         if (e instanceof CharacterCodingException) return "not UTF-8 text";
