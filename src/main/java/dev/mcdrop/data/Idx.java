@@ -42,6 +42,8 @@ public final class Idx {
 
     /** Largest array the JVM reliably allocates. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /** Largest image side an IDX header may declare: the same bound as a picture's ({@link ImageFiles}). */
+    static final long MAX_SIDE = ImageFiles.MAX_SIDE;
 
     /** Deflate cannot expand data by more than about 1032:1, which bounds a gzip file's content. */
     private static final long MAX_DEFLATE_RATIO = 1032;
@@ -225,8 +227,9 @@ public final class Idx {
         }
         String claim = describe(dims);
         for (int d = 1; d < expectedDims; d++) {
-            if (dims[d] == 0) {
-                throw new DataFormatException(file + ": header says " + claim + "; image sides must be positive");
+            if (dims[d] == 0 || dims[d] > MAX_SIDE) { // a side past an int passed the size check when the count was 0
+                throw new DataFormatException(file + ": header says " + claim + "; image sides must be positive and at most "
+                        + String.format(java.util.Locale.ROOT, "%,d", MAX_SIDE));
             }
         }
         long payload;

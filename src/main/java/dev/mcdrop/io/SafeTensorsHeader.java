@@ -119,9 +119,11 @@ record SafeTensorsHeader(Map<String, String> metadata, Map<String, TensorInfo> t
         }
     }
 
-    /** Keeps parser messages (which may quote hostile input) to a readable length. */
+    /**
+     * Parser messages quote the hostile input ("Unrecognized token 'N\u0000…'"): control characters
+     * escaped ({@link Names}) and the length kept readable.
+     */
     static String cut(String s) {
-        if (s == null) return "";
-        return s.length() <= MAX_MESSAGE_DETAIL ? s : s.substring(0, MAX_MESSAGE_DETAIL) + "...";
+        return s == null ? "" : Names.display(s, MAX_MESSAGE_DETAIL);
     }
 }
