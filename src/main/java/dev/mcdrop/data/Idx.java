@@ -181,7 +181,7 @@ public final class Idx {
                 }
                 return data;
             } catch (ZipException | EOFException corrupt) {
-                throw new DataFormatException(file + ": corrupt gzip stream: " + corrupt.getMessage(), corrupt);
+                throw corruptGzip(file, corrupt);
             }
         }
 
@@ -193,12 +193,17 @@ public final class Idx {
 
     private static Opened open(Path file, int expectedMagic) throws IOException {
         long fileSize = InputFiles.requireRegularFile(file, null); // a FIFO would block in open, a device never end
-        InputStream in = openMaybeGzip(file);
+        InputStream in;
+        try {
+            in = openMaybeGzip(file); // reads the gzip header: a bad one fails here
+        } catch (ZipException | EOFException corrupt) {
+            throw corruptGzip(file, corrupt);
+        }
         try {
             return readHeader(file, in, expectedMagic, fileSize);
         } catch (ZipException | EOFException corrupt) {
             in.close();
-            throw new DataFormatException(file + ": corrupt gzip stream: " + corrupt.getMessage(), corrupt);
+            throw corruptGzip(file, corrupt);
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -275,6 +280,12 @@ public final class Idx {
             filled += r;
         }
         return buf;
+    }
+
+    /** A gzip stream that breaks (bad header or method, ends early): the zip library's reason, or "it ends early". */
+    private static DataFormatException corruptGzip(Path file, IOException corrupt) {
+        String reason = corrupt.getMessage() == null || corrupt instanceof EOFException ? "it ends early" : corrupt.getMessage();
+        return new DataFormatException(file + ": corrupt gzip stream: " + reason, corrupt);
     }
 
     private static void checkMagic(Path file, int magic, int expectedMagic) throws DataFormatException {
