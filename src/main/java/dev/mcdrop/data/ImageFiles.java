@@ -176,6 +176,18 @@ public final class ImageFiles {
     /** Longest side decoded (pixels), whatever the other side: a 1-pixel-wide strip is still a bomb. */
     public static final int MAX_SIDE = 1 << 16;
 
+    /**
+     * Pixels a picture may have per byte of its file, beyond {@link #ALWAYS_DECODED_PIXELS}: decoding
+     * time grows with the pixels, so a tiny file claiming a big canvas (a 115-byte GIF of tens of
+     * millions of pixels took 10-15 s) is refused. Honest files stay far below it: deflate expands
+     * at most about 1,032:1 (8 pixels per byte for a 1-bit PNG: 8,256), GIF's LZW about 2,700:1,
+     * baseline JPEG under 200 pixels per byte.
+     */
+    public static final long MAX_PIXELS_PER_FILE_BYTE = 16_384;
+
+    /** Pictures of up to this many pixels (2048 x 2048) are decoded whatever their file size. */
+    public static final long ALWAYS_DECODED_PIXELS = 1L << 22;
+
     /** Most scans in a progressive JPEG: the JDK's decoder makes a full pass over the picture per scan. */
     public static final int MAX_JPEG_SCANS = 64;
 
@@ -200,6 +212,13 @@ public final class ImageFiles {
                     throw new DataFormatException(String.format(Locale.ROOT,
                             "%s: header says %d x %d pixels; mcdrop decodes pictures of up to %,d pixels a side and %,d"
                                     + " in all", file, w, h, MAX_SIDE, MAX_PIXELS));
+                }
+                long fileBytes = java.nio.file.Files.size(file);
+                if (w * h > Math.max(ALWAYS_DECODED_PIXELS, MAX_PIXELS_PER_FILE_BYTE * fileBytes)) {
+                    throw new DataFormatException(String.format(Locale.ROOT,
+                            "%s: header says %d x %d pixels in a file of %,d bytes; mcdrop decodes at most %,d pixels per"
+                                    + " byte of file beyond %,d pixels (a decompression bomb otherwise takes seconds to minutes)",
+                            file, w, h, fileBytes, MAX_PIXELS_PER_FILE_BYTE, ALWAYS_DECODED_PIXELS));
                 }
                 if (reader.getFormatName().equalsIgnoreCase("jpeg")) {
                     int scans = JpegScans.count(file, MAX_JPEG_SCANS);

@@ -122,6 +122,28 @@ class ImageBoundsTest {
     }
 
     /** Streaming the resize row by row gives the exact area mean, computed here directly in 2-D. */
+    /**
+     * A 115-byte GIF found by the ImageFiles fuzz harness claims a canvas that took 10-15 s to
+     * decode; refused from its header because no honest file holds that many pixels per byte. A
+     * large picture that compresses well (an all-white 3000 x 3000 PNG) is still decoded.
+     */
+    @Test
+    void aTinyFileClaimingAHugeCanvasIsRefusedAndACompressibleBigPictureIsNot() throws IOException {
+        Path bomb = dir.resolve("bomb.gif");
+        Files.write(bomb, java.util.Base64.getDecoder().decode(
+                "R0lGODlhBgAsLCwsLCwsLCws7AMsLGEGAC8sLCwsLCwsLDMAAGYACJkAAMwAAP8AMwAAMzMAM2YAM5kAM8wAiVAzTkcsAgD3AAAAAAAAADMAAGYACJkAAMwAAP8AMwAAMzMAM2YAM5kAM8wAiVAzTkcN/w=="));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> ImageFiles.load(List.of(bomb)));
+        assertTrue(e.getMessage().contains("bomb.gif") && e.getMessage().contains("pixels per byte"), e.getMessage());
+
+        Path white = dir.resolve("white.png");
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(3000, 3000, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.util.Arrays.fill(((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData(), (byte) 255);
+        javax.imageio.ImageIO.write(image, "png", white.toFile());
+        assertTrue(3000L * 3000 > ImageFiles.ALWAYS_DECODED_PIXELS
+                && 3000L * 3000 / Files.size(white) > 100, Files.size(white) + " bytes"); // a real test of the ratio rule
+        assertEquals(1, ImageFiles.load(List.of(white)).count()); // decoded, not refused
+    }
+
     @Test
     void streamingResizeIsTheExactAreaMean() {
         java.util.Random random = new java.util.Random(8);
