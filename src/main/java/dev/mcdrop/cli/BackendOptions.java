@@ -43,7 +43,7 @@ final class BackendOptions {
 
     Backend open() {
         var cuda = new CudaOptions(0, gemmPrecision(), cublasPath, true, conv);
-        return Backends.open(backend, threads, cuda, StderrLog.INSTANCE);
+        return Backends.open(backend, threads, cuda, StderrLog.HELD); // said once the run starts work: StderrLog.release
     }
 
     static final class ConvAlgorithmConverter implements picocli.CommandLine.ITypeConverter<ConvAlgorithm> {

@@ -45,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", converter = OptionValues.NonNegative.class, description = "untimed repetitions first (JIT). Default: ${DEFAULT-VALUE}")
     int warmup;
 
-    @Option(names = "--images", defaultValue = "0", converter = OptionValues.NonNegative.class, description = "images per repetition (default: one batch)")
+    @Option(names = "--images", defaultValue = "0", converter = OptionValues.BenchImages.class, description = "images per repetition, at most 1,000,000 (default: one batch)")
     int images;
 
     @Option(names = "--profile", description = "time every backend op (synchronising after each) and print where the time goes")
@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Weights weights = model.load();
-        int count = images > 0 ? images : run.batch;
+        int count = images > 0 ? images : run.batch();
         McOptions options = run.options(count);
         LabeledImages bundled = benchImages(weights.network().input());
         ImageSource source = cycled(bundled, count);
@@ -73,8 +73,9 @@ final class BenchCommand implements Callable<Integer> {
         try (Backend opened = backendOptions.open();
              Backend backend = profile ? new ProfilingBackend(opened) : opened;
              McPredictor predictor = new McPredictor(backend, weights, options)) {
+            StderrLog.release(); // checks passed, work starts: the backend line now
             text.printf(Locale.ROOT, "model %s, backend %s, T=%d, B=%d, images %d, chunk %d columns, workspace %.0f MiB%n",
-                    weights.network().architecture().name(), backend.describe(), options.samples(), predictor.batchImages(),
+                    weights.network().architecture().displayName(), backend.describe(), options.samples(), predictor.batchImages(),
                     count, predictor.chunkColumns(), predictor.workspaceBytes() / (double) (1 << 20));
             text.printf(Locale.ROOT, "machine: %s, %d cores, Java %s%n", Machine.cpuModel(), Runtime.getRuntime().availableProcessors(),
                     Runtime.version());

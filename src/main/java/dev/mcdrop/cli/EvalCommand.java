@@ -83,7 +83,7 @@ final class EvalCommand implements Callable<Integer> {
             ImagePrediction[] oodPs = oodSet == null ? null : predict(predictor, "eval --ood", oodSet);
             double seconds = (System.nanoTime() - start) / 1e9;
             UncertaintyReport report = UncertaintyReport.of(ScoredSet.of(ps, set.labels()), oodPs == null ? null : ScoredSet.unlabelled(oodPs));
-            EvalOutput.Run what = new EvalOutput.Run(weights.network().architecture().name(), images, ood, options, backend.name(), seconds);
+            EvalOutput.Run what = new EvalOutput.Run(weights.network().architecture().displayName(), images, ood, options, backend.name(), seconds);
             System.out.print(json ? EvalOutput.json(what, report) : EvalOutput.text(what, report));
             System.out.flush();
             if (modelCard != null) {

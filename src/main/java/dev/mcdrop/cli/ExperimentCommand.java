@@ -26,7 +26,7 @@ public final class ExperimentCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.err);
+        throw Main.missingSubcommand(spec);
     }
 
     /** "mcdrop experiment placement --iterations …" as typed. */

@@ -23,7 +23,16 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.err);
+        throw missingSubcommand(spec);
+    }
+
+    /**
+     * A command that needs a subcommand run without one: a usage error (exit 2) of one line
+     * listing the subcommands, as any other; {@code --help} prints the full help.
+     */
+    static UsageException missingSubcommand(CommandLine.Model.CommandSpec spec) {
+        var names = spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList();
+        return new UsageException("give a command: " + String.join(", ", names));
     }
 
     public static void main(String[] args) {
@@ -39,6 +48,7 @@ public final class Main implements Runnable {
     /** Runs {@code command} (the mcdrop command, or a test's stand-in) with mcdrop's error handling. */
     static int run(Object command, String... args) {
         try {
+            StderrLog.discard();
             CommandLine cl = new CommandLine(command);
             cl.setCaseInsensitiveEnumValuesAllowed(true);
             cl.setParameterExceptionHandler(Main::usageError);
@@ -47,6 +57,8 @@ public final class Main implements Runnable {
                     : ex instanceof CommandLine.ParameterException p ? usageError(p.getMessage(), commandLine, ex) // refused after parsing (an output that is an input)
                     : failure(ex));
             int code = cl.execute(args);
+            if (code == 0) StderrLog.release(); // a run that never reached a progress line
+            else StderrLog.discard(); // a refusal before work started is alone on stderr
             String stdoutFailure = Stdout.failure(); // a PrintStream swallows write errors: results lost are a failure
             if (stdoutFailure == null || code != 0) return code;
             report(stdoutFailure, null);

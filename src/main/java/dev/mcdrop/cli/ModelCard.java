@@ -20,7 +20,7 @@ final class ModelCard {
                       double seconds) throws IOException {
         Map<String, String> m = w.metadata();
         StringBuilder sb = new StringBuilder();
-        sb.append("# ").append(w.network().architecture().name()).append("\n\n");
+        sb.append("# ").append(w.network().architecture().displayName()).append("\n\n");
         sb.append("Weights: `").append(weightsFile.getFileName()).append("` (safetensors, architecture in `__metadata__`).\n\n");
         sb.append("```\n").append(w.network().summary()).append("\n```\n\n");
         sb.append("## Training\n\n| field | value |\n|---|---|\n");

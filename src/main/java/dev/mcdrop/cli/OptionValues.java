@@ -87,6 +87,18 @@ final class OptionValues {
         NonNegative() { super(0, Integer.MAX_VALUE, ""); }
     }
 
+    /**
+     * Most images of one {@code bench} repetition: bench keeps every image's prediction of a
+     * repetition (about 200 bytes for 10 classes), so a bound keeps a large count a usage error
+     * rather than an out-of-memory end; a million images is far beyond what a timing needs.
+     */
+    static final int MAX_BENCH_IMAGES = 1_000_000;
+
+    /** {@code bench --images}: 0 (one batch) to {@link #MAX_BENCH_IMAGES}. */
+    static final class BenchImages extends IntRange {
+        BenchImages() { super(0, MAX_BENCH_IMAGES, " (0: one batch)"); }
+    }
+
     /** {@code --threads}: 0 or "auto" for all cores, else 1 to {@link #MAX_THREADS}. */
     static final class Threads extends IntRange {
         Threads() { super(0, MAX_THREADS, " (0 or auto: all cores)"); }

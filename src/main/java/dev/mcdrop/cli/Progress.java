@@ -25,6 +25,7 @@ final class Progress {
         this.what = what;
         this.total = total;
         this.unit = unit.isEmpty() ? "" : " " + unit;
+        StderrLog.release(); // the run starts work: the backend line first
     }
 
     void update(long done) {

@@ -18,8 +18,15 @@ final class RunOptions {
                     + "of a sample, as BatchBALD-style active learning needs). Default: ${DEFAULT-VALUE}")
     MaskKeying maskKey;
 
-    @Option(names = "--batch", defaultValue = "1000", converter = OptionValues.Positive.class, description = "images per batch B, at most (fewer when the memory budget needs it). Default: ${DEFAULT-VALUE}")
-    int batch;
+    /** B when --batch is not given. */
+    static final int DEFAULT_BATCH = 1000;
+
+    @Option(names = "--batch", converter = OptionValues.Positive.class, description = "images per batch B, at most (fewer when the memory budget "
+            + "or T needs it: without --batch, B is at most 2,147,483,647 / T). Default: " + DEFAULT_BATCH)
+    Integer batch; // null: not given, so the default, which yields to T
+
+    /** B asked for: --batch, or the default. */
+    int batch() { return batch != null ? batch : DEFAULT_BATCH; }
 
     @Option(names = "--memory", paramLabel = "MiB", defaultValue = "0", converter = OptionValues.MemoryMiB.class,
             description = "working-memory budget per batch in MiB (sets the chunk size of the T×B batch), at most 16777216 (16 TiB); 0 = backend default")
@@ -28,12 +35,15 @@ final class RunOptions {
     /**
      * The MC options for a run over {@code images} images: no batch larger than the run (capped
      * before T×B is checked, so many samples of few images are not refused for a batch never
-     * used). T×B beyond one batch's limit is a usage error naming both options.
+     * used), and without --batch none larger than one batch's limit of passes over T (the default
+     * yields to a large T). T×B beyond that limit with an explicit --batch is a usage error naming
+     * both options.
      */
     McOptions options(int images) {
-        int b = Math.max(1, Math.min(batch, images));
+        int b = Math.max(1, Math.min(batch(), images));
+        if (batch == null) b = Math.max(1, Math.min(b, Integer.MAX_VALUE / samples));
         if ((long) samples * b > Integer.MAX_VALUE) {
-            throw new UsageException(String.format(java.util.Locale.ROOT, "--samples %d × batch %d = %,d passes in one batch, more than %,d; "
+            throw new UsageException(String.format(java.util.Locale.ROOT, "--samples %d × --batch %d = %,d passes in one batch, more than %,d; "
                     + "lower --samples or --batch", samples, b, (long) samples * b, Integer.MAX_VALUE));
         }
         return new McOptions(samples, seed, b, memoryMiB * (1L << 20), maskKey);

@@ -18,7 +18,7 @@ final class Summary {
                       LabeledImages images, ImagePrediction[] ps, double seconds) {
         long passes = (long) images.count() * options.samples();
         err.printf(Locale.ROOT, "mcdrop: %s on %s: %d images x T=%d = %d stochastic passes in %.2f s (%.0f passes/s; batch %d, chunk %d columns, %.0f MiB workspace)%n",
-                weights.network().architecture().name(), backend.name(), images.count(), options.samples(), passes, seconds,
+                weights.network().architecture().displayName(), backend.name(), images.count(), options.samples(), passes, seconds,
                 passes / seconds, predictor.batchImages(), predictor.chunkColumns(), predictor.workspaceBytes() / (double) (1 << 20));
         if (images.hasLabels()) {
             Evaluation e = Evaluation.of(ps, images::label);

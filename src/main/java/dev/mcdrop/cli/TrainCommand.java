@@ -106,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
                 .withCheckpointEvery(checkpointEvery);
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         System.err.printf(Locale.ROOT, "mcdrop: training %s (%d parameters) on %s (%d images%s), %d iterations of %d, seed %d, %d threads%n",
-                architecture.name(), network.parameterCount(), dir, train.count(),
+                architecture.displayName(), network.parameterCount(), dir, train.count(),
                 subset < 1 ? String.format(Locale.ROOT, ", subset %.4g with seed %d", subset, subsetSeed) : "",
                 iterations, batch, seed, t);
         Map<String, String> meta = new LinkedHashMap<>();
@@ -158,6 +158,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Training progress on stderr: a bar redrawn in place on a terminal, else a line every 100 steps. */
     static ProgressBar trainingBar() {
+        StderrLog.release(); // training starts: the backend line (experiments) first
         java.io.Console console = System.console();
         return new ProgressBar(System.err, console != null && console.isTerminal(), 100);
     }

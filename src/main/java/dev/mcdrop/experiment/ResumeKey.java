@@ -64,7 +64,7 @@ final class ResumeKey {
                 i += n;
             }
         }
-        return w.network().architecture().name() + ", " + w.network().parameterCount() + " parameters, sha256 " + hex(md);
+        return w.network().architecture().displayName() + ", " + w.network().parameterCount() + " parameters, sha256 " + hex(md);
     }
 
     /** An image set: count, shape, labels or not, and a SHA-256 of its pixels and labels in order. */

@@ -99,7 +99,7 @@ public final class TrainingJob {
         } else if (!trained && adoptFrom != null) {
             adopt(missing, evaluator, train.count());
         } else if (!trained) {
-            run.info("training %s: %s, %d iterations, seed %d%s", stem, architecture.name(), config.iterations(), config.seed(),
+            run.info("training %s: %s, %d iterations, seed %d%s", stem, architecture.displayName(), config.iterations(), config.seed(),
                     config.subsetFraction() < 1 ? String.format(Locale.ROOT, ", subset %.4g (seed %d)", config.subsetFraction(), config.subsetSeed()) : "");
             long begin = System.nanoTime();
             Trainer trainer = new Trainer(network, config, run.gemm(), run.loops());
@@ -143,7 +143,7 @@ public final class TrainingJob {
         if (!absent.isEmpty()) {
             throw new IOException(String.format(Locale.ROOT,
                     "checkpoints from %s: missing %s (make them with: mcdrop train --arch %s --iterations %d --batch %d --train-seed %d "
-                            + "--checkpoint-every %d --out %s)", adoptFrom, String.join(", ", absent), architecture.name(),
+                            + "--checkpoint-every %d --out %s)", adoptFrom, String.join(", ", absent), architecture.displayName(),
                     config.iterations(), config.batchSize(), config.seed(), evalEvery, adoptFrom.resolve(stem + ".safetensors")));
         }
         String trainSeconds = "";

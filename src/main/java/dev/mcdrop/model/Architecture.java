@@ -14,6 +14,14 @@ public record Architecture(String name, Shape input, float inputScale, List<Laye
 
     public Network compile() { return Network.compile(this); }
 
+    /**
+     * The name as every listing, summary, card or settings file shows it: control characters
+     * escaped and a long name shortened ({@link dev.mcdrop.io.Names#display}), since the name
+     * comes from a file and a newline in it would forge a line. The same as {@link #name} for an
+     * ordinary name.
+     */
+    public String displayName() { return dev.mcdrop.io.Names.display(name, dev.mcdrop.io.Names.MAX_NAME); }
+
     /** Number of dropout layers. */
     public int dropoutCount() {
         return (int) layers.stream().filter(l -> l instanceof Layer.Dropout).count();

@@ -199,7 +199,7 @@ public final class Network {
 
     /** One line per layer, Keras-summary style. */
     public String summary() {
-        StringBuilder sb = new StringBuilder(Names.display(architecture.name(), Names.MAX_NAME)).append(": input ").append(input())
+        StringBuilder sb = new StringBuilder(architecture.displayName()).append(": input ").append(input())
                 .append(" x").append(architecture.inputScale()).append('\n');
         int width = 28, inWidth = 10;
         for (Stage s : stages) {

@@ -53,12 +53,13 @@ class UsageErrorsTest {
                 "--tf32 contradicts --gemm-precision fp16");
     }
 
-    /** T × B beyond one batch is a usage error naming both options, with the batch the run would use. */
+    /** T × an explicit B beyond one batch is a usage error naming both options, with the batch the run would use. */
     @Test
     void samplesTimesBatchIsAUsageError() {
-        assertOneLine(CliTest.run("predict", "--samples", "3000000", "--backend", "cpu"), 2, "--samples 3000000 × batch 1000",
+        assertOneLine(CliTest.run("predict", "--samples", "3000000", "--batch", "1000", "--backend", "cpu"), 2, "--samples 3000000 × --batch 1000",
                 "lower --samples or --batch");
-        assertOneLine(CliTest.run("bench", "--samples", "3000000", "--images", "1000", "--backend", "cpu"), 2, "--samples 3000000 × batch 1000");
+        assertOneLine(CliTest.run("bench", "--samples", "3000000", "--batch", "1000", "--images", "1000", "--backend", "cpu"), 2,
+                "--samples 3000000 × --batch 1000");
         RunOptions o = picocli.CommandLine.populateCommand(new RunOptions(), "--samples", "3000000");
         assertEquals(1, o.options(1).batchImages(), "one image: batch 1, so 3,000,000 samples fit");
     }
