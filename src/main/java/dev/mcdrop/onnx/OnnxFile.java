@@ -1,0 +1,108 @@
+package dev.mcdrop.onnx;
+
+import dev.mcdrop.io.InputFiles;
+import dev.mcdrop.io.Names;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * Reads ONNX files: a model ({@code .onnx}, a ModelProto) or one tensor (a TensorProto, as in the
+ * ONNX backend tests' {@code test_data_set_N/input_K.pb}). The file must be a regular file (a FIFO
+ * or device is refused before it is opened) within {@link Limits#maxFileBytes}; it is mapped
+ * read-only and parsed with mcdrop's own protobuf reader ({@link ProtoReader}; why not
+ * protobuf-java: docs/ONNX.md, "Reader"). Tensor data stays in the mapping: a tensor's
+ * {@link OnnxTensor#data()} is a view, and the mapping is released when nothing refers to it any
+ * more (no close). External data is read only from the model's own directory ({@link ExternalData}).
+ *
+ * <p>Everything wrong with a file is an {@link OnnxFormatException} whose one-line message names
+ * the file and the place inside it; a file truncated by another program while mapped is reported
+ * as "changed or truncated while being read". What is read is the ONNX subset mcdrop needs (see
+ * the records); a model that is well formed protobuf but not a sensible computation (undefined
+ * values, cycles, unknown operators) reads fine and is for the importer to refuse.
+ */
+public final class OnnxFile {
+    private OnnxFile() {}
+
+    /**
+     * Bounds on what one read may cost.
+     *
+     * @param maxFileBytes largest file read (protobuf itself cannot exceed 2 GiB; larger models
+     *                     keep their weights as external data, which this does not bound)
+     * @param maxNodes     most nodes in the graph
+     * @param maxEntries   most entries overall (nodes, attributes, node inputs and outputs, value
+     *                     infos, dimensions, tensors, metadata); bounds the heap a small file of
+     *                     many tiny entries could claim (about 100 bytes each at most)
+     * @param maxRank      most dimensions of a tensor or declared shape
+     */
+    public record Limits(long maxFileBytes, int maxNodes, long maxEntries, int maxRank) {
+        /** 2 GiB − 1, 100,000 nodes, 5,000,000 entries, rank 64. */
+        public static final Limits DEFAULT = new Limits(Integer.MAX_VALUE, 100_000, 5_000_000, 64);
+    }
+
+    /** Reads the model {@code file} with the {@link Limits#DEFAULT default limits}. */
+    public static OnnxModel read(Path file) throws OnnxFormatException {
+        return read(file, Limits.DEFAULT);
+    }
+
+    /** Reads the model {@code file}. */
+    public static OnnxModel read(Path file, Limits limits) throws OnnxFormatException {
+        ReadContext ctx = new ReadContext(file, limits);
+        MemorySegment data = map(file, limits, ctx);
+        try {
+            return new OnnxParser(ctx).model(ProtoReader.of(data));
+        } catch (InternalError e) {
+            throw changed(file, e);
+        }
+    }
+
+    /** Reads one TensorProto file (e.g. test_data_set_0/input_0.pb) with the default limits. */
+    public static OnnxTensor readTensor(Path file) throws OnnxFormatException {
+        return readTensor(file, Limits.DEFAULT);
+    }
+
+    /** Reads one TensorProto file; external data, if any, is looked for beside it. */
+    public static OnnxTensor readTensor(Path file, Limits limits) throws OnnxFormatException {
+        ReadContext ctx = new ReadContext(file, limits);
+        MemorySegment data = map(file, limits, ctx);
+        try {
+            ProtoReader r = ProtoReader.of(data);
+            String name = OnnxParser.prescan(r, 8)[0];
+            Origin o = Origin.root(file);
+            return TensorParser.tensor(r, name == null || name.isEmpty() ? o.child("tensor") : o.child("tensor " + Names.quote(name)), ctx);
+        } catch (InternalError e) {
+            throw changed(file, e);
+        }
+    }
+
+    private static MemorySegment map(Path file, Limits limits, ReadContext ctx) throws OnnxFormatException {
+        Origin o = Origin.root(file);
+        try {
+            long size = InputFiles.requireRegularFile(file, null);
+            if (size > limits.maxFileBytes()) {
+                throw o.error(String.format(Locale.ROOT, "is %,d bytes, more than the %,d allowed", size, limits.maxFileBytes()));
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                long now = ch.size();
+                if (now > limits.maxFileBytes()) throw o.error("grew past the size limit while being opened");
+                return ch.map(FileChannel.MapMode.READ_ONLY, 0, now, ctx.arena);
+            }
+        } catch (InputFiles.RefusedException e) {
+            throw o.error(e.getReason());
+        } catch (NoSuchFileException e) {
+            throw o.error("no such file");
+        } catch (OnnxFormatException e) {
+            throw e;
+        } catch (IOException | UnsupportedOperationException e) {
+            throw o.error("cannot read file: " + Names.display(String.valueOf(e.getMessage()), 200), e);
+        }
+    }
+
+    private static OnnxFormatException changed(Path file, InternalError e) {
+        return Origin.root(file).error("changed or truncated while being read (is another program writing it?)", e);
+    }
+}
