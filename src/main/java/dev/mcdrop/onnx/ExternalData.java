@@ -64,7 +64,8 @@ final class ExternalData {
         } catch (IOException e) {
             throw o.error("external data file " + shown + " cannot be opened: " + Names.display(String.valueOf(e.getMessage()), 200));
         }
-        if (!real.startsWith(directory) || real.equals(directory)) {
+        if (real.equals(directory)) throw o.error("external data location " + shown + " is the model's directory, not a file");
+        if (!real.startsWith(directory)) {
             throw o.error("external data location " + shown + " leads out of the model's directory (a symbolic link to " + Names.display(real.toString(), 200) + ")");
         }
         MemorySegment whole = ctx.externalFiles.get(real);

@@ -100,10 +100,11 @@ public record OnnxNode(int index, String name, String opType, String domain, Lis
         OnnxAttribute a = attributes.get(name);
         if (a == null) throw origin.error("has no attribute " + Names.quote(name) + " (" + expected + " expected)");
         if (kind.isInstance(a)) return kind.cast(a);
+        String what = "attribute " + Names.quote(name) + " is ";
         if (a instanceof OnnxAttribute.Skipped s) {
-            throw a.origin().error("is " + s.type() + (s.type() == AttributeType.GRAPH || s.type() == AttributeType.GRAPHS
+            throw origin.error(what + s.type() + (s.type() == AttributeType.GRAPH || s.type() == AttributeType.GRAPHS
                     ? " (a subgraph); mcdrop does not read subgraphs" : ", whose value mcdrop does not read") + "; expected " + expected);
         }
-        throw a.origin().error("is " + a.type() + ", expected " + expected);
+        throw origin.error(what + a.type() + ", expected " + expected);
     }
 }
