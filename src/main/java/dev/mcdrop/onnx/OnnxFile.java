@@ -35,13 +35,18 @@ public final class OnnxFile {
      *                     keep their weights as external data, which this does not bound)
      * @param maxNodes     most nodes in the graph
      * @param maxEntries   most entries overall (nodes, attributes, node inputs and outputs, value
-     *                     infos, dimensions, tensors, metadata); bounds the heap a small file of
-     *                     many tiny entries could claim (about 100 bytes each at most)
+     *                     infos, dimensions, tensors, metadata); bounds the heap a file of many
+     *                     tiny entries could claim (a few hundred bytes each: a 2-byte empty
+     *                     entry in the file becomes a record)
      * @param maxRank      most dimensions of a tensor or declared shape
+     * @param maxVarints   most values of repeated varint fields (dims, ints attributes,
+     *                     int32_data, int64_data, uint64_data) decoded in all; each becomes 8
+     *                     bytes or more of heap, so this bounds what a file of one-byte varints
+     *                     could claim (weights are in raw_data, which is not decoded)
      */
-    public record Limits(long maxFileBytes, int maxNodes, long maxEntries, int maxRank) {
-        /** 2 GiB − 1, 100,000 nodes, 5,000,000 entries, rank 64. */
-        public static final Limits DEFAULT = new Limits(Integer.MAX_VALUE, 100_000, 5_000_000, 64);
+    public record Limits(long maxFileBytes, int maxNodes, long maxEntries, int maxRank, long maxVarints) {
+        /** 2 GiB − 1, 100,000 nodes, 1,000,000 entries, rank 64, 16 Mi varint-coded values. */
+        public static final Limits DEFAULT = new Limits(Integer.MAX_VALUE, 100_000, 1_000_000, 64, 16 << 20);
     }
 
     /** Reads the model {@code file} with the {@link Limits#DEFAULT default limits}. */
@@ -54,7 +59,7 @@ public final class OnnxFile {
         ReadContext ctx = new ReadContext(file, limits);
         MemorySegment data = map(file, limits, ctx);
         try {
-            return new OnnxParser(ctx).model(ProtoReader.of(data));
+            return new OnnxParser(ctx).model(ProtoReader.of(data, limits.maxVarints()));
         } catch (InternalError e) {
             throw changed(file, e);
         }
@@ -70,10 +75,9 @@ public final class OnnxFile {
         ReadContext ctx = new ReadContext(file, limits);
         MemorySegment data = map(file, limits, ctx);
         try {
-            ProtoReader r = ProtoReader.of(data);
-            String name = OnnxParser.prescan(r, 8)[0];
             Origin o = Origin.root(file);
-            return TensorParser.tensor(r, name == null || name.isEmpty() ? o.child("tensor") : o.child("tensor " + Names.quote(name)), ctx);
+            return TensorParser.tensor(ProtoReader.of(data, limits.maxVarints()),
+                    name -> name == null || name.isEmpty() ? o.child("tensor") : o.child("tensor " + Names.quote(name)), ctx);
         } catch (InternalError e) {
             throw changed(file, e);
         }

@@ -145,12 +145,10 @@ final class OnnxParser {
                     case 2 -> name = r.string("name");
                     case 5 -> {
                         int i = initializerIndex.size();
-                        ProtoReader t = r.message("initializer");
-                        Origin to = o.element("initializer", i, prescan(t, 8)[0]);
-                        OnnxTensor tensor = TensorParser.tensor(t, to, ctx);
-                        if (tensor.name().isEmpty()) throw to.error("has no name");
+                        OnnxTensor tensor = TensorParser.tensor(r.message("initializer"), tensorName -> o.element("initializer", i, tensorName), ctx);
+                        if (tensor.name().isEmpty()) throw tensor.origin().error("has no name");
                         Integer before = initializerIndex.putIfAbsent(tensor.name(), i);
-                        if (before != null) throw to.error("the name is also that of initializer[" + before + "]");
+                        if (before != null) throw tensor.origin().error("the name is also that of initializer[" + before + "]");
                         initializers.put(tensor.name(), tensor);
                     }
                     case 11 -> inputs.add(valueInfo(r.message("input"), o, "input", inputs.size()));
@@ -192,10 +190,9 @@ final class OnnxParser {
     // ---- node -------------------------------------------------------------------------------
 
     private OnnxNode node(ProtoReader r, int index, Origin graph) throws OnnxFormatException {
-        String[] label = prescan(r, 3, 4);
-        Origin o = graph.child(".node[" + index + "]" + (label[0] == null || label[0].isEmpty() ? "" : " " + Names.quote(label[0]))
-                + (label[1] == null ? "" : " (" + Names.display(label[1], 60) + ")"));
-        String name = "", opType = "", domain = "";
+        ProtoReader start = r.copy();
+        String name = null, opType = null, domain = "";
+        Origin o = null; // built when first needed: writers put name and op_type before the attributes
         List<String> inputs = new ArrayList<>(), outputs = new ArrayList<>();
         Map<String, OnnxAttribute> attributes = new LinkedHashMap<>();
         try {
@@ -206,6 +203,7 @@ final class OnnxParser {
                     case 3 -> name = r.string("name");
                     case 4 -> opType = r.string("op_type");
                     case 5 -> {
+                        if (o == null) o = nodeOrigin(graph, index, name, opType, start);
                         OnnxAttribute a = attribute(r.message("attribute"), o, attributes.size());
                         if (attributes.containsKey(a.name())) throw a.origin().error("appears twice in the node");
                         attributes.put(a.name(), a);
@@ -215,17 +213,35 @@ final class OnnxParser {
                 }
             }
         } catch (Malformed e) {
-            throw o.error(e.getMessage());
+            throw (o != null ? o : nodeOrigin(graph, index, null, null, start)).error(e.getMessage());
         }
-        if (opType.isEmpty()) throw o.error("has no op_type");
+        if (o == null) o = nodeOrigin(graph, index, name, opType, null);
+        if (opType == null || opType.isEmpty()) throw o.error("has no op_type");
         ctx.count(1L + inputs.size() + outputs.size(), o);
-        return new OnnxNode(index, name, opType, domain, inputs, outputs, attributes, o);
+        return new OnnxNode(index, name == null ? "" : name, opType, domain, inputs, outputs, attributes, o);
+    }
+
+    /** {@code graph.node[i] 'name' (Op)}; a name or op type not seen yet is looked up in {@code start} (when given). */
+    private static Origin nodeOrigin(Origin graph, int index, String name, String opType, ProtoReader start) {
+        if ((name == null || opType == null) && start != null) {
+            String[] found = prescan(start, 3, 4);
+            if (name == null) name = found[0];
+            if (opType == null) opType = found[1];
+        }
+        return graph.child(".node[" + index + "]" + (name == null || name.isEmpty() ? "" : " " + Names.quote(name))
+                + (opType == null || opType.isEmpty() ? "" : " (" + Names.display(opType, 60) + ")"));
+    }
+
+    /** {@code attribute 'name'} or, without a name, {@code attribute[i]}; a name not seen yet is looked up in {@code start}. */
+    private static Origin attributeOrigin(Origin node, int index, String name, ProtoReader start) {
+        if (name == null && start != null) name = prescan(start, 1)[0];
+        return node.child(name == null || name.isEmpty() ? "attribute[" + index + "]" : "attribute " + Names.quote(name));
     }
 
     private OnnxAttribute attribute(ProtoReader r, Origin node, int index) throws OnnxFormatException {
-        String prescanned = prescan(r, 1)[0];
-        Origin o = node.child(prescanned == null || prescanned.isEmpty() ? "attribute[" + index + "]" : "attribute " + Names.quote(prescanned));
-        String name = "";
+        ProtoReader start = r.copy();
+        Origin o = null; // built when first needed (the name usually comes first)
+        String name = null;
         long declared = 0;
         AttributeType present = null; // the value field seen (all must agree)
         float f = 0;
@@ -267,7 +283,9 @@ final class OnnxParser {
                     case 4 -> s = r.string("s");
                     case 5 -> {
                         if (t != null) throw r.malformed("field 't' (5) appears twice");
-                        t = TensorParser.tensor(r.message("t"), o, ctx);
+                        if (o == null) o = attributeOrigin(node, index, name, start);
+                        Origin attr = o;
+                        t = TensorParser.tensor(r.message("t"), tensorName -> attr, ctx);
                     }
                     case 7 -> r.fixed("floats", floats);
                     case 8 -> r.varints("ints", ints);
@@ -278,9 +296,10 @@ final class OnnxParser {
                 }
             }
         } catch (Malformed e) {
-            throw o.error(e.getMessage());
+            throw (o != null ? o : attributeOrigin(node, index, null, start)).error(e.getMessage());
         }
-        if (name.isEmpty()) throw o.error("has no name");
+        if (o == null) o = attributeOrigin(node, index, name, null);
+        if (name == null || name.isEmpty()) throw o.error("has no name");
         AttributeType type;
         if (declared != 0) {
             type = AttributeType.ofCode(declared);
@@ -315,8 +334,9 @@ final class OnnxParser {
     // ---- value info and types ---------------------------------------------------------------
 
     private OnnxValueInfo valueInfo(ProtoReader r, Origin graph, String field, int index) throws OnnxFormatException {
-        Origin o = graph.element(field, index, prescan(r, 1)[0]);
-        String name = "";
+        ProtoReader start = r.copy();
+        Origin o = null; // built when first needed (the name usually comes first)
+        String name = null;
         OnnxValueInfo.Kind kind = OnnxValueInfo.Kind.UNKNOWN;
         DataType elemType = null;
         Optional<List<Dim>> shape = Optional.empty();
@@ -328,6 +348,7 @@ final class OnnxParser {
                     case 2 -> {
                         if (typed) throw r.malformed("field 'type' (2) appears twice");
                         typed = true;
+                        if (o == null) o = graph.element(field, index, name != null ? name : prescan(start, 1)[0]);
                         ProtoReader t = r.message("type");
                         while (t.next()) {
                             OnnxValueInfo.Kind k = switch (t.field()) {
@@ -373,9 +394,10 @@ final class OnnxParser {
                 }
             }
         } catch (Malformed e) {
-            throw o.error(e.getMessage());
+            throw (o != null ? o : graph.element(field, index, prescan(start, 1)[0])).error(e.getMessage());
         }
-        if (name.isEmpty()) throw o.error("has no name");
+        if (o == null) o = graph.element(field, index, name);
+        if (name == null || name.isEmpty()) throw o.error("has no name");
         ctx.count(1, o);
         return new OnnxValueInfo(name, kind, elemType, shape, o);
     }

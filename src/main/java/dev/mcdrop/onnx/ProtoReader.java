@@ -39,26 +39,54 @@ final class ProtoReader {
     private final MemorySegment data;
     private final long end;
     private final int depth;
+    private final Shared shared;
     private long pos;
     private int field;
     private int wireType;
     private long fieldStart;
 
-    private ProtoReader(MemorySegment data, long start, long end, int depth) {
+    private ProtoReader(MemorySegment data, long start, long end, int depth, Shared shared) {
         this.data = data;
         this.pos = start;
         this.end = end;
         this.depth = depth;
+        this.shared = shared;
     }
 
-    /** A reader of the whole of {@code data} as one message. */
+    /** A reader of the whole of {@code data} as one message, without a limit on varint-coded values. */
     static ProtoReader of(MemorySegment data) {
-        return new ProtoReader(data, 0, data.byteSize(), 0);
+        return of(data, Long.MAX_VALUE);
+    }
+
+    /**
+     * A reader of the whole of {@code data} as one message, decoding at most {@code maxVarints}
+     * values of repeated varint fields in all (each becomes an 8-byte long: without a bound, a
+     * 2 GB run of one-byte varints would ask for 16 GB).
+     */
+    static ProtoReader of(MemorySegment data, long maxVarints) {
+        Shared shared = new Shared();
+        shared.varintsLeft = maxVarints;
+        shared.maxVarints = maxVarints;
+        return new ProtoReader(data, 0, data.byteSize(), 0, shared);
+    }
+
+    /** What all readers of one file share: a buffer for decoding strings (one copy per string, not two), the varint budget. */
+    private static final class Shared {
+        long varintsLeft;
+        long maxVarints;
+        byte[] buffer = new byte[256];
+        final java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+
+        byte[] buffer(int n) {
+            if (buffer.length < n) buffer = new byte[Math.max(n, buffer.length * 2)];
+            return buffer;
+        }
     }
 
     /** An independent reader of the rest of this message, from the current position (for a second look). */
     ProtoReader copy() {
-        return new ProtoReader(data, pos, end, depth);
+        return new ProtoReader(data, pos, end, depth, shared);
     }
 
     /** The segment the reader reads (the whole file). */
@@ -156,7 +184,7 @@ final class ProtoReader {
         if (depth + 1 > MAX_DEPTH) throw malformed(describe(name) + ": messages nested more than " + MAX_DEPTH + " deep");
         expect(LEN, name);
         long n = length();
-        ProtoReader sub = new ProtoReader(data, pos, pos + n, depth + 1);
+        ProtoReader sub = new ProtoReader(data, pos, pos + n, depth + 1, shared);
         pos += n;
         return sub;
     }
@@ -166,6 +194,7 @@ final class ProtoReader {
     /** Adds the current repeated varint field's value(s) (int32/int64/uint64, packed or not) to {@code into}. */
     void varints(String name, LongList into) {
         if (wireType == VARINT) {
+            spend(1, name);
             into.add(rawVarint());
             return;
         }
@@ -179,8 +208,9 @@ final class ProtoReader {
         if (n > 0 && data.get(ValueLayout.JAVA_BYTE, chunkEnd - 1) < 0) {
             throw malformed(describe(name) + ": packed run of " + n + " bytes ends inside a varint");
         }
+        spend(count, name);
         into.reserve(count, this, name);
-        ProtoReader run = new ProtoReader(data, pos, chunkEnd, depth);
+        ProtoReader run = new ProtoReader(data, pos, chunkEnd, depth, shared);
         while (run.pos < chunkEnd) into.add(run.rawVarint());
         pos = chunkEnd;
     }
@@ -203,6 +233,14 @@ final class ProtoReader {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    private void spend(long values, String name) {
+        if (values > shared.varintsLeft) {
+            throw malformed(describe(name) + ": more than " + String.format(java.util.Locale.ROOT, "%,d", shared.maxVarints)
+                    + " varint-coded values in the file, the reader's limit (large tensors belong in raw_data)");
+        }
+        shared.varintsLeft -= values;
+    }
 
     /** A Malformed at the current field's tag. */
     Malformed malformed(String detail) {
@@ -269,18 +307,19 @@ final class ProtoReader {
         if (n > MAX_STRING_BYTES) {
             throw malformed(fieldAt, describe(name) + " is a string of " + n + " bytes, more than the " + MAX_STRING_BYTES + " allowed");
         }
-        byte[] b = s.toArray(ValueLayout.JAVA_BYTE);
+        int len = (int) n;
+        byte[] b = shared.buffer(len);
+        MemorySegment.copy(s, ValueLayout.JAVA_BYTE, 0, b, 0, len);
         boolean ascii = true;
-        for (byte x : b) {
-            if (x < 0) {
+        for (int i = 0; i < len; i++) {
+            if (b[i] < 0) {
                 ascii = false;
                 break;
             }
         }
-        if (ascii) return new String(b, StandardCharsets.ISO_8859_1);
+        if (ascii) return new String(b, 0, len, StandardCharsets.ISO_8859_1);
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+            return shared.utf8.reset().decode(ByteBuffer.wrap(b, 0, len)).toString();
         } catch (CharacterCodingException e) {
             throw malformed(fieldAt, describe(name) + " is not valid UTF-8");
         }

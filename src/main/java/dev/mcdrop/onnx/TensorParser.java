@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * TensorProto from the wire, its data checked against its type and shape before anything is
@@ -35,8 +36,12 @@ final class TensorParser {
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** Reads the TensorProto ahead of {@code r}; errors name {@code o}. */
-    static OnnxTensor tensor(ProtoReader r, Origin o, ReadContext ctx) throws OnnxFormatException {
+    /**
+     * Reads the TensorProto ahead of {@code r}. {@code originFor} gives the tensor's place from
+     * its name (null or "" when it has none), for the record and for errors.
+     */
+    static OnnxTensor tensor(ProtoReader r, Function<String, Origin> originFor, ReadContext ctx) throws OnnxFormatException {
+        ProtoReader start = r.copy();
         String name = "";
         LongList dims = new LongList();
         long dataTypeCode = 0;
@@ -95,8 +100,9 @@ final class TensorParser {
                 }
             }
         } catch (Malformed e) {
-            throw o.error(e.getMessage());
+            throw originFor.apply(OnnxParser.prescan(start, 8)[0]).error(e.getMessage()); // the name may come after the fault
         }
+        Origin o = originFor.apply(name);
         ctx.count(1, o);
 
         DataType type = DataType.ofCode(dataTypeCode);

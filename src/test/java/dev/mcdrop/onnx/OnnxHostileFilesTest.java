@@ -189,7 +189,7 @@ class OnnxHostileFilesTest {
         Path p = write(model(g));
         assertTrue(Files.size(p) > 10_000_000);
         assertEquals("graph: more than 100,000 nodes, the reader's limit", refused(p));
-        assertEquals("graph: more than 1,000 nodes, the reader's limit", refused(p, new OnnxFile.Limits(Integer.MAX_VALUE, 1000, 5_000_000, 64)));
+        assertEquals("graph: more than 1,000 nodes, the reader's limit", refused(p, new OnnxFile.Limits(Integer.MAX_VALUE, 1000, 5_000_000, 64, 1000)));
     }
 
     @Test
@@ -197,9 +197,22 @@ class OnnxHostileFilesTest {
         ProtoWriter n = new ProtoWriter().string(4, "Concat");
         for (int i = 0; i < 100; i++) n.string(1, "x");
         Path p = write(model(graph("g").message(1, n)));
-        assertTrue(refused(p, new OnnxFile.Limits(Integer.MAX_VALUE, 10, 50, 64)).contains("more than 50 entries"));
+        assertTrue(refused(p, new OnnxFile.Limits(Integer.MAX_VALUE, 10, 50, 64, 1000)).contains("more than 50 entries"));
         assertEquals(100, OnnxFile.read(p).graph().nodes().getFirst().inputs().size());
-        assertTrue(refused(p, new OnnxFile.Limits(100, 10, 50, 64)).matches("is [0-9,]+ bytes, more than the 100 allowed"));
+        assertTrue(refused(p, new OnnxFile.Limits(100, 10, 50, 64, 1000)).matches("is [0-9,]+ bytes, more than the 100 allowed"));
+    }
+
+    @Test
+    void varintCodedValuesAreBoundedBeforeTheirArraysAreMade() throws IOException {
+        long[] many = new long[2000];
+        Path p = write(model(graph("g").message(1, node("X", "", new String[0], new String[0], OnnxWriter.attrInts("k", many)))));
+        OnnxFile.Limits small = new OnnxFile.Limits(Integer.MAX_VALUE, 10, 50, 64, 1000);
+        assertEquals("graph.node[0] (X): attribute 'k': field 'ints' (8): more than 1,000 varint-coded values in the file, the reader's limit"
+                + " (large tensors belong in raw_data) (at byte 41)", refused(p, small));
+        assertEquals(2000, OnnxFile.read(p).graph().nodes().getFirst().getInts("k").length);
+        ProtoWriter unpacked = OnnxWriter.tensorHeader("w", DataType.INT64, 1001);
+        for (int i = 0; i < 1001; i++) unpacked.varint(7, i);
+        assertTrue(refused(write(withInitializer(unpacked)), small).contains("more than 1,000 varint-coded values"));
     }
 
     @Test
