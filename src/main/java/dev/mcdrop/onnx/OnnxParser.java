@@ -228,14 +228,14 @@ final class OnnxParser {
             if (name == null) name = found[0];
             if (opType == null) opType = found[1];
         }
-        return graph.child(".node[" + index + "]" + (name == null || name.isEmpty() ? "" : " " + Names.quote(name))
+        return graph.child(".node[" + index + "]" + (name == null || name.isEmpty() ? "" : " " + Origin.quote(name))
                 + (opType == null || opType.isEmpty() ? "" : " (" + Names.display(opType, 60) + ")"));
     }
 
     /** {@code attribute 'name'} or, without a name, {@code attribute[i]}; a name not seen yet is looked up in {@code start}. */
     private static Origin attributeOrigin(Origin node, int index, String name, ProtoReader start) {
         if (name == null && start != null) name = prescan(start, 1)[0];
-        return node.child(name == null || name.isEmpty() ? "attribute[" + index + "]" : "attribute " + Names.quote(name));
+        return node.child(name == null || name.isEmpty() ? "attribute[" + index + "]" : "attribute " + Origin.quote(name));
     }
 
     private OnnxAttribute attribute(ProtoReader r, Origin node, int index) throws OnnxFormatException {
@@ -248,9 +248,9 @@ final class OnnxParser {
         long i = 0;
         String s = "";
         OnnxTensor t = null;
-        ProtoReader.FixedList floats = new ProtoReader.FixedList(4);
-        ProtoReader.LongList ints = new ProtoReader.LongList();
-        List<String> strings = new ArrayList<>();
+        ProtoReader.FixedList floats = null; // made when the field appears: most attributes have one value
+        ProtoReader.LongList ints = null;
+        List<String> strings = List.of();
         try {
             while (r.next()) {
                 AttributeType field = switch (r.field()) {
@@ -287,9 +287,18 @@ final class OnnxParser {
                         Origin attr = o;
                         t = TensorParser.tensor(r.message("t"), tensorName -> attr, ctx);
                     }
-                    case 7 -> r.fixed("floats", floats);
-                    case 8 -> r.varints("ints", ints);
-                    case 9 -> strings.add(r.string("strings"));
+                    case 7 -> {
+                        if (floats == null) floats = new ProtoReader.FixedList(4);
+                        r.fixed("floats", floats);
+                    }
+                    case 8 -> {
+                        if (ints == null) ints = new ProtoReader.LongList();
+                        r.varints("ints", ints);
+                    }
+                    case 9 -> {
+                        if (strings.isEmpty()) strings = new ArrayList<>();
+                        strings.add(r.string("strings"));
+                    }
                     case 20 -> declared = r.int32("type");
                     case 21 -> throw r.malformed("ref_attr_name refers to a function's attribute, which is meaningless in a main graph");
                     default -> r.skip(); // name's doc_string, and the values mcdrop does not read
@@ -319,12 +328,9 @@ final class OnnxParser {
                 if (t == null) throw o.error("is declared TENSOR but carries no tensor");
                 yield new OnnxAttribute.TensorAttr(name, t, o);
             }
-            case FLOATS -> {
-                java.lang.foreign.MemorySegment b = floats.bytes();
-                yield new OnnxAttribute.FloatsAttr(name, b.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED
-                        .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN)), o);
-            }
-            case INTS -> new OnnxAttribute.IntsAttr(name, ints.toArray(), o);
+            case FLOATS -> new OnnxAttribute.FloatsAttr(name, floats == null ? new float[0] : floats.bytes()
+                    .toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN)), o);
+            case INTS -> new OnnxAttribute.IntsAttr(name, ints == null ? new long[0] : ints.toArray(), o);
             case STRINGS -> new OnnxAttribute.StringsAttr(name, strings, o);
             case UNDEFINED -> throw o.error("type UNDEFINED");
             default -> new OnnxAttribute.Skipped(name, type, o);

@@ -34,7 +34,22 @@ public record Origin(Path file, Origin parent, String step) {
 
     /** {@code .field[index] 'name'}: an element of a repeated field, named if it has a name. */
     public Origin element(String field, int index, String name) {
-        return child("." + field + "[" + index + "]" + (name == null || name.isEmpty() ? "" : " " + Names.quote(name)));
+        return child("." + field + "[" + index + "]" + (name == null || name.isEmpty() ? "" : " " + quote(name)));
+    }
+
+    /**
+     * {@link Names#quote}, with a shortcut for the usual name (printable ASCII without quotes or
+     * backslashes, at most {@link Names#MAX_NAME} characters), which it would return unchanged
+     * in quotes: every node and attribute gets a place, so this is on the reading path.
+     */
+    static String quote(String name) {
+        int n = name.length();
+        if (n > Names.MAX_NAME) return Names.quote(name);
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '\'' || c == '\\') return Names.quote(name);
+        }
+        return "'" + name + "'";
     }
 
     /** The path inside the file ("graph.node[12] 'conv1' (Conv): attribute 'pads'"); empty at the root. */

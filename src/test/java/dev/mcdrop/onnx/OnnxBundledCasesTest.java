@@ -104,8 +104,31 @@ class OnnxBundledCasesTest {
     }
 
     @Test
-    void pytorchInitializersAreRawDataViewsOfTheMappedFile() throws IOException {
-        OnnxModel m = OnnxFile.read(bundled().resolve("pytorch-converted/test_Conv2d_depthwise_padded/model.onnx"));
+    void readingMappedOrIntoTheHeapGivesTheSameModelsAndTensors() throws IOException {
+        int files = 0;
+        for (Path c : cases()) {
+            Path model = c.resolve("model.onnx");
+            assertEquals(ModelText.of(OnnxFile.read(model, OnnxFile.Limits.DEFAULT, Long.MAX_VALUE)),
+                    ModelText.of(OnnxFile.read(model, OnnxFile.Limits.DEFAULT, 0)), model.toString());
+            try (Stream<Path> s = Files.list(c.resolve("test_data_set_0"))) {
+                for (Path pb : s.toList()) {
+                    OnnxTensor heap = OnnxFile.readTensor(pb, OnnxFile.Limits.DEFAULT, Long.MAX_VALUE);
+                    OnnxTensor mapped = OnnxFile.readTensor(pb, OnnxFile.Limits.DEFAULT, 0);
+                    assertTrue(mapped.data().isMapped() && !heap.data().isMapped());
+                    assertEquals(ModelText.of(heap), ModelText.of(mapped), pb.toString());
+                    files++;
+                }
+            }
+        }
+        assertEquals(28, files);
+    }
+
+    @Test
+    void pytorchInitializersAreRawDataViewsOfTheFilesBuffer() throws IOException {
+        Path file = bundled().resolve("pytorch-converted/test_Conv2d_depthwise_padded/model.onnx");
+        OnnxTensor mapped = OnnxFile.read(file, OnnxFile.Limits.DEFAULT, 0).graph().initializer("1").orElseThrow();
+        assertTrue(mapped.data().isMapped() && mapped.data().isReadOnly(), "large files: a read-only view of the mapping");
+        OnnxModel m = OnnxFile.read(file);
         assertEquals("pytorch", m.producerName());
         assertEquals(3, m.irVersion());
         assertEquals(6, m.opsetVersion("").orElseThrow());
@@ -114,8 +137,23 @@ class OnnxBundledCasesTest {
         OnnxTensor w = m.graph().initializer("1").orElseThrow();
         assertEquals(OnnxTensor.Storage.RAW_DATA, w.storage());
         assertArrayEquals(new long[] {4, 1, 3, 3}, w.dims());
-        assertTrue(w.data().isMapped() && w.data().isReadOnly(), "raw_data is a read-only view of the mapping");
         assertEquals(36 * 4, w.data().byteSize());
+        assertTrue(w.data().isReadOnly());
+        // a heap segment's address is its offset in its array: a view of the file's bytes sits where
+        // the tensor's bytes are in the file, a copy would start at 0
+        assertEquals(indexOf(Files.readAllBytes(file), w.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)), w.data().address(),
+                "small files: a view of the file's bytes, not a copy");
+    }
+
+    static long indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) continue outer;
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static OnnxNode node(String testCase) throws IOException {

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Measures {@link OnnxFile#read}: wall time and bytes allocated (by the reading thread, as the
- * JVM counts them) per read, median of 5 rounds after a warm-up. Not a test (no timed tests);
+ * JVM counts them) per read; minimum and median of 11 rounds of about a second after a warm-up of
+ * at least 3 s (the minimum is the better estimate on a shared, loaded machine). Not a test (no timed tests);
  * docs/ONNX.md, "Reader", gives the numbers and the machine. Usage, from the repository root:
  * <pre>
  * java -cp target/test-classes:target/classes dev.mcdrop.onnx.OnnxReadMeasure --synthetic DIR   # writes the two synthetic models
@@ -39,8 +40,8 @@ public final class OnnxReadMeasure {
             long until = System.nanoTime() + 3_000_000_000L;
             for (int i = 0; i < 10 || System.nanoTime() < until; i++) readAll(files);
             int perRound = Math.max(1, (int) (1e9 / Math.max(1, time(files))));
-            double[] ms = new double[5], alloc = new double[5];
-            for (int r = 0; r < 5; r++) {
+            double[] ms = new double[11], alloc = new double[11];
+            for (int r = 0; r < ms.length; r++) {
                 long a0 = mx.getCurrentThreadAllocatedBytes(), t0 = System.nanoTime();
                 for (int i = 0; i < perRound; i++) readAll(files);
                 ms[r] = (System.nanoTime() - t0) / 1e6 / perRound;
@@ -48,8 +49,8 @@ public final class OnnxReadMeasure {
             }
             Arrays.sort(ms);
             Arrays.sort(alloc);
-            System.out.printf(Locale.ROOT, "%s: %d file(s), %,d bytes: %.3f ms per read (rounds %.3f..%.3f), %,.0f bytes allocated per read%n",
-                    a, files.size(), bytes, ms[2], ms[0], ms[4], alloc[2]);
+            System.out.printf(Locale.ROOT, "%s: %d file(s), %,d bytes: %.3f ms per read (min; median %.3f), %,.0f bytes allocated per read%n",
+                    a, files.size(), bytes, ms[0], ms[5], alloc[5]);
         }
     }
 

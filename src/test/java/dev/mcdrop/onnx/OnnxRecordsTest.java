@@ -169,8 +169,9 @@ class OnnxRecordsTest {
 
     @Test
     void floatDataPackedUnpackedAndComplex() throws IOException {
-        OnnxTensor packed = tensor(tensorHeader("f", DataType.FLOAT, 3).packedFloats(4, 1, 2, 3));
-        assertTrue(packed.data().isMapped(), "one packed run is a view of the mapped file");
+        ProtoWriter packedFile = tensorHeader("f", DataType.FLOAT, 3).packedFloats(4, 1, 2, 3);
+        OnnxTensor packed = tensor(packedFile);
+        assertEquals(packedFile.size() - 12, packed.data().address(), "one packed run is a view of the file's bytes (at its offset), not a copy");
         OnnxTensor unpacked = tensor(tensorHeader("f", DataType.FLOAT, 3).fixed32(4, 1).fixed32(4, 2).fixed32(4, 3));
         assertArrayEquals(packed.floats(), unpacked.floats());
         assertArrayEquals(new float[] {1, 2, 3}, unpacked.floats());

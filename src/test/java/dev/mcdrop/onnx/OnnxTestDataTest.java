@@ -56,6 +56,7 @@ class OnnxTestDataTest {
                 try {
                     OnnxModel m = OnnxFile.read(c.resolve("model.onnx"));
                     assertTrue(m.irVersion() >= 1);
+                    assertEquals(ModelText.of(m), ModelText.of(OnnxFile.read(c.resolve("model.onnx"), OnnxFile.Limits.DEFAULT, 0)), "mapped read");
                     counts[0]++;
                 } catch (OnnxFormatException e) {
                     if (DOCUMENTED_REFUSALS.stream().anyMatch(e.getMessage()::contains)) counts[1]++;
