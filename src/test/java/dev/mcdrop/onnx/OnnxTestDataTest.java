@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The ONNX reader against ONNX 1.12's own backend test data (Debian/Ubuntu package
  * {@code libonnx-testdata}, installed at /usr/share/libonnx-testdata/data; skipped with a message
  * when absent): every model.onnx in node/, pytorch-converted/, pytorch-operator/, simple/ and
- * real/ must read, and every test data set must agree with its graph ({@link DataSetCheck}).
+ * real/ must read, with the same result read into the heap and mapped, and every test data set
+ * must agree with its graph ({@link DataSetCheck}).
  * A refusal is allowed only for a reason listed in {@link #DOCUMENTED_REFUSALS} (none today:
  * 1,072 of 1,072 models read; real/ holds only download links, no models).
  */
