@@ -42,6 +42,9 @@ final class OutputPaths {
             return;
         }
         Path dir = path.toAbsolutePath().getParent();
+        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(option + " " + path + ": " + dir + " is not a directory");
+        }
         if (dir != null && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(option + " " + path + ": directory " + dir + " does not exist");
         }

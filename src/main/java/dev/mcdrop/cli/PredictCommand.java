@@ -74,9 +74,12 @@ final class PredictCommand implements Callable<Integer> {
         LabelCheck.check(images, imagesPath, labelsPath, weights);
         List<String> files = images.fileNames(); // picture inputs: each image's name, from the one listing
         McOptions options = run.options(images.count());
+        int classes = weights.network().classes();
         try (Backend backend = backendOptions.open();
              McPredictor predictor = new McPredictor(backend, weights, options);
-             AtomicFile file = out == null ? null : AtomicFile.create(out)) {
+             AtomicFile file = out == null ? null : AtomicFile.create(out);
+             // replaced only by commit() once the whole run, --out included, succeeded; closing discards
+             NpySamples sink = samplesOut == null ? null : NpySamples.create(samplesOut, options.samples(), images.count(), classes)) {
             Stdout.Recording fileStream = file == null ? null : new Stdout.Recording(file.stream()); // keeps why a write failed
             OutputStream stream = file == null ? System.out : fileStream;
             PrintWriter w = new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16), false);
@@ -92,33 +95,33 @@ final class PredictCommand implements Callable<Integer> {
                         // System.out is a PrintStream: it swallows write errors (a closed pipe, a full disk) and only reports them here
                         if (file == null && Stdout.failed()) throw new IOException("cannot write the predictions to stdout" + Stdout.reason());
                     } catch (IOException e) {
-                        String why = fileStream != null && fileStream.reason() != null ? ": " + fileStream.reason() : "";
-                        throw new UncheckedIOException(e.getMessage() + why, e);
+                        // AtomicFile's failure names --out and the reason: "cannot write out.jsonl: No space left on device"
+                        String why = fileStream != null ? fileStream.reason() : null;
+                        throw new UncheckedIOException(why != null ? why : e.getMessage(), e);
                     }
                 }
             };
             long start = System.nanoTime();
             ImagePrediction[] ps;
-            if (samplesOut == null) {
-                ps = predictor.predictStreaming(images, listener, null);
-            } else {
-                int classes = weights.network().classes();
+            if (sink != null) {
                 System.err.printf(java.util.Locale.ROOT, "mcdrop: writing %d samples x %d images x %d classes (%.1f MiB) to %s%n",
                         options.samples(), images.count(), classes, 4.0 * options.samples() * images.count() * classes / (1 << 20),
                         samplesOut);
-                try (NpySamples sink = NpySamples.create(samplesOut, options.samples(), images.count(), classes)) {
-                    ps = predictor.predictStreaming(images, listener, sink);
-                }
             }
+            ps = predictor.predictStreaming(images, listener, sink);
             double seconds = (System.nanoTime() - start) / 1e9;
             progress.done();
             if (file != null) {
                 w.flush();
                 if (w.checkError()) {
-                    throw new IOException("cannot write the predictions to " + out + (fileStream.reason() != null ? ": " + fileStream.reason() : ""));
+                    throw new IOException(fileStream.reason() != null ? fileStream.reason() : "cannot write the predictions to " + out);
                 }
                 file.commit();
+            } else {
+                w.flush();
+                if (Stdout.failed()) throw new IOException("cannot write the predictions to stdout" + Stdout.reason());
             }
+            if (sink != null) sink.commit(); // last: a run that failed anywhere leaves --samples-out as it was
             Summary.print(System.err, weights, backend, options, predictor, images, ps, seconds);
         }
         return 0;

@@ -190,10 +190,6 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static Path find(Path dir, String name) throws java.io.IOException {
-        for (String candidate : new String[]{name, name + ".gz"}) {
-            Path p = dir.resolve(candidate);
-            if (Files.exists(p)) return p;
-        }
-        throw new java.io.FileNotFoundException(dir.resolve(name) + "(.gz) not found; run scripts/fetch-mnist.sh or give --data DIR");
+        return dev.mcdrop.data.DataPaths.findIdxFile(dir, name, "not found (nor " + name + ".gz); run scripts/fetch-mnist.sh or give --data DIR");
     }
 }

@@ -41,9 +41,11 @@ public final class Cifar10 {
         List<String> names = train ? TRAIN_FILES : TEST_FILES;
         List<Path> files = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        if (Files.exists(dir)) dev.mcdrop.io.InputFiles.requireDirectory(dir, null); // a file, FIFO or device: said so
         for (String name : names) {
             Path file = dir.resolve(name);
             files.add(file);
+            if (Files.exists(file)) dev.mcdrop.io.InputFiles.requireRegularFile(file, null); // a folder or FIFO: said so
             if (!Files.isRegularFile(file)) {
                 missing.add(name);
             }

@@ -1,5 +1,6 @@
 package dev.mcdrop.data;
 
+import dev.mcdrop.io.InputFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -86,17 +87,28 @@ public final class DataPaths {
         return Idx.read(images, labels);
     }
 
-    private static Path find(Path dir, String baseName, String name, String script) throws NoSuchFileException {
-        Path raw = dir.resolve(baseName);
-        if (Files.isRegularFile(raw)) {
-            return raw;
+    private static Path find(Path dir, String baseName, String name, String script) throws IOException {
+        return findIdxFile(dir, baseName, name + " file not found (nor " + baseName + ".gz); run " + script
+                + ", or set MCDROP_DATA to the folder that holds mnist/ and fashion-mnist/");
+    }
+
+    /**
+     * {@code dir/baseName} or {@code dir/baseName.gz}, whichever exists, checked to be a regular
+     * file; the one rule for every data folder (--data, $MCDROP_DATA). {@code dir} that is not a
+     * folder, or a match that is a folder, FIFO or device, is refused for what it is
+     * ({@link InputFiles.RefusedException}); when neither exists, {@link NoSuchFileException} with
+     * {@code missing} as its reason.
+     */
+    public static Path findIdxFile(Path dir, String baseName, String missing) throws IOException {
+        if (Files.exists(dir)) InputFiles.requireDirectory(dir, null);
+        for (String candidate : new String[]{baseName, baseName + ".gz"}) {
+            Path p = dir.resolve(candidate);
+            if (Files.exists(p)) {
+                InputFiles.requireRegularFile(p, null);
+                return p;
+            }
         }
-        Path gz = dir.resolve(baseName + ".gz");
-        if (Files.isRegularFile(gz)) {
-            return gz;
-        }
-        throw new NoSuchFileException(raw.toString(), null, name + " file not found (nor " + gz.getFileName()
-                + "); run " + script + ", or set MCDROP_DATA to the folder that holds mnist/ and fashion-mnist/");
+        throw new NoSuchFileException(dir.resolve(baseName).toString(), null, missing);
     }
 
     private Path bundled(Path file) throws NoSuchFileException {

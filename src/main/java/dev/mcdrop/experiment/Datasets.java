@@ -1,5 +1,6 @@
 package dev.mcdrop.experiment;
 
+import dev.mcdrop.data.DataPaths;
 import dev.mcdrop.data.Cifar10;
 import dev.mcdrop.data.Idx;
 import dev.mcdrop.data.LabeledImages;
@@ -34,11 +35,7 @@ public final class Datasets {
         return set.subset(indices);
     }
 
-    private static Path find(Path dir, String name, String hint) throws NoSuchFileException {
-        for (String candidate : new String[]{name, name + ".gz"}) {
-            Path p = dir.resolve(candidate);
-            if (Files.isRegularFile(p)) return p;
-        }
-        throw new NoSuchFileException(dir.resolve(name).toString(), null, name + "(.gz) not found in " + dir + "; " + hint);
+    private static Path find(Path dir, String name, String hint) throws IOException {
+        return DataPaths.findIdxFile(dir, name, name + "(.gz) not found in " + dir + "; " + hint);
     }
 }

@@ -51,8 +51,27 @@ public final class ExperimentRun implements AutoCloseable {
         this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         this.reporting = java.util.Objects.requireNonNull(reporting, "reporting");
         this.command = command;
-        Files.createDirectories(out);
+        createFolder(out);
         this.units = new UnitStore(out);
+    }
+
+    /**
+     * Creates the results folder; a failure keeps the system's reason and names the folder ("cannot create
+     * the folder /proc/x: /proc/x: the file system refused it (No such file or directory)"), where the bare
+     * NoSuchFileException would read "file not found".
+     */
+    private static void createFolder(Path out) throws IOException {
+        try {
+            Files.createDirectories(out);
+        } catch (java.nio.file.FileSystemException e) {
+            String reason = e.getReason() != null ? e.getReason() : switch (e) {
+                case java.nio.file.NoSuchFileException x -> "the file system refused it (No such file or directory)";
+                case java.nio.file.AccessDeniedException x -> "permission denied";
+                case java.nio.file.FileAlreadyExistsException x -> "exists already and is not a folder";
+                default -> e.getClass().getSimpleName();
+            };
+            throw new IOException("cannot create the folder " + out + ": " + (e.getFile() != null ? e.getFile() + ": " : "") + reason, e);
+        }
     }
 
     public String name() { return name; }

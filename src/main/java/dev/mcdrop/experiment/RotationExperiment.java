@@ -92,6 +92,7 @@ public final class RotationExperiment {
                 for (int n = 0; n < columns; n++)
                     for (int c = 0; c < k; c++) samples[(int) pairs.sampleOf(n)][(int) pairs.imageOf(n)][c] = probs[c * columns + n];
             });
+            npy.commit();
         }
 
         double[] x = new double[angles];

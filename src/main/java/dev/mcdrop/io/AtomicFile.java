@@ -34,7 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>A target that exists and is not a regular file ({@code /dev/stdout}, {@code /dev/null},
  *       a FIFO) is written to directly — renaming over a device would replace it with a plain file
  *       — so such an output is streamed, not atomic, and its write errors still fail the run.</li>
- *   <li>Errors name the target as the user gave it, never the temporary file.</li>
+ *   <li>A file replaced keeps its POSIX permissions.</li>
+ *   <li>Errors name the target as the user gave it, never the temporary file: a failed write,
+ *       flush, force or rename reads "cannot write out.jsonl: No space left on device".</li>
  * </ul>
  *
  * <pre>{@code
@@ -76,7 +78,49 @@ public final class AtomicFile implements AutoCloseable {
         this.target = target;
         this.tmp = tmp;
         this.channel = channel;
-        this.stream = Channels.newOutputStream(channel);
+        this.stream = new Named(Channels.newOutputStream(channel), given);
+    }
+
+    /** The temporary file's stream, whose write and flush failures name the target ("cannot write out.jsonl: No space left on device"). */
+    private static final class Named extends java.io.FilterOutputStream {
+        private final Path given;
+
+        Named(OutputStream out, Path given) {
+            super(out);
+            this.given = given;
+        }
+
+        @Override public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw cannotWrite(given, e);
+            }
+        }
+
+        @Override public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw cannotWrite(given, e);
+            }
+        }
+
+        @Override public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw cannotWrite(given, e);
+            }
+        }
+    }
+
+    /** "cannot write <target as given>: <reason>", the cause kept; a failure that names the target already passes as it is. */
+    private static IOException cannotWrite(Path given, IOException e) {
+        if (e instanceof FileSystemException f) return f.getFile() != null && f.getFile().equals(given.toString()) ? f : renamed(given, f);
+        String m = e.getMessage();
+        if (m != null && m.startsWith("cannot write " + given + ":")) return e;
+        return new IOException("cannot write " + given + ": " + (m == null || m.isBlank() ? e.getClass().getSimpleName() : m), e);
     }
 
     /** Opens a temporary file for {@code target}; the directory must exist and be writable. */
@@ -130,8 +174,23 @@ public final class AtomicFile implements AutoCloseable {
     /** Where the bytes go until {@link #commit}; not buffered (wrap it). */
     public OutputStream stream() { return stream; }
 
-    /** The same temporary file for positional writes. */
-    public FileChannel channel() { return channel; }
+    /** Writes all of {@code bytes} at the current position; a failure names the target. */
+    public void write(java.nio.ByteBuffer bytes) throws IOException {
+        try {
+            while (bytes.hasRemaining()) channel.write(bytes);
+        } catch (IOException e) {
+            throw cannotWrite(given, e);
+        }
+    }
+
+    /** Writes all of {@code bytes} at byte {@code position} (for files filled out of order); a failure names the target. */
+    public void write(java.nio.ByteBuffer bytes, long position) throws IOException {
+        try {
+            for (long at = position; bytes.hasRemaining(); ) at += channel.write(bytes, at);
+        } catch (IOException e) {
+            throw cannotWrite(given, e);
+        }
+    }
 
     /** Forces the bytes to disk and renames the temporary file over the target. */
     public void commit() throws IOException {
@@ -142,17 +201,27 @@ public final class AtomicFile implements AutoCloseable {
             } else {
                 channel.force(true);
                 channel.close();
+                keepPermissions(target, tmp);
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-        } catch (FileSystemException e) {
-            throw renamed(given, e);
+        } catch (IOException e) {
+            throw cannotWrite(given, e);
         }
         committed = closed = true;
         if (tmp != null) OPEN.remove(tmp);
+    }
+
+    /** A replaced file keeps its mode (a 0600 file stays 0600); a new file gets the umask's; no POSIX view: nothing to keep. */
+    private static void keepPermissions(Path target, Path tmp) throws IOException {
+        try {
+            if (Files.isRegularFile(target)) Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
     }
 
     /** Deletes the temporary file unless {@link #commit} succeeded. */

@@ -40,6 +40,12 @@ public final class InputFiles {
         return a.isDirectory();
     }
 
+    /** Checks that {@code dir} is a directory (symbolic links followed): a data folder, not a file, FIFO or device. */
+    public static void requireDirectory(Path dir, String option) throws IOException {
+        BasicFileAttributes a = attributes(dir, option);
+        if (!a.isDirectory()) throw refused(dir, option, kind(dir, a) + ", not a directory");
+    }
+
     /**
      * The UTF-8 text of a regular file of at most {@code maxBytes} bytes; a larger file is refused
      * unread, and malformed UTF-8 is refused with the byte offset where it starts.
@@ -67,6 +73,7 @@ public final class InputFiles {
     /** What a non-regular file is, in words: "is a directory", "is a FIFO (named pipe)", "is a character device". */
     private static String kind(Path file, BasicFileAttributes a) {
         if (a.isDirectory()) return "is a directory";
+        if (a.isRegularFile()) return "is a regular file";
         try {
             Object mode = Files.getAttribute(file, "unix:mode");
             if (mode instanceof Integer m) {

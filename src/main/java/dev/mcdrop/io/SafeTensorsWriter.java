@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -40,13 +39,12 @@ public final class SafeTensorsWriter {
             throws IOException {
         byte[] header = headerBytes(metadata, tensors);
         try (AtomicFile file = AtomicFile.create(path)) {
-            FileChannel ch = file.channel();
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             len.putLong(header.length).flip();
-            writeFully(ch, len);
-            writeFully(ch, ByteBuffer.wrap(header));
+            file.write(len);
+            file.write(ByteBuffer.wrap(header));
             ByteBuffer buf = ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            for (NamedTensor t : tensors) writeFloats(ch, buf, t.data());
+            for (NamedTensor t : tensors) writeFloats(file, buf, t.data());
             file.commit();
         }
     }
@@ -102,17 +100,13 @@ public final class SafeTensorsWriter {
         }
     }
 
-    private static void writeFloats(FileChannel ch, ByteBuffer buf, float[] data) throws IOException {
+    private static void writeFloats(AtomicFile file, ByteBuffer buf, float[] data) throws IOException {
         for (int i = 0; i < data.length; i += CHUNK_FLOATS) {
             int n = Math.min(CHUNK_FLOATS, data.length - i);
             buf.clear();
             buf.asFloatBuffer().put(data, i, n);
             buf.limit(n * Float.BYTES);
-            writeFully(ch, buf);
+            file.write(buf);
         }
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) ch.write(b);
     }
 }

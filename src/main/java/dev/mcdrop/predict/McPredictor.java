@@ -58,6 +58,7 @@ public final class McPredictor implements AutoCloseable {
     private final float[][] hostStandardAcc;
     // [classes][chunk columns]: per-sample probabilities on their way to a SampleSink (empty until asked for)
     private float[] hostProbs = new float[0];
+    private final String networkName; // names the network in a non-finite result's error
 
     public McPredictor(Backend backend, Weights weights, McOptions options) {
         List<Buffer> made = new ArrayList<>(); // what the constructor allocated, freed again if it fails
@@ -65,6 +66,7 @@ public final class McPredictor implements AutoCloseable {
         this.input = weights.network().input();
         this.inputScale = weights.network().architecture().inputScale();
         this.classes = weights.network().classes();
+        this.networkName = weights.network().architecture().name();
         this.net = new CompiledNetwork(backend, weights);
         try {
             long prefixAct = CompiledNetwork.maxActivation(net.prefix, input);
@@ -157,9 +159,8 @@ public final class McPredictor implements AutoCloseable {
     }
 
     /** Never a silent NaN: a non-finite input pixel, or activations beyond the float (or FP16) range, stop the run. */
-    private static ArithmeticException nonFinite(int image) {
-        return new ArithmeticException("image " + image + ": the network's class probabilities are not finite (NaN or infinite "
-                + "logits): a pixel is NaN or infinite, or the activations overflowed (with --gemm-precision fp16, beyond ±65,504)");
+    private NonFiniteOutputException nonFinite(int image) {
+        return new NonFiniteOutputException(networkName, image);
     }
 
     private Buffer allocate(List<Buffer> made, long elements) {

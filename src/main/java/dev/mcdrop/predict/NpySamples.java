@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import dev.mcdrop.io.AtomicFile;
@@ -16,15 +15,15 @@ import dev.mcdrop.io.AtomicFile;
  * masks of sample t). Sample-major because that is the order the passes come in, so each chunk
  * lands in a few contiguous positional writes and memory use is one chunk, whatever T·N·K.
  * Read it with {@code numpy.load(path)} (or {@code mmap_mode='r'} for big runs). Written to a
- * temporary file that replaces {@code path} only when every row is in ({@link #close}), so an
- * interrupted or failed run leaves an earlier file as it was.
+ * temporary file that replaces {@code path} only on {@link #commit}, which the command calls once
+ * the whole run succeeded (every row in, its other outputs written), so an interrupted or failed
+ * run leaves an earlier file as it was.
  */
 public final class NpySamples implements SampleSink, AutoCloseable {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
 
     private final Path path;
     private final AtomicFile file;
-    private final FileChannel channel;
     private final int samples, images, classes;
     private final long dataStart;
     private long written; // (sample, image) rows written
@@ -33,7 +32,6 @@ public final class NpySamples implements SampleSink, AutoCloseable {
     private NpySamples(Path path, AtomicFile file, int samples, int images, int classes, long dataStart) {
         this.path = path;
         this.file = file;
-        this.channel = file.channel();
         this.samples = samples;
         this.images = images;
         this.classes = classes;
@@ -48,11 +46,10 @@ public final class NpySamples implements SampleSink, AutoCloseable {
         byte[] header = header(samples, images, classes);
         AtomicFile file = AtomicFile.create(path);
         try {
-            ByteBuffer h = ByteBuffer.wrap(header);
-            while (h.hasRemaining()) file.channel().write(h);
+            file.write(ByteBuffer.wrap(header));
         } catch (IOException e) {
             file.close();
-            throw new IOException(path + ": cannot write the .npy header: " + e.getMessage(), e);
+            throw e; // "cannot write <path>: <reason>" from AtomicFile
         }
         return new NpySamples(path, file, samples, images, classes, header.length);
     }
@@ -95,23 +92,29 @@ public final class NpySamples implements SampleSink, AutoCloseable {
             for (int c = 0; c < classes; c++) run.putFloat(probs[c * columns + n]);
         run.flip();
         try {
-            for (long at = position; run.hasRemaining(); ) at += channel.write(run, at);
+            file.write(run, position);
         } catch (IOException e) {
-            throw new UncheckedIOException(path + ": cannot write samples: " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e); // "cannot write <path>: <reason>" from AtomicFile
         }
     }
 
     /**
-     * Moves the file into place when every (sample, image) row was written; otherwise (an
-     * interrupted run) deletes it, leaves {@code path} as it was, and fails.
+     * Moves the file into place; called by the command once the whole run succeeded (its other
+     * outputs written too). Fails, leaving {@code path} as it was, unless every (sample, image)
+     * row was written.
      */
-    @Override
-    public void close() throws IOException {
+    public void commit() throws IOException {
         long expected = (long) samples * images;
         if (written != expected) {
             file.close();
             throw new IOException(path + ": not written, only " + written + " of " + expected + " (sample, image) rows were computed");
         }
         file.commit();
+    }
+
+    /** Discards the file unless {@link #commit} moved it into place: a failed run leaves {@code path} as it was. */
+    @Override
+    public void close() throws IOException {
+        file.close();
     }
 }

@@ -255,7 +255,7 @@ class PredictOutputTest {
         Path out = dir.resolve("kept.jsonl");
         Files.writeString(out, "previous results\n");
         // a model whose last layer's weights overflow the logits to infinity: the run stops at its first
-        // batch ("class probabilities are not finite")
+        // batch ("gives non-finite probabilities")
         Path broken = dir.resolve("broken.safetensors");
         Weights lenet = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
         java.util.Map<String, float[]> tensors = new java.util.LinkedHashMap<>(lenet.tensors());
@@ -266,7 +266,7 @@ class PredictOutputTest {
         WeightsFile.save(new Weights(lenet.network(), tensors, lenet.metadata()), broken, java.util.Map.of());
         CliTest.Run r = CliTest.run("predict", "--model", broken.toString(), "--samples", "2", "--backend", "cpu", "--out", out.toString());
         assertEquals(1, r.exit(), r.err());
-        assertTrue(r.err().contains("not finite"), r.err());
+        assertTrue(r.err().contains("non-finite probabilities"), r.err());
         Files.delete(broken);
         assertEquals("previous results\n", Files.readString(out), "a failed run leaves --out as it was");
         try (var listing = Files.list(dir)) {

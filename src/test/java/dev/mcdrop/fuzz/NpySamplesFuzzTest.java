@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * backends deliver them. The file is then read back by the small, independent .npy reader below,
  * written from the NumPy format spec (not from NpySamples): magic, version 1.0, 64-byte aligned
  * header, '<f4', C order, shape (T, N, K), then exactly T·N·K little-endian floats, bit for bit.
- * If the fuzzer drops a chunk, close() must fail and leave the earlier file untouched.
+ * If the fuzzer drops a chunk, commit() must fail and leave the earlier file untouched.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class NpySamplesFuzzTest {
@@ -65,14 +65,14 @@ class NpySamplesFuzzTest {
             }
             out.accept(chunk.pairs, chunk.columns, classes, probs);
         }
-        try {
-            out.close();
+        try (out) {
+            out.commit();
         } catch (IOException e) {
-            if (!dropOne) throw new AssertionError("close failed with every row written", e);
-            if (!java.util.Arrays.equals(Files.readAllBytes(file), EARLIER)) throw new AssertionError("a failed close changed the earlier file");
+            if (!dropOne) throw new AssertionError("commit failed with every row written", e);
+            if (!java.util.Arrays.equals(Files.readAllBytes(file), EARLIER)) throw new AssertionError("a failed commit changed the earlier file");
             return;
         }
-        if (dropOne) throw new AssertionError("close succeeded with a chunk missing");
+        if (dropOne) throw new AssertionError("commit succeeded with a chunk missing");
         checkNpy(Files.readAllBytes(file), expected);
     }
 

@@ -40,6 +40,7 @@ class NpySamplesTest {
             // batch 2: images 3..4, all 6 pairs in one chunk
             Pairs third = new Pairs(0, 2, 3);
             sink.accept(third, 6, classes, chunk(third, 6, classes));
+            sink.commit();
         }
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -70,7 +71,7 @@ class NpySamplesTest {
         var outside = assertThrows(IllegalArgumentException.class, () -> sink.accept(new Pairs(0, 2, 1), 2, 3, new float[6]));
         assertTrue(outside.getMessage().contains("outside the file's shape (2, 2, 3)"), outside.getMessage());
         sink.accept(p, 2, 3, chunk(p, 2, 3));
-        var incomplete = assertThrows(IOException.class, sink::close);
+        var incomplete = assertThrows(IOException.class, sink::commit);
         assertTrue(incomplete.getMessage().contains("only 2 of 4"), incomplete.getMessage());
         assertEquals("an earlier run's samples", java.nio.file.Files.readString(file), "a failed run leaves the old file");
         try (var listing = java.nio.file.Files.list(tmp)) {
