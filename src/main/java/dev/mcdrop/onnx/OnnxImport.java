@@ -165,8 +165,8 @@ public final class OnnxImport {
         Op op = switch (n.opType()) {
             case "Conv" -> {
                 needImage(n, r);
-                ins.add(weight(n, 1, true));
-                if (present(n, 2)) ins.add(weight(n, 2, true));
+                ins.add(weight(n, 1));
+                if (present(n, 2)) ins.add(weight(n, 2));
                 int[] w = initializers.get(ins.get(1)).dims();
                 if (w.length == 4) kernelMatches(n, w);
                 yield new Op.Conv(size2(n, "strides"), pads(n), autoPad(n), size2(n, "dilations"), (int) n.getInt("group", 1));
@@ -174,14 +174,14 @@ public final class OnnxImport {
             case "Gemm" -> {
                 needMatrix(n, r);
                 if (n.getInt("transA", 0) != 0) throw n.error("attribute 'transA' is " + n.getInt("transA") + "; only 0 is supported (the batch is A's rows)");
-                ins.add(weight(n, 1, true));
-                if (present(n, 2)) ins.add(weight(n, 2, true));
+                ins.add(weight(n, 1));
+                if (present(n, 2)) ins.add(weight(n, 2));
                 outRank = 2;
                 yield new Op.Gemm(n.getInt("transB", 0) != 0, n.getFloat("alpha", 1f), n.getFloat("beta", 1f));
             }
             case "MatMul" -> {
                 needMatrix(n, r);
-                ins.add(weight(n, 1, true));
+                ins.add(weight(n, 1));
                 outRank = 2;
                 yield new Op.MatMul();
             }
@@ -189,7 +189,7 @@ public final class OnnxImport {
                 if (n.getInt("spatial", 1) != 1) throw n.error("attribute 'spatial' is 0; only per-channel statistics are supported");
                 if (n.getInt("training_mode", 0) != 0) throw n.error("attribute 'training_mode' is 1; only inference is supported");
                 if (r == 3) needImage(n, r); // [N,C,L]: the graph would read L's axis as channels
-                for (int k = 1; k <= 4; k++) ins.add(weight(n, k, true));
+                for (int k = 1; k <= 4; k++) ins.add(weight(n, k));
                 yield new Op.BatchNormalization(n.getFloat("epsilon", 1e-5f));
             }
             case "MaxPool" -> {
@@ -251,7 +251,7 @@ public final class OnnxImport {
             }
             case "Add", "Sub", "Mul" -> {
                 String b = n.inputs().size() > 1 ? n.inputs().get(1) : "";
-                ins.add(rank.containsKey(b) ? b : weight(n, 1, true));
+                ins.add(rank.containsKey(b) ? b : weight(n, 1));
                 yield switch (n.opType()) {
                     case "Add" -> new Op.Add();
                     case "Sub" -> new Op.Sub();
@@ -294,7 +294,7 @@ public final class OnnxImport {
     }
 
     /** Input k as a float initializer of the graph (copied out of the file), its name. */
-    private String weight(OnnxNode n, int k, boolean required) throws OnnxFormatException {
+    private String weight(OnnxNode n, int k) throws OnnxFormatException {
         OnnxTensor t = constant(n, k);
         if (t.dataType() != DataType.FLOAT) throw n.error("input " + k + " " + Names.quote(n.inputs().get(k)) + " is " + t.dataType() + "; FLOAT is needed");
         String name = n.inputs().get(k);
