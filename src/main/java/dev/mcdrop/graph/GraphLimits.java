@@ -26,15 +26,7 @@ public final class GraphLimits {
 
     /** The product of non-negative factors, or Long.MAX_VALUE where it would overflow a long. */
     static long product(long... factors) {
-        long p = 1;
-        for (long f : factors) {
-            try {
-                p = Math.multiplyExact(p, f);
-            } catch (ArithmeticException e) {
-                return Long.MAX_VALUE;
-            }
-        }
-        return p;
+        return dev.mcdrop.model.ArchitectureLimits.saturatedProduct(factors);
     }
 
     /** "at most …" wording for a count that may have saturated at Long.MAX_VALUE. */

@@ -59,4 +59,17 @@ public final class ArchitectureLimits {
                     + " is supported (docs/MODEL-FORMAT.md, Limits)");
         }
     }
+
+    /** The product of non-negative factors, or Long.MAX_VALUE where it would overflow a long (sizes checked against limits). */
+    public static long saturatedProduct(long... factors) {
+        long p = 1;
+        for (long f : factors) {
+            try {
+                p = Math.multiplyExact(p, f);
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return p;
+    }
 }

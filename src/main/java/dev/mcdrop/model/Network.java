@@ -138,17 +138,8 @@ public final class Network {
         }
     }
 
-    /** The product of non-negative factors, or Long.MAX_VALUE where it would overflow a long. */
     private static long product(long... factors) {
-        long p = 1;
-        for (long f : factors) {
-            try {
-                p = Math.multiplyExact(p, f);
-            } catch (ArithmeticException e) {
-                return Long.MAX_VALUE;
-            }
-        }
-        return p;
+        return ArchitectureLimits.saturatedProduct(factors);
     }
 
     private static void addParams(List<ParamSpec> params, Set<String> names, String at, String name, int[] weightShape,

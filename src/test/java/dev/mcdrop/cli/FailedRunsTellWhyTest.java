@@ -28,6 +28,11 @@ class FailedRunsTellWhyTest {
 
     /** LeNet with its last layer's weights at 3e38: its logits overflow, so its probabilities are NaN. */
     private Path brokenModel() throws IOException {
+        return brokenModel(dir);
+    }
+
+    /** The broken LeNet written into {@code dir} (also used by PredictOutputTest). */
+    static Path brokenModel(Path dir) throws IOException {
         Path broken = dir.resolve("broken.safetensors");
         Weights lenet = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
         java.util.Map<String, float[]> tensors = new java.util.LinkedHashMap<>(lenet.tensors());

@@ -256,14 +256,7 @@ class PredictOutputTest {
         Files.writeString(out, "previous results\n");
         // a model whose last layer's weights overflow the logits to infinity: the run stops at its first
         // batch ("gives non-finite probabilities")
-        Path broken = dir.resolve("broken.safetensors");
-        Weights lenet = WeightsFile.load(Path.of("models/lenet-all.safetensors"));
-        java.util.Map<String, float[]> tensors = new java.util.LinkedHashMap<>(lenet.tensors());
-        String last = tensors.keySet().stream().filter(n -> n.endsWith(".weight")).reduce((a, b) -> b).orElseThrow();
-        float[] huge = new float[tensors.get(last).length];
-        java.util.Arrays.fill(huge, 3e38f);
-        tensors.put(last, huge);
-        WeightsFile.save(new Weights(lenet.network(), tensors, lenet.metadata()), broken, java.util.Map.of());
+        Path broken = FailedRunsTellWhyTest.brokenModel(dir);
         CliTest.Run r = CliTest.run("predict", "--model", broken.toString(), "--samples", "2", "--backend", "cpu", "--out", out.toString());
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains("non-finite probabilities"), r.err());
