@@ -1,7 +1,6 @@
 package dev.mcdrop.cli;
 
 import java.io.FileNotFoundException;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
@@ -10,13 +9,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import java.nio.file.Path;
 
 /**
  * One-line, human descriptions of the failures a user can cause or meet. A file system error
- * keeps its reason ({@code path: reason}); an error the JDK reports without a path ("Is a
- * directory", "Input length = 1" for bytes that are not UTF-8) is given one by {@link #reading},
- * which the commands wrap around reading a file an option names.
+ * keeps its reason ({@code path: reason}). Files an option names are checked before they are
+ * read ({@link dev.mcdrop.io.InputFiles}: kind, size, UTF-8), and its refusals name the option.
  */
 final class Errors {
     private Errors() {}
@@ -53,31 +50,5 @@ final class Errors {
             };
         }
         return e.getFile() + (e.getOtherFile() != null ? " -> " + e.getOtherFile() : "") + ": " + reason;
-    }
-
-    /** A read of a file that the user named as {@code option}. */
-    @FunctionalInterface
-    interface Read<T> {
-        T read() throws IOException;
-    }
-
-    /**
-     * Runs {@code read}; an I/O error that does not say which file (the JDK's "Is a directory",
-     * a charset error) is thrown again as "{@code option path}: reason". Errors that name their
-     * file already pass unchanged.
-     */
-    static <T> T reading(String option, Path path, Read<T> read) throws IOException {
-        try {
-            return read.read();
-        } catch (FileSystemException e) {
-            throw e;
-        } catch (CharacterCodingException e) {
-            throw new IOException(option + " " + path + ": not UTF-8 text", e);
-        } catch (IOException e) {
-            String m = e.getMessage();
-            if (m != null && m.contains(path.toString())) throw e;
-            String reason = "Is a directory".equals(m) ? "is a directory, not a file" : m == null ? e.getClass().getSimpleName() : m;
-            throw new IOException(option + " " + path + ": " + reason, e);
-        }
     }
 }

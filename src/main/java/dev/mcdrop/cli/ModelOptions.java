@@ -38,7 +38,6 @@ final class ModelOptions {
 
     static Architecture architecture(String presetOrFile) throws IOException {
         if (Presets.exists(presetOrFile)) return Presets.get(presetOrFile);
-        Path file = Path.of(presetOrFile);
-        return Errors.reading("--arch", file, () -> ArchitectureJson.read(file, "--arch"));
+        return ArchitectureJson.read(Path.of(presetOrFile), "--arch"); // InputFiles: kind, size, UTF-8, named "--arch"
     }
 }
