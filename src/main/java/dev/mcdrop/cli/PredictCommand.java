@@ -92,8 +92,7 @@ final class PredictCommand implements Callable<Integer> {
                     if (file == null) progress.clear(); // stdout may share the terminal with the progress line
                     try {
                         writer.write(first, batch);
-                        // System.out is a PrintStream: it swallows write errors (a closed pipe, a full disk) and only reports them here
-                        if (file == null && Stdout.failed()) throw new IOException("cannot write the predictions to stdout" + Stdout.reason());
+                        if (file == null) requireStdoutWritten();
                     } catch (IOException e) {
                         // AtomicFile's failure names --out and the reason: "cannot write out.jsonl: No space left on device"
                         String why = fileStream != null ? fileStream.reason() : null;
@@ -111,19 +110,23 @@ final class PredictCommand implements Callable<Integer> {
             ps = predictor.predictStreaming(images, listener, sink);
             double seconds = (System.nanoTime() - start) / 1e9;
             progress.done();
+            w.flush();
             if (file != null) {
-                w.flush();
                 if (w.checkError()) {
                     throw new IOException(fileStream.reason() != null ? fileStream.reason() : "cannot write the predictions to " + out);
                 }
                 file.commit();
             } else {
-                w.flush();
-                if (Stdout.failed()) throw new IOException("cannot write the predictions to stdout" + Stdout.reason());
+                requireStdoutWritten();
             }
             if (sink != null) sink.commit(); // last: a run that failed anywhere leaves --samples-out as it was
             Summary.print(System.err, weights, backend, options, predictor, images, ps, seconds);
         }
         return 0;
+    }
+
+    /** System.out is a PrintStream: it swallows write errors (a closed pipe, a full disk) and only reports them here. */
+    private static void requireStdoutWritten() throws IOException {
+        if (Stdout.failed()) throw new IOException("cannot write the predictions to stdout" + Stdout.reason());
     }
 }
