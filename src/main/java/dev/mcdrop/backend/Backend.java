@@ -69,22 +69,30 @@ public interface Backend extends AutoCloseable {
               Buffer a, long aOffset, Buffer b, long bOffset, float beta, Buffer c, long cOffset);
 
     /**
-     * Unfolds {@code in[Cin][columns][H][W]} into {@code cols[Cin·kh·kw][columns·OH·OW]}: row
-     * (ci, ky, kx), column (n, oy, ox) holds {@code in[ci][n][oy·s − pad + ky][ox·s − pad + kx]},
-     * or 0 outside the image.
+     * Unfolds one group's channels, {@code in[Cg][columns][H][W]} with {@code Cg = g.groupInChannels()}
+     * (all of them when {@code g.groups() == 1}), into {@code cols[g.patchSize()][columns·OH·OW]}: row
+     * (ci, ky, kx), column (n, oy, ox) holds {@code in[ci][n][oy·sh − top + ky·dh][ox·sw − left + kx·dw]}
+     * (the window's strides, pads and dilations), or 0 outside the image.
      */
     void im2col(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer cols, long colsOffset);
 
     /**
-     * Convolution without bias: {@code out[Cout][columns·OH·OW] = weight[Cout][K] · cols}, cols
-     * being {@link #im2col} of {@code in}. The default materialises cols in {@code scratch}
-     * (≥ K·columns·OH·OW elements); a backend may form it on the fly instead (the CPU packs the
-     * GEMM's panels straight from the input).
+     * Convolution without bias, group by group: {@code out[group's Cout rows][columns·OH·OW] =
+     * weight[group's rows][K] · cols}, cols being {@link #im2col} of the group's input channels,
+     * K = {@code g.patchSize()}. The default materialises each group's cols in {@code scratch}
+     * (≥ K·columns·OH·OW elements); a backend may form them on the fly instead (the CPU packs the
+     * GEMM's panels straight from the input) or use a direct kernel (depthwise, 1×1).
      */
     default void conv2d(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer weight, Buffer scratch,
                         Buffer out, long outOffset) {
-        im2col(in, inOffset, g, columns, scratch, 0);
-        gemm(false, false, g.outChannels(), columns * g.outPlane(), g.patchSize(), weight, 0, scratch, 0, 0f, out, outOffset);
+        long inGroup = (long) g.groupInChannels() * columns * g.inPlane();
+        long outGroup = (long) g.groupOutChannels() * columns * g.outPlane();
+        long weightGroup = (long) g.groupOutChannels() * g.patchSize();
+        for (int group = 0; group < g.groups(); group++) {
+            im2col(in, inOffset + group * inGroup, g, columns, scratch, 0);
+            gemm(false, false, g.groupOutChannels(), columns * g.outPlane(), g.patchSize(), weight, group * weightGroup,
+                    scratch, 0, 0f, out, outOffset + group * outGroup);
+        }
     }
 
     /** False when {@link #conv2d} ignores its scratch buffer (so plans need not allocate it). */
@@ -119,6 +127,30 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * The general epilogue, in place on {@code x[channels][columns][plane]}:
+     * {@code x = mask(act(x·scale[c] + bias[c] + residual))} (see {@link Epilogue}; every part
+     * optional). Graph plans use it where {@link #biasActivation} cannot say enough: an unfolded
+     * batch norm (scale), a residual Add fused into the convolution that produced x, activations
+     * other than ReLU. With scale and residual null it gives the same bits as biasActivation.
+     */
+    void epilogue(Buffer x, int channels, int columns, int plane, Epilogue e);
+
+    /**
+     * Elementwise {@code out[c][n][i] = op(a[sa.index(c, n, i)], b[sb.index(c, n, i)])} over
+     * {@code [channels][columns][plane]}, {@code out} dense; {@code out} may be {@code a} or
+     * {@code b} when that operand is dense (in place). ONNX Add / Sub / Mul with broadcasting:
+     * two computed tensors, a per-channel constant, a squeeze-excitation gate ({@link Broadcast}).
+     */
+    void binary(BinaryOp op, Buffer a, Broadcast sa, Buffer b, Broadcast sb, int channels, int columns, int plane, Buffer out);
+
+    /**
+     * {@code dst[dstOffset + i] = src[srcOffset + i]} for i < count, the ranges not overlapping.
+     * A channel Concat is copies: in the CNHW layout each input's channels are one contiguous block
+     * of the output.
+     */
+    void copy(Buffer src, long srcOffset, Buffer dst, long dstOffset, long count);
+
+    /**
      * The first dropout of an MC run: {@code dst[c][n][i] = keep ? src[c][b(n)][i]·1/(1−p) : 0}
      * where {@code src} is {@code [channels][batchImages][plane]}, computed once per image, and
      * {@code b(n) = mask.pairs().batchIndexOf(n)}: the deterministic prefix is replicated into T
@@ -141,7 +173,10 @@ public interface Backend extends AutoCloseable {
         pool(via, 0, g, channels * columns, dst, dstOffset);
     }
 
-    /** Pools {@code planes} planes of {@code g.height() × g.width()} into {@code g.outHeight() × g.outWidth()}. */
+    /**
+     * Pools {@code planes} planes of {@code g.height() × g.width()} into {@code g.outHeight() × g.outWidth()}
+     * by the window, rounding and padding rules of {@link PoolGeometry} (global pools included).
+     */
     void pool(Buffer in, long inOffset, PoolGeometry g, int planes, Buffer out, long outOffset);
 
     /** {@code out[c·plane + i][n] = in[c][n][i]}: PyTorch's flatten order, as a [features][columns] matrix. */

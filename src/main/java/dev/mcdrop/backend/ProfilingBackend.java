@@ -123,6 +123,24 @@ public final class ProfilingBackend implements Backend {
                 (double) channels * columns * (g.height() * g.width() + g.outHeight() * g.outWidth()));
     }
 
+    @Override public void epilogue(Buffer x, int channels, int columns, int plane, Epilogue e) {
+        long t = start(); inner.epilogue(x, channels, columns, plane, e);
+        double elements = (double) channels * columns * plane;
+        stop(e.residual() != null ? "epilogue+residual" : e.mask() == null ? "epilogue" : "epilogue+mask", t, 0,
+                (e.residual() != null ? 3.0 : 2.0) * elements);
+    }
+
+    @Override public void binary(BinaryOp op, Buffer a, Broadcast sa, Buffer b, Broadcast sb, int channels, int columns,
+                                 int plane, Buffer out) {
+        long t = start(); inner.binary(op, a, sa, b, sb, channels, columns, plane, out);
+        stop(op.name().toLowerCase(java.util.Locale.ROOT), t, (double) channels * columns * plane, 3.0 * channels * columns * plane);
+    }
+
+    @Override public void copy(Buffer src, long srcOffset, Buffer dst, long dstOffset, long count) {
+        long t = start(); inner.copy(src, srcOffset, dst, dstOffset, count);
+        stop("copy", t, 0, 2.0 * count);
+    }
+
     @Override public void expandDropout(Buffer src, long srcOffset, Buffer dst, long dstOffset, int channels, int columns,
                                         int plane, MaskSpec mask) {
         long t = start(); inner.expandDropout(src, srcOffset, dst, dstOffset, channels, columns, plane, mask);

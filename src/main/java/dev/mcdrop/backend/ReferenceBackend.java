@@ -76,16 +76,17 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void im2col(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer cols, long colsOffset) {
         double[] x = d(in), out = d(cols);
+        Window w = g.window();
         int oh = g.outHeight(), ow = g.outWidth(), rowLength = columns * oh * ow;
-        for (int ci = 0; ci < g.inChannels(); ci++)
+        for (int ci = 0; ci < g.groupInChannels(); ci++)
             for (int ky = 0; ky < g.kernelHeight(); ky++)
                 for (int kx = 0; kx < g.kernelWidth(); kx++) {
                     int row = (ci * g.kernelHeight() + ky) * g.kernelWidth() + kx;
                     for (int n = 0; n < columns; n++)
                         for (int oy = 0; oy < oh; oy++)
                             for (int ox = 0; ox < ow; ox++) {
-                                int y = oy * g.stride() - g.padding() + ky;
-                                int xx = ox * g.stride() - g.padding() + kx;
+                                int y = oy * w.strideHeight() - w.padTop() + ky * w.dilationHeight();
+                                int xx = ox * w.strideWidth() - w.padLeft() + kx * w.dilationWidth();
                                 double v = 0;
                                 if (y >= 0 && y < g.inHeight() && xx >= 0 && xx < g.inWidth()) {
                                     v = x[(int) inOffset + ((ci * columns + n) * g.inHeight() + y) * g.inWidth() + xx];
@@ -128,20 +129,69 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void pool(Buffer in, long inOffset, PoolGeometry g, int planes, Buffer out, long outOffset) {
         double[] x = d(in), y = d(out);
+        Window w = g.window();
         int oh = g.outHeight(), ow = g.outWidth();
+        boolean max = g.kind() == PoolGeometry.PoolKind.MAX;
         for (int p = 0; p < planes; p++)
             for (int oy = 0; oy < oh; oy++)
                 for (int ox = 0; ox < ow; ox++) {
-                    double acc = g.kind() == PoolGeometry.PoolKind.MAX ? Double.NEGATIVE_INFINITY : 0.0;
-                    for (int ky = 0; ky < g.kernel(); ky++)
-                        for (int kx = 0; kx < g.kernel(); kx++) {
-                            double v = x[(int) inOffset + (p * g.height() + oy * g.stride() + ky) * g.width()
-                                    + ox * g.stride() + kx];
-                            acc = g.kind() == PoolGeometry.PoolKind.MAX ? Math.max(acc, v) : acc + v;
+                    double acc = max ? Double.NEGATIVE_INFINITY : 0.0;
+                    int taps = 0, padded = 0;
+                    for (int ky = 0; ky < w.kernelHeight(); ky++)
+                        for (int kx = 0; kx < w.kernelWidth(); kx++) {
+                            int iy = oy * w.strideHeight() - w.padTop() + ky * w.dilationHeight();
+                            int ix = ox * w.strideWidth() - w.padLeft() + kx * w.dilationWidth();
+                            boolean inPadding = iy >= -w.padTop() && iy < g.height() + w.padBottom()
+                                    && ix >= -w.padLeft() && ix < g.width() + w.padRight();
+                            if (iy < 0 || iy >= g.height() || ix < 0 || ix >= g.width()) {
+                                if (inPadding) padded++; // explicit padding; the ceil-mode overhang counts nowhere
+                                continue;
+                            }
+                            double v = x[(int) inOffset + (p * g.height() + iy) * g.width() + ix];
+                            acc = max ? Math.max(acc, v) : acc + v;
+                            taps++;
                         }
-                    if (g.kind() == PoolGeometry.PoolKind.AVERAGE) acc /= (double) g.kernel() * g.kernel();
+                    if (!max) acc /= g.countIncludePad() ? taps + padded : taps;
                     y[(int) outOffset + (p * oh + oy) * ow + ox] = acc;
                 }
+    }
+
+    @Override
+    public void epilogue(Buffer x, int channels, int columns, int plane, Epilogue e) {
+        double[] v = d(x);
+        double[] scale = e.scale() == null ? null : d(e.scale()), bias = e.bias() == null ? null : d(e.bias());
+        double[] residual = e.residual() == null ? null : d(e.residual());
+        MaskSpec mask = e.mask();
+        for (int c = 0; c < channels; c++)
+            for (int n = 0; n < columns; n++)
+                for (int i = 0; i < plane; i++) {
+                    int idx = (c * columns + n) * plane + i;
+                    double y = v[idx];
+                    if (scale != null) y *= scale[c];
+                    if (bias != null) y += bias[c];
+                    if (residual != null) y += residual[idx];
+                    y = e.act().apply(y);
+                    if (mask != null) y = mask.keep(n, c, (long) c * plane + i) ? y * (1.0 / (1.0 - mask.p())) : 0.0;
+                    v[idx] = y;
+                }
+    }
+
+    @Override
+    public void binary(BinaryOp op, Buffer a, Broadcast sa, Buffer b, Broadcast sb, int channels, int columns, int plane, Buffer out) {
+        double[] x = d(a), y = d(b), z = d(out);
+        // Read both operands whole before writing: out may be a or b.
+        double[] result = new double[Math.multiplyExact(Math.multiplyExact(channels, columns), plane)];
+        for (int c = 0; c < channels; c++)
+            for (int n = 0; n < columns; n++)
+                for (int i = 0; i < plane; i++) {
+                    result[(c * columns + n) * plane + i] = op.apply(x[(int) sa.index(c, n, i)], y[(int) sb.index(c, n, i)]);
+                }
+        System.arraycopy(result, 0, z, 0, result.length);
+    }
+
+    @Override
+    public void copy(Buffer src, long srcOffset, Buffer dst, long dstOffset, long count) {
+        System.arraycopy(d(src), (int) srcOffset, d(dst), (int) dstOffset, (int) count);
     }
 
     @Override

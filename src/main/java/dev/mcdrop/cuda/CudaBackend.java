@@ -558,4 +558,18 @@ public final class CudaBackend implements Backend {
             cuDevicePrimaryCtxRelease(device);
         }
     }
+
+    // TODO(issue 14): graph ops, being written.
+    @Override public void epilogue(Buffer x, int channels, int columns, int plane, dev.mcdrop.backend.Epilogue e) {
+        throw new UnsupportedOperationException("epilogue");
+    }
+
+    @Override public void binary(dev.mcdrop.backend.BinaryOp op, Buffer a, dev.mcdrop.backend.Broadcast sa, Buffer b,
+                                 dev.mcdrop.backend.Broadcast sb, int channels, int columns, int plane, Buffer out) {
+        throw new UnsupportedOperationException("binary");
+    }
+
+    @Override public void copy(Buffer src, long srcOffset, Buffer dst, long dstOffset, long count) {
+        throw new UnsupportedOperationException("copy");
+    }
 }

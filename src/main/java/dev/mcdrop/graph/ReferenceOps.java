@@ -1,5 +1,6 @@
 package dev.mcdrop.graph;
 
+import dev.mcdrop.backend.Erf;
 import dev.mcdrop.rng.DropoutMask;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.mcdrop.graph;
 
+import dev.mcdrop.backend.Erf;
 import static dev.mcdrop.graph.GraphFixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

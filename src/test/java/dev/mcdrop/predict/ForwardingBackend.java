@@ -2,6 +2,9 @@ package dev.mcdrop.predict;
 
 import dev.mcdrop.backend.Activation;
 import dev.mcdrop.backend.Backend;
+import dev.mcdrop.backend.BinaryOp;
+import dev.mcdrop.backend.Broadcast;
+import dev.mcdrop.backend.Epilogue;
 import dev.mcdrop.backend.Buffer;
 import dev.mcdrop.backend.ConvGeometry;
 import dev.mcdrop.backend.MaskSpec;
@@ -33,6 +36,16 @@ abstract class ForwardingBackend implements Backend {
     @Override public void gemm(boolean transA, boolean transB, int m, int n, int k, Buffer a, long aOffset, Buffer b,
                                long bOffset, float beta, Buffer c, long cOffset) {
         inner.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
+    }
+    @Override public void epilogue(Buffer x, int channels, int columns, int plane, Epilogue e) {
+        inner.epilogue(x, channels, columns, plane, e);
+    }
+    @Override public void binary(BinaryOp op, Buffer a, Broadcast sa, Buffer b, Broadcast sb, int channels, int columns,
+                                 int plane, Buffer out) {
+        inner.binary(op, a, sa, b, sb, channels, columns, plane, out);
+    }
+    @Override public void copy(Buffer src, long srcOffset, Buffer dst, long dstOffset, long count) {
+        inner.copy(src, srcOffset, dst, dstOffset, count);
     }
     @Override public void im2col(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer cols, long colsOffset) {
         inner.im2col(in, inOffset, g, columns, cols, colsOffset);

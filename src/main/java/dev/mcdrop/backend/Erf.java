@@ -1,4 +1,4 @@
-package dev.mcdrop.graph;
+package dev.mcdrop.backend;
 
 /**
  * The error function in float64, for the reference Gelu (Java has no Math.erf). Two classical
