@@ -2,11 +2,11 @@ package dev.mcdrop.predict;
 
 import dev.mcdrop.backend.Backend;
 import dev.mcdrop.backend.Buffer;
-import dev.mcdrop.backend.MaskSpec;
 import dev.mcdrop.backend.McAccumulators;
 import dev.mcdrop.backend.Pairs;
 import dev.mcdrop.backend.PendingDownload;
-import dev.mcdrop.model.Layer;
+import dev.mcdrop.graph.GraphModel;
+import dev.mcdrop.graph.InputTransform;
 import dev.mcdrop.model.Shape;
 import dev.mcdrop.model.Weights;
 import java.util.ArrayList;
@@ -35,19 +35,23 @@ import java.util.function.IntConsumer;
 public final class McPredictor implements AutoCloseable {
     private static final double MIB = 1 << 20;
     private final Backend backend;
-    private final CompiledNetwork net;
+    private final GraphPlan plan;
     private final McOptions options;
     private final Shape input;
-    private final float inputScale;
+    private final InputTransform transform;
     private final int classes;
     private final int batch;         // B
     private final int chunkColumns;  // S
     private final long workspaceBytes;
 
-    // prefixA/B[maxPrefixActivation × B], prefixCols[maxPrefixScratch × B]
-    private final Buffer prefixA, prefixB, prefixCols;
-    // sampleA/B[maxSampledActivation × S], sampleCols[maxSampledScratch × S]
-    private final Buffer sampleA, sampleB, sampleCols;
+    // onceArena[slot][slot size × B], onceCols[onceScratch × B]: the once-per-image part's activations
+    private final Buffer[] onceArena;
+    private final Buffer onceCols;
+    // sampleArena[slot][slot size × S], sampleCols[sampledScratch × S]: one chunk of the enlarged batch
+    private final Buffer[] sampleArena;
+    private final Buffer sampleCols;
+    // probs[classes × max(B, S)]: softmax of a chunk on its way to a SampleSink
+    private final Buffer probs;
     // acc, standardAcc[B][4K+1]
     private final Buffer acc, standardAcc;
     // keys[B]: the batch's image keys (MaskKeying), uploaded with its pixels
@@ -60,56 +64,59 @@ public final class McPredictor implements AutoCloseable {
     private float[] hostProbs = new float[0];
     private final String networkName; // names the network in a non-finite result's error
 
+    /** A chain network (safetensors with a chain architecture, a chain preset): run as its graph, same masks and numbers. */
     public McPredictor(Backend backend, Weights weights, McOptions options) {
+        this(backend, GraphModel.fromChain(weights), options);
+    }
+
+    public McPredictor(Backend backend, GraphModel model, McOptions options) {
         List<Buffer> made = new ArrayList<>(); // what the constructor allocated, freed again if it fails
         this.backend = backend;
-        this.input = weights.network().input();
-        this.inputScale = weights.network().architecture().inputScale();
-        this.classes = weights.network().classes();
-        this.networkName = weights.network().architecture().name();
-        this.net = new CompiledNetwork(backend, weights);
+        this.input = model.input();
+        this.transform = model.transform();
+        this.classes = model.classes();
+        this.networkName = model.name();
+        this.plan = new GraphPlan(backend, model);
         try {
-            long prefixAct = CompiledNetwork.maxActivation(net.prefix, input);
-            boolean scratch = backend.conv2dNeedsScratch();
-            long prefixScratch = scratch ? CompiledNetwork.maxScratch(net.prefix) : 0;
-            long sampledAct = net.expand == null ? 0 : CompiledNetwork.maxActivation(net.sampled, net.expand.in()); // in: unpooled, for expandDropoutPool's via
-            long sampledScratch = scratch ? CompiledNetwork.maxScratch(net.sampled) : 0;
+            boolean stochastic = plan.stochastic();
             long width = McAccumulators.width(classes);
-            Plan plan = new Plan(prefixAct, prefixScratch, CompiledNetwork.maxConvOwnBytes(net.prefix, backend), width,
-                    sampledAct, sampledScratch, net.expand == null ? 0 : CompiledNetwork.maxConvOwnBytes(net.sampled, backend));
+            Plan sizes = new Plan(GraphPlan.sum(plan.onceSlots), plan.onceScratch, plan.onceOwnBytes, width, classes,
+                    stochastic ? GraphPlan.sum(plan.sampledSlots) : 0, stochastic ? plan.sampledScratch : 0,
+                    stochastic ? plan.sampledOwnBytes : 0);
             long budget = options.memoryBytes() > 0 ? options.memoryBytes() : backend.suggestedWorkspaceBytes();
-            int minColumns = net.expand == null ? 0 : 1;
-            long smallest = plan.bytes(1, minColumns);
+            int minColumns = stochastic ? 1 : 0;
+            long smallest = sizes.bytes(1, minColumns);
             if (smallest > budget) {
-                throw new IllegalArgumentException("memory budget " + size(budget) + " is too small for network '"
-                        + weights.network().architecture().name() + "': its smallest plan (1 image"
+                throw new IllegalArgumentException("memory budget " + size(budget) + " is too small for network "
+                        + dev.mcdrop.io.Names.quote(networkName) + ": its smallest plan (1 image"
                         + (minColumns == 0 ? "" : ", 1 sample at a time") + ") needs " + size(smallest)
-                        + (minColumns == 0 ? "" : " (" + size(plan.perImageBytes()) + " once per image, "
-                                + size(plan.perColumnBytes()) + " per sample)")
+                        + (minColumns == 0 ? "" : " (" + size(sizes.perImageBytes()) + " once per image, "
+                                + size(sizes.perColumnBytes()) + " per sample)")
                         + "; give --memory " + ((smallest + (1 << 20) - 1) >> 20) + " (MiB) or more");
             }
             // B is a speed knob (no result depends on it): take fewer images per batch than asked when the
             // budget could not otherwise hold one sample of the whole batch (B columns) beside the once-per-image
             // buffers; at least one image, which the check above guarantees fits with one column.
-            long fitImages = (budget - plan.oneElementBytes(1, minColumns)) / (plan.perImageBytes() + plan.perColumnBytes() * minColumns);
-            long intImages = (Integer.MAX_VALUE - 8) / Math.max(Math.max(prefixAct, prefixScratch), width); // buffers are indexed by int
+            long fitImages = (budget - sizes.oneElementBytes(1, minColumns)) / (sizes.perImageBytes() + sizes.perColumnBytes() * minColumns);
+            long intImages = (Integer.MAX_VALUE - 8) / Math.max(Math.max(maxOf(plan.onceSlots), plan.onceScratch), Math.max(width, classes));
             this.batch = (int) Math.max(1, Math.min(Math.min(options.batchImages(), fitImages), intImages));
             this.options = options.withBatch(batch);
             long pairs = (long) options.samples() * batch;
-            if (net.expand == null) {
+            if (!stochastic) {
                 chunkColumns = 0;
             } else {
-                long fit = (budget - plan.perImageBytes() * batch - plan.oneElementBytes(batch, 1)) / plan.perColumnBytes();
-                long intColumns = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(sampledScratch, sampledAct));
+                long fit = (budget - sizes.perImageBytes() * batch - sizes.oneElementBytes(batch, 1)) / sizes.perColumnBytes();
+                long intColumns = (Integer.MAX_VALUE - 8) / Math.max(classes, Math.max(plan.sampledScratch, maxOf(plan.sampledSlots)));
                 chunkColumns = (int) Math.max(1, Math.min(Math.min(fit, pairs), intColumns));
             }
-            workspaceBytes = plan.bytes(batch, chunkColumns);
-            prefixA = allocate(made, prefixAct * batch);
-            prefixB = allocate(made, prefixAct * batch);
-            prefixCols = allocate(made, Math.max(1, prefixScratch * batch));
-            sampleA = allocate(made, Math.max(1, sampledAct * chunkColumns));
-            sampleB = allocate(made, Math.max(1, sampledAct * chunkColumns));
-            sampleCols = allocate(made, Math.max(1, sampledScratch * chunkColumns));
+            workspaceBytes = sizes.bytes(batch, chunkColumns);
+            onceArena = new Buffer[plan.onceSlots.length];
+            for (int i = 0; i < onceArena.length; i++) onceArena[i] = allocate(made, Math.max(1, plan.onceSlots[i] * batch));
+            onceCols = allocate(made, Math.max(1, plan.onceScratch * batch));
+            sampleArena = new Buffer[stochastic ? plan.sampledSlots.length : 0];
+            for (int i = 0; i < sampleArena.length; i++) sampleArena[i] = allocate(made, Math.max(1, plan.sampledSlots[i] * chunkColumns));
+            sampleCols = allocate(made, Math.max(1, (stochastic ? plan.sampledScratch : 0) * chunkColumns));
+            probs = allocate(made, (long) classes * Math.max(batch, chunkColumns));
             acc = allocate(made, width * batch);
             standardAcc = allocate(made, width * batch);
             keys = backend.allocateKeys(batch);
@@ -120,22 +127,31 @@ public final class McPredictor implements AutoCloseable {
         } catch (RuntimeException | OutOfMemoryError e) {
             // e.g. out of device memory half-way: free what was allocated, so the caller can retry smaller
             for (Buffer b : made) b.close();
-            net.close();
+            plan.close();
             throw e;
         }
     }
 
-    /**
-     * Sizes of a plan: elements per image of the batch (prefix activations twice, prefix scratch,
-     * two accumulator rows) and per column of a chunk (sampled activations twice, sampled scratch),
-     * plus the bytes the backend's convolutions hold per column; a buffer that would be empty is
-     * allocated with one element.
-     */
-    private record Plan(long prefixAct, long prefixScratch, long prefixOwnBytes, long width,
-                        long sampledAct, long sampledScratch, long sampledOwnBytes) {
-        long perImageBytes() { return 4L * (2 * prefixAct + prefixScratch + 2 * width) + prefixOwnBytes; }
+    private static long maxOf(long[] v) {
+        long m = 1;
+        for (long x : v) m = Math.max(m, x);
+        return m;
+    }
 
-        long perColumnBytes() { return 4L * (2 * sampledAct + sampledScratch) + sampledOwnBytes; }
+    /** The compiled plan, one fused step per line: what {@code info} prints. */
+    public String describePlan() { return plan.describe(); }
+
+    /**
+     * Sizes of a plan: elements per image of the batch (once-per-image slots, their scratch, two
+     * accumulator rows, a row of probabilities) and per column of a chunk (sampled slots, their
+     * scratch, a row of probabilities), plus the bytes the backend's convolutions hold per column; a
+     * buffer that would be empty is allocated with one element.
+     */
+    private record Plan(long onceAct, long onceScratch, long onceOwnBytes, long width, long classes,
+                        long sampledAct, long sampledScratch, long sampledOwnBytes) {
+        long perImageBytes() { return 4L * (onceAct + onceScratch + 2 * width + classes) + onceOwnBytes; }
+
+        long perColumnBytes() { return 4L * (sampledAct + sampledScratch + classes) + sampledOwnBytes; }
 
         /** Bytes of the plan for B images and S columns per chunk, as the constructor allocates it. */
         long bytes(long images, long columns) {
@@ -144,8 +160,7 @@ public final class McPredictor implements AutoCloseable {
 
         /** The buffers that would be empty and get one element instead. */
         long oneElementBytes(long images, long columns) {
-            return 4L * ((prefixScratch * images == 0 ? 1 : 0) + (sampledAct * columns == 0 ? 2 : 0)
-                    + (sampledScratch * columns == 0 ? 1 : 0));
+            return 4L * ((onceScratch * images == 0 ? 1 : 0) + (sampledScratch * columns == 0 ? 1 : 0));
         }
     }
 
@@ -250,8 +265,9 @@ public final class McPredictor implements AutoCloseable {
         int b = ramp ? Math.min(FIRST_STREAMED_BATCH, batch) : batch;
         for (int from = 0, k = 0; from < source.count(); from += b, b = Math.min(2 * b, batch), k++) {
             b = Math.min(b, source.count() - from);
-            source.copyCnhw(from, b, inputScale, hostInput, 0);
+            source.copyCnhw(from, b, transform.scale(), hostInput, 0);
             ImageKeys.fill(options.maskKey(), hostInput, input.channels(), b, input.plane(), from, hostKeys);
+            transform.normalize(hostInput, input.channels(), b, input.plane()); // after the keys: they stay a function of the pixels
             InFlight current = issueBatch(b, from, samples, hostAcc[k % 2], hostStandardAcc[k % 2], sink, passes);
             if (previous != null) finish(previous, out, listener);
             previous = current;
@@ -300,26 +316,27 @@ public final class McPredictor implements AutoCloseable {
         int width = McAccumulators.width(classes);
         int perImage = Math.toIntExact(input.elements());
         // The input is [C][b][H][W]: upload it densely for b columns.
-        backend.upload(hostInput, 0, prefixA, 0, perImage * b);
+        backend.upload(hostInput, 0, onceArena[plan.input.slot], 0, perImage * b);
         backend.uploadKeys(hostKeys, b, keys);
-        Buffer prefixOut = run(net.prefix, prefixA, prefixB, prefixCols, b, null, false);
+        plan.runOnce(onceArena, onceCols, b, Pairs.images(b, imageBase));
         backend.zero(acc, 0, (long) width * b);
         backend.zero(standardAcc, 0, (long) width * b);
         PendingDownload[] mc = new PendingDownload[samples.length];
-        if (net.expand == null) {
-            // No dropout: one deterministic pass is every T's answer.
+        if (!plan.stochastic()) {
+            // No dropout reaches the output: one deterministic pass is every T's answer.
+            Buffer logits = onceArena[plan.logits.slot];
             Pairs images = Pairs.images(b, imageBase);
-            backend.mcAccumulate(prefixOut, 0, classes, b, images, acc);
-            backend.mcAccumulate(prefixOut, 0, classes, b, images, standardAcc);
+            backend.mcAccumulate(logits, 0, classes, b, images, acc);
+            backend.mcAccumulate(logits, 0, classes, b, images, standardAcc);
             for (int i = 0; i < samples.length; i++) mc[i] = backend.downloadAsync(acc, 0, hostAcc[i], 0, width * b);
             if (sink != null) {
-                float[] probs = copyProbabilities(prefixOut, prefixOut == prefixA ? prefixB : prefixA, b);
-                for (int t = 0; t < options.samples(); t++) sink.accept(new Pairs((long) t * b, b, imageBase), b, classes, probs);
+                float[] p = copyProbabilities(logits, b);
+                for (int t = 0; t < options.samples(); t++) sink.accept(new Pairs((long) t * b, b, imageBase), b, classes, p);
             }
             passes.add((long) samples[samples.length - 1] * b);
         } else {
-            runSamples(prefixOut, b, imageBase, samples, true, acc, mc, hostAcc, sink, passes);
-            runSamples(prefixOut, b, imageBase, new int[]{1}, false, standardAcc, null, null, null, null);
+            runSamples(b, imageBase, samples, true, acc, mc, hostAcc, sink, passes);
+            runSamples(b, imageBase, new int[]{1}, false, standardAcc, null, null, null, null);
         }
         return new InFlight(b, imageBase, samples, mc, hostAcc, backend.downloadAsync(standardAcc, 0, hostStandard, 0, width * b),
                 hostStandard);
@@ -331,7 +348,7 @@ public final class McPredictor implements AutoCloseable {
         int width = McAccumulators.width(classes);
         for (int s = 0; s < f.samples().length; s++) {
             f.mc()[s].await();
-            int samples = net.expand == null ? 1 : f.samples()[s];
+            int samples = plan.stochastic() ? f.samples()[s] : 1;
             float[] mc = f.hostAcc()[s];
             for (int i = 0; i < f.images(); i++) {
                 ImagePrediction p = McSummary.summarize(mc, i * width, classes, samples, f.hostStandard(), i * width);
@@ -348,27 +365,19 @@ public final class McPredictor implements AutoCloseable {
      * {@code snapshots} is not null, a download of {@code into} to {@code hosts[i]} starts;
      * {@code passes} (null for the standard pass) counts the columns as they are issued.
      */
-    private void runSamples(Buffer prefixOut, int b, long imageBase, int[] samples, boolean stochastic, Buffer into,
+    private void runSamples(int b, long imageBase, int[] samples, boolean stochastic, Buffer into,
                             PendingDownload[] snapshots, float[][] hosts, SampleSink sink, Passes passes) {
         int width = McAccumulators.width(classes);
-        Step.Expand x = net.expand;
-        Shape e = x.in(); // [channels][plane] of the dropout (before any fused pooling)
+        Buffer logits = sampleArena[plan.logits.slot];
         long first = 0;
         for (int s = 0; s < samples.length; s++) {
             long end = (long) samples[s] * b;
             for (; first < end; ) {
                 int columns = (int) Math.min(chunkColumns, end - first);
                 Pairs pairs = new Pairs(first, b, imageBase);
-                float p = stochastic ? x.drop().p() : 0f;
-                MaskSpec mask = new MaskSpec(options.seed(), x.dropLayer(), p, x.drop().perChannel(), pairs, keys);
-                if (x.pool() == null) {
-                    backend.expandDropout(prefixOut, 0, sampleA, 0, e.channels(), columns, e.plane(), mask);
-                } else {                                                   // sampleA[C][S][pooled plane]
-                    backend.expandDropoutPool(prefixOut, 0, e.channels(), columns, x.pool(), mask, sampleB, sampleA, 0);
-                }
-                Buffer logits = run(net.sampled, sampleA, sampleB, sampleCols, columns, pairs, stochastic);
+                plan.runChunk(onceArena, sampleArena, sampleCols, columns, pairs, options.seed(), keys, stochastic);
                 backend.mcAccumulate(logits, 0, classes, columns, pairs, into);
-                if (sink != null) sink.accept(pairs, columns, classes, copyProbabilities(logits, logits == sampleA ? sampleB : sampleA, columns));
+                if (sink != null) sink.accept(pairs, columns, classes, copyProbabilities(logits, columns));
                 if (passes != null) passes.add(columns);
                 first += columns;
             }
@@ -376,61 +385,20 @@ public final class McPredictor implements AutoCloseable {
         }
     }
 
-    /** softmax(logits[classes][columns]) via {@code spare}, copied to the host (waits for the backend). */
-    private float[] copyProbabilities(Buffer logits, Buffer spare, int columns) {
+    /** softmax(logits[classes][columns]) via the probs buffer, copied to the host (waits for the backend). */
+    private float[] copyProbabilities(Buffer logits, int columns) {
         int count = classes * columns;
         if (hostProbs.length < count) hostProbs = new float[count]; // grows to one chunk, once
-        backend.softmax(logits, 0, classes, columns, spare, 0);
-        backend.download(spare, 0, hostProbs, 0, count);
+        backend.softmax(logits, 0, classes, columns, probs, 0);
+        backend.download(probs, 0, hostProbs, 0, count);
         return hostProbs;
-    }
-
-    /** Runs {@code steps} on {@code columns} columns starting in {@code cur}; returns the buffer holding the result. */
-    private Buffer run(List<Step> steps, Buffer cur, Buffer other, Buffer cols, int columns, Pairs pairs, boolean stochastic) {
-        for (Step step : steps) {
-            switch (step) {
-                case Step.Conv c -> {
-                    var g = c.geometry();
-                    int plane = g.outPlane();
-                    backend.conv2d(cur, 0, g, columns, c.weight(), cols, other, 0);   // out[Cout][N·P] = W · im2col(in)
-                    MaskSpec m = mask(c.drop(), c.dropLayer(), pairs, stochastic);
-                    if (c.pool() == null) {
-                        backend.biasActivation(other, 0, c.bias(), g.outChannels(), columns, plane, c.act(), m);
-                    } else {                                                       // back into cur, pooled: [Cout][N][pooled plane]
-                        backend.biasActivationPool(other, 0, c.bias(), g.outChannels(), columns, c.pool(), c.act(), m, cur, 0);
-                    }
-                }
-                case Step.Dense d -> {
-                    int in = d.in().channels(), outUnits = d.out().channels();
-                    backend.gemm(false, false, outUnits, columns, in, d.weight(), 0, cur, 0, 0f, other, 0); // out[D][N]
-                    backend.biasActivation(other, 0, d.bias(), outUnits, columns, 1, d.act(),
-                            mask(d.drop(), d.dropLayer(), pairs, stochastic));
-                }
-                case Step.Pool p -> backend.pool(cur, 0, p.geometry(), p.in().channels() * columns, other, 0);
-                case Step.Flatten f -> {
-                    if (!f.inPlace()) backend.flatten(cur, 0, f.in().channels(), columns, f.in().plane(), other, 0);
-                }
-                case Step.Pointwise w -> backend.biasActivation(cur, 0, net.zeroBias, w.in().channels(), columns,
-                        w.in().plane(), w.act(), mask(w.drop(), w.dropLayer(), pairs, stochastic));
-                case Step.Expand x -> throw new IllegalStateException("expand inside a step list");
-            }
-            if (!step.inPlace()) {
-                Buffer t = cur;
-                cur = other;
-                other = t;
-            }
-        }
-        return cur;
-    }
-
-    private MaskSpec mask(Layer.Dropout drop, int layer, Pairs pairs, boolean stochastic) {
-        if (drop == null || !stochastic) return null;
-        return new MaskSpec(options.seed(), layer, drop.p(), drop.perChannel(), pairs, keys);
     }
 
     @Override
     public void close() {
-        for (Buffer b : new Buffer[]{prefixA, prefixB, prefixCols, sampleA, sampleB, sampleCols, acc, standardAcc, keys}) b.close();
-        net.close();
+        for (Buffer b : onceArena) if (b != null) b.close();
+        for (Buffer b : sampleArena) if (b != null) b.close();
+        for (Buffer b : new Buffer[]{onceCols, sampleCols, probs, acc, standardAcc, keys}) b.close();
+        plan.close();
     }
 }
