@@ -5,7 +5,8 @@ import dev.mcdrop.backend.ProfilingBackend;
 import dev.mcdrop.cpu.CpuBackend;
 import dev.mcdrop.data.LabeledImages;
 import dev.mcdrop.model.Shape;
-import dev.mcdrop.model.Weights;
+import dev.mcdrop.graph.GraphModel;
+import dev.mcdrop.io.Names;
 import dev.mcdrop.predict.ImagePrediction;
 import dev.mcdrop.predict.ImageSource;
 import dev.mcdrop.predict.McOptions;
@@ -63,19 +64,19 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Weights weights = model.load();
+        GraphModel net = model.loadModel();
         int count = images > 0 ? images : run.batch();
         McOptions options = run.options(count);
-        LabeledImages bundled = benchImages(weights.network().input());
+        LabeledImages bundled = benchImages(net.input());
         ImageSource source = cycled(bundled, count);
         long passes = (long) count * options.samples();
         PrintStream text = json ? nowhere() : System.out;
         try (Backend opened = backendOptions.open();
              Backend backend = profile ? new ProfilingBackend(opened) : opened;
-             McPredictor predictor = new McPredictor(backend, weights, options)) {
+             McPredictor predictor = new McPredictor(backend, net, options)) {
             StderrLog.release(); // checks passed, work starts: the backend line now
             text.printf(Locale.ROOT, "model %s, backend %s, T=%d, B=%d, images %d, chunk %d columns, workspace %.0f MiB%n",
-                    weights.network().architecture().displayName(), backend.describe(), options.samples(), predictor.batchImages(),
+                    Names.display(net.name(), Names.MAX_NAME), backend.describe(), options.samples(), predictor.batchImages(),
                     count, predictor.chunkColumns(), predictor.workspaceBytes() / (double) (1 << 20));
             text.printf(Locale.ROOT, "machine: %s, %d cores, Java %s%n", Machine.cpuModel(), Runtime.getRuntime().availableProcessors(),
                     Runtime.version());
@@ -93,20 +94,20 @@ final class BenchCommand implements Callable<Integer> {
             double[] sorted = rates.clone();
             Arrays.sort(sorted);
             double median = median(sorted);
-            double flops = 2.0 * weights.network().multiplyAdds(Math.max(0, weights.network().firstDropout())) * median;
+            double flops = 2.0 * predictor.multiplyAddsPerPass() * median;
             text.printf(Locale.ROOT, "median %.0f stochastic image-passes/s (min %.0f, max %.0f), %.1f GFLOP/s in the sampled layers%n",
                     median, sorted[0], sorted[sorted.length - 1], flops / 1e9);
             OptionalDouble peak = backend.peakFlopsPerSecond();
             peak.ifPresent(p -> text.printf(Locale.ROOT,
                     "  = %.2f %% of the device's published peak for its GEMM precision (%.1f TFLOP/s)%n", 100 * flops / p, p / 1e12));
             if (backend instanceof ProfilingBackend p) (json ? System.err : System.out).print("time per op over the timed runs:\n" + p.report());
-            Comparison comparison = compareCpu ? compare(backend, weights, options, bundled) : null;
+            Comparison comparison = compareCpu ? compare(backend, net, options, bundled) : null;
             if (comparison != null) {
                 text.printf(Locale.ROOT, "compare with cpu on %d images: max |MC mean prob diff| %.3g, max |standard prob diff| %.3g%n",
                         comparison.images(), comparison.mcProbDiff(), comparison.standardProbDiff());
             }
             if (json) {
-                ObjectNode o = jsonReport(weights, backend, predictor, options, count, seconds, rates, sorted, flops, peak, comparison);
+                ObjectNode o = jsonReport(net, backend, predictor, options, count, seconds, rates, sorted, flops, peak, comparison);
                 System.out.println(new ObjectMapper().writeValueAsString(o));
             }
         }
@@ -119,13 +120,13 @@ final class BenchCommand implements Callable<Integer> {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private ObjectNode jsonReport(Weights weights, Backend backend, McPredictor predictor, McOptions options, int count,
+    private ObjectNode jsonReport(GraphModel net, Backend backend, McPredictor predictor, McOptions options, int count,
                                   double[] seconds, double[] rates, double[] sorted, double flops, OptionalDouble peak,
                                   Comparison comparison) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         ObjectNode s = o.putObject("settings");
         s.put("model", model.model);
-        s.put("architecture", weights.network().architecture().name());
+        s.put("architecture", net.name());
         s.put("backend", backend.name());
         s.put("backend_description", backend.describe());
         s.put("samples", options.samples());
@@ -166,7 +167,7 @@ final class BenchCommand implements Callable<Integer> {
         return new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
     }
 
-    private static Comparison compare(Backend backend, Weights weights, McOptions options, LabeledImages bundled) {
+    private static Comparison compare(Backend backend, GraphModel weights, McOptions options, LabeledImages bundled) {
         int n = Math.min(100, bundled.count());
         ImageSource first = cycled(bundled, n);
         McOptions small = options.withBatch(Math.min(options.batchImages(), n));

@@ -4,7 +4,7 @@ import dev.mcdrop.backend.Backend;
 import dev.mcdrop.data.LabeledImages;
 import dev.mcdrop.experiment.ScoredSet;
 import dev.mcdrop.experiment.UncertaintyReport;
-import dev.mcdrop.model.Weights;
+import dev.mcdrop.graph.GraphModel;
 import dev.mcdrop.predict.Evaluation;
 import dev.mcdrop.predict.ImagePrediction;
 import dev.mcdrop.predict.McOptions;
@@ -65,31 +65,31 @@ final class EvalCommand implements Callable<Integer> {
         reads.addAll(Inputs.uses("--input", images, labels));
         if (ood != null) reads.addAll(Inputs.uses("--ood", ood, null));
         OutputPaths.check(spec, OutputPaths.uses(OutputPaths.Use.of("--model-card", modelCard)), reads);
-        Weights weights = model.load();
-        LabeledImages set = Inputs.load(images, labels, weights.network().input());
+        GraphModel net = model.loadModel();
+        LabeledImages set = Inputs.load(images, labels, net.input());
         if (set.count() == 0) throw new IllegalArgumentException("--input " + images + ": no images");
         if (!set.hasLabels()) {
             throw new IllegalArgumentException("--input " + images + ": no labels found; give --labels for an IDX file, "
                     + "or put pictures in class folders 0/ 1/ …");
         }
-        LabelCheck.check(set, images, labels, weights);
-        LabeledImages oodSet = ood == null ? null : Inputs.load("--ood", ood, null, weights.network().input());
+        LabelCheck.check(set, images, labels, net);
+        LabeledImages oodSet = ood == null ? null : Inputs.load("--ood", ood, null, net.input());
         if (oodSet != null && oodSet.count() == 0) throw new IllegalArgumentException("--ood " + ood + ": no images");
         McOptions options = run.options(Math.max(set.count(), oodSet == null ? 0 : oodSet.count()));
         try (Backend backend = backendOptions.open();
-             McPredictor predictor = new McPredictor(backend, weights, options)) {
+             McPredictor predictor = new McPredictor(backend, net, options)) {
             long start = System.nanoTime();
             ImagePrediction[] ps = predict(predictor, "eval", set);
             ImagePrediction[] oodPs = oodSet == null ? null : predict(predictor, "eval --ood", oodSet);
             double seconds = (System.nanoTime() - start) / 1e9;
             UncertaintyReport report = UncertaintyReport.of(ScoredSet.of(ps, set.labels()), oodPs == null ? null : ScoredSet.unlabelled(oodPs));
-            EvalOutput.Run what = new EvalOutput.Run(weights.network().architecture().displayName(), images, ood, options, backend.name(), seconds);
+            EvalOutput.Run what = new EvalOutput.Run(dev.mcdrop.io.Names.display(net.name(), dev.mcdrop.io.Names.MAX_NAME), images, ood, options, backend.name(), seconds);
             System.out.print(json ? EvalOutput.json(what, report) : EvalOutput.text(what, report));
             System.out.flush();
             if (modelCard != null) {
                 Evaluation e = new Evaluation(report.images(), report.mc().errors(), report.standard().errors(), report.mc().nll(),
                         report.standard().nll());
-                ModelCard.write(modelCard, weights, Home.model(model.model), images, e, options, backend.describe(), seconds);
+                ModelCard.write(modelCard, net, Home.model(model.model), images, e, options, backend.describe(), seconds);
                 System.err.println("mcdrop: wrote " + modelCard);
             }
         }

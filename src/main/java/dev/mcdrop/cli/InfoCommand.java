@@ -4,7 +4,12 @@ import dev.mcdrop.io.Names;
 import dev.mcdrop.model.Architecture;
 import dev.mcdrop.model.ArchitectureJson;
 import dev.mcdrop.model.Presets;
+import dev.mcdrop.cpu.CpuBackend;
+import dev.mcdrop.graph.GraphModel;
+import dev.mcdrop.graph.McPartition;
 import dev.mcdrop.model.Weights;
+import dev.mcdrop.onnx.OnnxModels;
+import dev.mcdrop.predict.McPredictor;
 import dev.mcdrop.model.WeightsFile;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,14 +57,29 @@ final class InfoCommand implements Callable<Integer> {
             System.out.print(json ? ArchitectureJson.toJson(a) : summary + "\n");
             return 0;
         }
+        java.nio.file.Path file = Home.model(model.model);
+        if (OnnxModels.isOnnx(file)) {
+            if (json) throw new UsageException("--json prints a chain architecture; an ONNX model's graph is in the file itself");
+            GraphModel net = model.loadModel();
+            System.out.println(net.graph().summary());
+            printMetadata(net.metadata());
+            printEngine(net);
+            return 0;
+        }
         Weights w = model.load();
         if (json) {
             System.out.print(ArchitectureJson.toJson(w.network().architecture()));
             return 0;
         }
         System.out.println(w.network().summary());
+        printMetadata(w.metadata());
+        printEngine(model.withInputOptions(GraphModel.fromChain(w)));
+        return 0;
+    }
+
+    private static void printMetadata(java.util.Map<String, String> metadata) {
         int shown = 0, entries = 0;
-        for (var e : w.metadata().entrySet()) {
+        for (var e : metadata.entrySet()) {
             if (e.getKey().equals(WeightsFile.ARCHITECTURE_KEY)) continue;
             if (shown++ < MAX_METADATA_SHOWN) {
                 System.out.println("  " + Names.display(e.getKey(), Names.MAX_NAME) + ": " + Names.display(e.getValue(), MAX_VALUE_CHARS));
@@ -69,7 +89,15 @@ final class InfoCommand implements Callable<Integer> {
         if (entries > MAX_METADATA_SHOWN) {
             System.out.printf(java.util.Locale.ROOT, "  … and %,d more metadata entries%n", entries - MAX_METADATA_SHOWN);
         }
-        return 0;
+    }
+
+    /** What the engine will do with the model: the input's pre-processing, which nodes run once, and the compiled plan. */
+    private static void printEngine(GraphModel net) {
+        System.out.println("input: " + net.transform().describe());
+        System.out.println("MC dropout: " + McPartition.of(net.graph()).describe());
+        try (CpuBackend cpu = new CpuBackend(1)) {
+            System.out.print("plan (cpu):\n" + McPredictor.describePlan(cpu, net));
+        }
     }
 
     static final class PresetNames implements Iterable<String> {

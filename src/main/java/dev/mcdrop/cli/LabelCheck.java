@@ -20,6 +20,10 @@ final class LabelCheck {
         set.requireLabelsBelow(weights.network().classes(), labelsName(input, labels), weights.network().architecture().name());
     }
 
+    static void check(LabeledImages set, Path input, Path labels, dev.mcdrop.graph.GraphModel model) {
+        set.requireLabelsBelow(model.classes(), labelsName(input, labels), model.name());
+    }
+
     /** Labels read by {@code Idx.read(images, labels)} from MNIST-style IDX files named like t10k-images-idx3-ubyte. */
     static void checkIdx(LabeledImages set, Weights weights) {
         check(set, Path.of(set.source()), null, weights);

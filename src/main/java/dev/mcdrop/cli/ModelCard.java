@@ -1,7 +1,7 @@
 package dev.mcdrop.cli;
 
 import dev.mcdrop.io.AtomicFile;
-import dev.mcdrop.model.Weights;
+import dev.mcdrop.graph.GraphModel;
 import dev.mcdrop.predict.Evaluation;
 import dev.mcdrop.predict.McOptions;
 import java.io.IOException;
@@ -16,13 +16,15 @@ import java.util.Map;
 final class ModelCard {
     private ModelCard() {}
 
-    static void write(Path card, Weights w, Path weightsFile, Path data, Evaluation e, McOptions o, String backend,
+    static void write(Path card, GraphModel w, Path weightsFile, Path data, Evaluation e, McOptions o, String backend,
                       double seconds) throws IOException {
         Map<String, String> m = w.metadata();
         StringBuilder sb = new StringBuilder();
-        sb.append("# ").append(w.network().architecture().displayName()).append("\n\n");
-        sb.append("Weights: `").append(weightsFile.getFileName()).append("` (safetensors, architecture in `__metadata__`).\n\n");
-        sb.append("```\n").append(w.network().summary()).append("\n```\n\n");
+        sb.append("# ").append(dev.mcdrop.io.Names.display(w.name(), dev.mcdrop.io.Names.MAX_NAME)).append("\n\n");
+        sb.append("Weights: `").append(weightsFile.getFileName()).append(dev.mcdrop.onnx.OnnxModels.isOnnx(weightsFile) ? "` (ONNX).\n\n"
+                : "` (safetensors, architecture in `__metadata__`).\n\n");
+        sb.append("Input: ").append(w.transform().describe()).append(".\n\n");
+        sb.append("```\n").append(w.graph().summary()).append("\n```\n\n");
         sb.append("## Training\n\n| field | value |\n|---|---|\n");
         for (var entry : m.entrySet()) {
             if (entry.getKey().startsWith("train.")) {

@@ -162,6 +162,47 @@ final class OptionValues {
         Angle() { super(-MAX_ANGLE, false, MAX_ANGLE); }
     }
 
+    /** {@code --input-scale}: what each pixel value 0–255 is multiplied by, above 0 and at most 10⁶. */
+    static final class InputScale extends DoubleRange {
+        InputScale() { super(0, true, 1e6); }
+    }
+
+    /**
+     * {@code --mean} / {@code --std}: comma-separated finite numbers, one per input channel (the count
+     * is checked against the model once it is loaded); {@code positive}: each above 0 (a std).
+     */
+    abstract static class ChannelValues implements ITypeConverter<float[]> {
+        private final boolean positive;
+
+        ChannelValues(boolean positive) { this.positive = positive; }
+
+        @Override public float[] convert(String text) {
+            String[] parts = text.split(",", -1);
+            if (parts.length > 4096) throw new TypeConversionException(parts.length + " values; give one per input channel");
+            float[] v = new float[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                String part = parts[i].strip();
+                try {
+                    v[i] = Float.parseFloat(part);
+                } catch (NumberFormatException e) {
+                    throw new TypeConversionException("'" + dev.mcdrop.io.Names.display(part, 40) + "' is not a number; give comma-separated numbers, one per input channel");
+                }
+                if (!Float.isFinite(v[i]) || (positive && !(v[i] > 0))) {
+                    throw new TypeConversionException(part + " is out of range; give " + (positive ? "positive" : "finite") + " numbers, one per input channel");
+                }
+            }
+            return v;
+        }
+    }
+
+    static final class Means extends ChannelValues {
+        Means() { super(false); }
+    }
+
+    static final class Stds extends ChannelValues {
+        Stds() { super(true); }
+    }
+
     /** One of a few words, any case; the canonical (lower-case) word is the value. */
     abstract static class Choice implements ITypeConverter<String> {
         private final String what;

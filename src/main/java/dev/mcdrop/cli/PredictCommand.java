@@ -4,7 +4,7 @@ import dev.mcdrop.backend.Backend;
 import dev.mcdrop.data.LabeledImages;
 import dev.mcdrop.io.AtomicFile;
 import dev.mcdrop.model.Shape;
-import dev.mcdrop.model.Weights;
+import dev.mcdrop.graph.GraphModel;
 import dev.mcdrop.predict.ImagePrediction;
 import dev.mcdrop.predict.McListener;
 import dev.mcdrop.predict.McOptions;
@@ -66,17 +66,17 @@ final class PredictCommand implements Callable<Integer> {
         List<OutputPaths.Use> reads = new java.util.ArrayList<>(model.inputs());
         reads.addAll(input != null ? Inputs.uses("--input", input, labels) : Inputs.uses("the default --input", Home.bundledMnistImages(), null));
         OutputPaths.check(spec, OutputPaths.uses(OutputPaths.Use.of("--out", out), OutputPaths.Use.of("--samples-out", samplesOut)), reads);
-        Weights weights = model.load();
-        Shape shape = weights.network().input();
+        GraphModel net = model.loadModel();
+        Shape shape = net.input();
         Path imagesPath = input != null ? input : Home.bundledMnistImages();
         Path labelsPath = input != null ? labels : Home.bundledMnistLabels();
         LabeledImages images = Inputs.load(imagesPath, labelsPath, shape);
-        LabelCheck.check(images, imagesPath, labelsPath, weights);
+        LabelCheck.check(images, imagesPath, labelsPath, net);
         List<String> files = images.fileNames(); // picture inputs: each image's name, from the one listing
         McOptions options = run.options(images.count());
-        int classes = weights.network().classes();
+        int classes = net.classes();
         try (Backend backend = backendOptions.open();
-             McPredictor predictor = new McPredictor(backend, weights, options);
+             McPredictor predictor = new McPredictor(backend, net, options);
              AtomicFile file = out == null ? null : AtomicFile.create(out);
              // replaced only by commit() once the whole run, --out included, succeeded; closing discards
              NpySamples sink = samplesOut == null ? null : NpySamples.create(samplesOut, options.samples(), images.count(), classes)) {
@@ -120,7 +120,7 @@ final class PredictCommand implements Callable<Integer> {
                 requireStdoutWritten();
             }
             if (sink != null) sink.commit(); // last: a run that failed anywhere leaves --samples-out as it was
-            Summary.print(System.err, weights, backend, options, predictor, images, ps, seconds);
+            Summary.print(System.err, net, backend, options, predictor, images, ps, seconds);
         }
         return 0;
     }

@@ -2,7 +2,7 @@ package dev.mcdrop.cli;
 
 import dev.mcdrop.backend.Backend;
 import dev.mcdrop.data.LabeledImages;
-import dev.mcdrop.model.Weights;
+import dev.mcdrop.graph.GraphModel;
 import dev.mcdrop.predict.Evaluation;
 import dev.mcdrop.predict.ImagePrediction;
 import dev.mcdrop.predict.McOptions;
@@ -14,11 +14,11 @@ import java.util.Locale;
 final class Summary {
     private Summary() {}
 
-    static void print(PrintStream err, Weights weights, Backend backend, McOptions options, McPredictor predictor,
+    static void print(PrintStream err, GraphModel model, Backend backend, McOptions options, McPredictor predictor,
                       LabeledImages images, ImagePrediction[] ps, double seconds) {
         long passes = (long) images.count() * options.samples();
         err.printf(Locale.ROOT, "mcdrop: %s on %s: %d images x T=%d = %d stochastic passes in %.2f s (%.0f passes/s; batch %d, chunk %d columns, %.0f MiB workspace)%n",
-                weights.network().architecture().displayName(), backend.name(), images.count(), options.samples(), passes, seconds,
+                dev.mcdrop.io.Names.display(model.name(), dev.mcdrop.io.Names.MAX_NAME), backend.name(), images.count(), options.samples(), passes, seconds,
                 passes / seconds, predictor.batchImages(), predictor.chunkColumns(), predictor.workspaceBytes() / (double) (1 << 20));
         if (images.hasLabels()) {
             Evaluation e = Evaluation.of(ps, images::label);

@@ -26,7 +26,7 @@ public record GraphModel(String name, Graph graph, InputTransform transform, Map
                     + "; mcdrop needs class scores [N, classes]");
         }
         transform.requireChannels(graph.input().shape().channels());
-        metadata = Map.copyOf(metadata);
+        metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata)); // the file's order
     }
 
     /** A chain network (safetensors with a chain architecture, a chain preset) as a graph: same masks, same numbers. */

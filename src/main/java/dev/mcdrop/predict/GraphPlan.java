@@ -89,6 +89,16 @@ final class GraphPlan implements AutoCloseable {
         return m;
     }
 
+    /** Multiply-adds per column of {@code steps}' convolutions and GEMMs. */
+    long multiplyAdds(List<PlanStep> steps) {
+        long macs = 0;
+        for (PlanStep s : steps) {
+            if (s instanceof PlanStep.Conv c) macs += c.geometry().macsPerImage();
+            if (s instanceof PlanStep.Gemm g) macs += (long) g.in().channels * g.out().channels;
+        }
+        return macs;
+    }
+
     static long sum(long[] slots) {
         long s = 0;
         for (long v : slots) s += v;

@@ -138,8 +138,21 @@ public final class McPredictor implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Multiply-adds of one stochastic pass in the convolutions and GEMMs that run per sample (the
+     * whole network when no dropout reaches the output): what {@code bench} turns into FLOP/s.
+     */
+    public long multiplyAddsPerPass() { return plan.multiplyAdds(plan.stochastic() ? plan.sampled : plan.once); }
+
     /** The compiled plan, one fused step per line: what {@code info} prints. */
     public String describePlan() { return plan.describe(); }
+
+    /** {@code model}'s plan on {@code backend} (its weights uploaded, no workspace allocated), one fused step per line. */
+    public static String describePlan(Backend backend, GraphModel model) {
+        try (GraphPlan p = new GraphPlan(backend, model)) {
+            return p.describe();
+        }
+    }
 
     /**
      * Sizes of a plan: elements per image of the batch (once-per-image slots, their scratch, two
