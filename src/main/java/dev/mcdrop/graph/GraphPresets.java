@@ -3,9 +3,11 @@ package dev.mcdrop.graph;
 import dev.mcdrop.io.Names;
 import dev.mcdrop.model.Shape;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -45,7 +47,7 @@ import java.util.function.Supplier;
  */
 public final class GraphPresets {
     private static final float PIXEL_SCALE = 1f / 255f;
-    private static final Map<String, Supplier<Structure>> ALL = new TreeMap<>();
+    private static final Map<String, Supplier<GraphJson.Structure>> ALL = new TreeMap<>();
 
     static {
         ALL.put("cifar-nin", GraphPresets::nin);
@@ -54,17 +56,17 @@ public final class GraphPresets {
 
     private GraphPresets() {}
 
-    /** A preset's nodes, outputs and transform, and its initializers' names and shapes (values come from {@link #random}). */
-    public record Structure(String name, GraphInput input, InputTransform transform, List<GraphJson.TensorSpec> initializers,
-                            List<Node> nodes, List<String> outputs) {}
-
     public static List<String> names() { return List.copyOf(ALL.keySet()); }
 
     public static boolean exists(String name) { return ALL.containsKey(name); }
 
-    /** The preset's structure; an unknown name is refused, naming the presets. */
-    public static Structure build(String name) {
-        Supplier<Structure> s = ALL.get(name);
+    /**
+     * The preset's structure, as a graph file would give it: nodes, outputs, transform, and the
+     * initializers' names and shapes (values from {@link #random}, or trained ones through
+     * {@link GraphJson.Structure#build}); an unknown name is refused, naming the presets.
+     */
+    public static GraphJson.Structure build(String name) {
+        Supplier<GraphJson.Structure> s = ALL.get(name);
         if (s == null) throw new GraphException("unknown graph preset " + Names.quote(name) + "; graph presets: " + names());
         return s.get();
     }
@@ -76,10 +78,10 @@ public final class GraphPresets {
      * (java.util.Random's generator is specified).
      */
     public static GraphModel random(String name, long seed) {
-        Structure s = build(name);
+        GraphJson.Structure s = build(name);
         Random r = new Random(seed);
-        List<Initializer> inits = new ArrayList<>();
-        java.util.Set<String> names = new java.util.HashSet<>();
+        List<Initializer.Values> values = new ArrayList<>();
+        Set<String> names = new HashSet<>();
         for (GraphJson.TensorSpec t : s.initializers()) names.add(t.name());
         for (GraphJson.TensorSpec t : s.initializers()) {
             int[] d = t.shape();
@@ -97,14 +99,14 @@ public final class GraphPresets {
                 double std = batchNorm ? 0.1 : 0.01; // a batch norm's bias or running mean; a conv or Gemm bias
                 for (int i = 0; i < v.length; i++) v[i] = (float) (r.nextGaussian() * std);
             }
-            inits.add(Initializer.of(n, d, v));
+            values.add(new Initializer.Floats(v));
         }
-        return new GraphModel(s.name(), new Graph(s.name(), s.input(), inits, s.nodes(), s.outputs()), s.transform(), Map.of());
+        return s.build(values, Map.of());
     }
 
     // ---------------------------------------------------------------- the networks
 
-    private static Structure nin() {
+    private static GraphJson.Structure nin() {
         Builder b = new Builder("cifar-nin", new Shape(3, 32, 32));
         String x = b.input;
         x = b.convRelu(x, "conv1", 3, 192, 5, 1, 2);
@@ -126,7 +128,7 @@ public final class GraphPresets {
         return b.done(x, InputTransform.scale(PIXEL_SCALE));
     }
 
-    private static Structure resnet20() {
+    private static GraphJson.Structure resnet20() {
         Builder b = new Builder("cifar-resnet20-mc", new Shape(3, 32, 32));
         String x = b.conv(b.input, "conv1", 3, 16, 3, 1, 1, false);
         x = b.node("relu", new Op.Relu(), b.batchNorm(x, "bn1", 16));
@@ -199,8 +201,9 @@ public final class GraphPresets {
             return n;
         }
 
-        Structure done(String output, InputTransform transform) {
-            return new Structure(name, new GraphInput(input, shape), transform, List.copyOf(params), List.copyOf(nodes), List.of(output));
+        GraphJson.Structure done(String output, InputTransform transform) {
+            return new GraphJson.Structure(name, new GraphInput(input, shape), transform, List.copyOf(params), List.copyOf(nodes), List.of(output),
+                    "graph preset " + Names.quote(name));
         }
     }
 }
