@@ -36,24 +36,35 @@ import org.junit.jupiter.api.io.TempDir;
 class GraphFilesTest {
     @TempDir Path dir;
 
-    /** Every op and attribute kind, random weights: a conv block, two pooling branches joined, a dense head. */
+    /**
+     * Every op and attribute kind, random sizes and weights: a grouped conv block, two pooling
+     * branches joined, a dense head. Seed 0 has the fixed sizes the refusal tests edit.
+     */
     static GraphModel everyOp(long seed) {
         Random r = new Random(seed);
+        boolean fixed = seed == 0;
+        int c = fixed ? 4 : 2 * (1 + r.nextInt(3)), m = fixed ? 6 : 2 * (1 + r.nextInt(4));
+        int h = fixed ? 6 : 5 + r.nextInt(5), w = fixed ? 6 : 5 + r.nextInt(5);
+        int f = fixed ? 5 : 2 + r.nextInt(6), k = fixed ? 4 : 2 + r.nextInt(5);
+        Op.Pads convPads = fixed ? new Op.Pads(1, 0, 1, 2) : new Op.Pads(r.nextInt(3), r.nextInt(3), r.nextInt(3), r.nextInt(3));
+        Op.Size2 convStrides = fixed ? Op.Size2.ONE : new Op.Size2(1 + r.nextInt(2), 1 + r.nextInt(2));
+        int oh = (h + convPads.top() + convPads.bottom() - 3) / convStrides.height() + 1;
+        int ow = (w + convPads.left() + convPads.right() - 3) / convStrides.width() + 1;
+        Op.Size2 poolKernel = fixed ? new Op.Size2(2, 3) : new Op.Size2(Math.min(oh, 2 + r.nextInt(2)), Math.min(ow, 2 + r.nextInt(2)));
+        Op.Pads poolPads = fixed ? new Op.Pads(0, 1, 0, 1) : new Op.Pads(r.nextInt(2), r.nextInt(2), r.nextInt(2), r.nextInt(2));
         List<Initializer> inits = new ArrayList<>(List.of(
-                GraphFixtures.random(r, "c1.w", 6, 2, 3, 3), GraphFixtures.random(r, "c1.b", 6),
-                GraphFixtures.random(r, "bn.scale", 6), GraphFixtures.random(r, "bn.bias", 6), GraphFixtures.random(r, "bn.mean", 6),
-                GraphFixtures.positive(r, "bn.var", 6, 0.5, 2), GraphFixtures.random(r, "per_channel", 6, 1, 1),
-                GraphFixtures.random(r, "g.w", 12, 5), GraphFixtures.random(r, "g.c", 5), GraphFixtures.random(r, "scalar"),
-                GraphFixtures.random(r, "mm.w", 5, 4)));
+                GraphFixtures.random(r, "c1.w", m, c / 2, 3, 3), GraphFixtures.random(r, "c1.b", m),
+                GraphFixtures.random(r, "bn.scale", m), GraphFixtures.random(r, "bn.bias", m), GraphFixtures.random(r, "bn.mean", m),
+                GraphFixtures.positive(r, "bn.var", m, 0.5, 2), GraphFixtures.random(r, "per_channel", m, 1, 1),
+                GraphFixtures.random(r, "g.w", 2 * m, f), GraphFixtures.random(r, "g.c", f), GraphFixtures.random(r, "scalar"),
+                GraphFixtures.random(r, "mm.w", f, k)));
         List<Node> nodes = List.of(
-                new Node("c1", new Op.Conv(Op.Size2.ONE, new Op.Pads(1, 0, 1, 2), Op.AutoPad.NOTSET, Op.Size2.ONE, 2),
-                        List.of("x", "c1.w", "c1.b"), List.of("c1")),
+                new Node("c1", new Op.Conv(convStrides, convPads, Op.AutoPad.NOTSET, Op.Size2.ONE, 2), List.of("x", "c1.w", "c1.b"), List.of("c1")),
                 new Node("bn", new Op.BatchNormalization(1e-3), List.of("c1", "bn.scale", "bn.bias", "bn.mean", "bn.var"), List.of("bn")),
                 Node.of("lrelu", new Op.LeakyRelu(0.1), "bn", "lrelu"),
                 Node.of("clip", new Op.Clip(Double.NEGATIVE_INFINITY, 0.75), "lrelu", "clip"),
                 Node.of("drop", new Op.Dropout(0.3f, true, OptionalInt.of(7)), "clip", "drop"),
-                Node.of("mp", new Op.MaxPool(new Op.Size2(2, 3), new Op.Size2(2, 1), new Op.Pads(0, 1, 0, 1), Op.AutoPad.NOTSET, true,
-                        Op.Size2.ONE), "drop", "mp"),
+                Node.of("mp", new Op.MaxPool(poolKernel, new Op.Size2(2, 1), poolPads, Op.AutoPad.NOTSET, true, Op.Size2.ONE), "drop", "mp"),
                 Node.of("ap", new Op.AveragePool(Op.Size2.square(3), Op.Size2.square(2), Op.Pads.all(1), Op.AutoPad.NOTSET, false, true),
                         "clip", "ap"),
                 new Node("mulc", new Op.Mul(), List.of("ap", "per_channel"), List.of("mulc")),
@@ -71,11 +82,15 @@ class GraphFilesTest {
                 new Node("mm", new Op.MatMul(), List.of("drop2", "mm.w"), List.of("mm")),
                 Node.of("relu", new Op.Relu(), "mm", "relu"),
                 Node.of("id", new Op.Identity(), "relu", "id"),
-                Node.of("rs", new Op.Reshape(4), "id", "rs"),
+                Node.of("rs", new Op.Reshape(k), "id", "rs"),
                 Node.of("sm", new Op.Softmax(-1), "rs", "sm"));
-        Graph g = new Graph("every op", new GraphInput("x", new Shape(4, 6, 6)), inits, nodes, List.of("sm"));
-        return new GraphModel("every op", g, new InputTransform(0.5f, new float[]{0.1f, 0.2f, 0.3f, 0.4f}, new float[]{1f, 2f, 0.5f, 0.25f}),
-                Map.of("note", "kept"));
+        Graph g = new Graph("every op", new GraphInput("x", new Shape(c, h, w)), inits, nodes, List.of("sm"));
+        float[] mean = new float[c], std = new float[c];
+        for (int i = 0; i < c; i++) {
+            mean[i] = fixed ? new float[]{0.1f, 0.2f, 0.3f, 0.4f}[i] : r.nextFloat();
+            std[i] = fixed ? new float[]{1f, 2f, 0.5f, 0.25f}[i] : 0.1f + r.nextFloat();
+        }
+        return new GraphModel("every op", g, new InputTransform(0.5f, mean, std), Map.of("note", "kept"));
     }
 
     static Weights randomChain(String preset, long seed) {
@@ -115,7 +130,11 @@ class GraphFilesTest {
 
     @Test
     void everyOpRoundTripsThroughJsonAndFile() throws IOException {
-        GraphModel m = everyOp(1);
+        for (long seed = 0; seed < 6; seed++) everyOpRoundTrips(seed);
+    }
+
+    private void everyOpRoundTrips(long seed) throws IOException {
+        GraphModel m = everyOp(seed);
         String json = GraphJson.toJson(m);
         assertTrue(json.contains("\"min\": \"-Infinity\""), json);
         assertTrue(json.contains("\"maskIndex\": 7"), json);
@@ -125,7 +144,7 @@ class GraphFilesTest {
         assertSameModel(m, s.build(values, m.metadata()));
         assertEquals(json, GraphJson.toJson(s.build(values, m.metadata())), "written again, the same text");
 
-        Path f = dir.resolve("every.safetensors");
+        Path f = dir.resolve("every-" + seed + ".safetensors");
         GraphModels.save(m, f);
         GraphModel back = GraphModels.load(f);
         assertSameModel(m, back);
@@ -202,7 +221,7 @@ class GraphFilesTest {
 
     @Test
     void malformedJsonIsRefusedNamingTheField() {
-        String ok = GraphJson.toJson(everyOp(2));
+        String ok = GraphJson.toJson(everyOp(0));
         contains(refusal(ok.replace("\"version\": 1", "\"version\": 1, \"extra\": 0")), "unknown field 'extra'");
         contains(refusal(ok.replace("\"version\": 1", "\"version\": 2")), "field 'version' is 2");
         contains(refusal(ok.replace("\"format\": \"mcdrop-graph\"", "\"format\": \"onnx\"")), "field 'format'");
@@ -226,7 +245,7 @@ class GraphFilesTest {
 
     @Test
     void inconsistentGraphsAreRefusedByTheGraphChecksNamingTheSource() {
-        GraphModel m = everyOp(3);
+        GraphModel m = everyOp(0);
         String ok = GraphJson.toJson(m);
         // a cycle: the conv reads the last node's output
         contains(buildRefusal(ok.replace("\"inputs\": [\"x\", \"c1.w\"", "\"inputs\": [\"sm\", \"c1.w\""), m), "not in topological order or form a cycle");
@@ -256,7 +275,7 @@ class GraphFilesTest {
 
     @Test
     void badFilesAreRefusedNamingTheFileAndTensor() throws IOException {
-        GraphModel m = everyOp(4);
+        GraphModel m = everyOp(0);
         Map<String, String> meta = Map.of(GraphModels.GRAPH_KEY, GraphJson.toJson(m));
         List<NamedTensor> good = tensorsOf(m);
         assertSameModel(m, GraphModels.load(file("good.safetensors", meta, good)));
