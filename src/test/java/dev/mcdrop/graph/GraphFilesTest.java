@@ -153,6 +153,19 @@ class GraphFilesTest {
     }
 
     @Test
+    void namesWithQuotesControlCharactersAndUnicodeRoundTrip() throws IOException {
+        String in = "in\"put\n", relu = "re,lu\": {x}\u2028", w = "w\\eight ü 🙂";
+        Random r = new Random(8);
+        Graph g = new Graph("n\"ame", new GraphInput(in, new Shape(3, 2, 2)), List.of(GraphFixtures.random(r, w, 12, 3)),
+                List.of(Node.of(relu, new Op.Relu(), in, relu), Node.of("flat", new Op.Flatten(), relu, "flat"),
+                        new Node("\u0000", new Op.MatMul(), List.of("flat", w), List.of("out"))), List.of("out"));
+        GraphModel m = new GraphModel(g.name(), g, InputTransform.RAW, Map.of());
+        Path f = dir.resolve("names.safetensors");
+        GraphModels.save(m, f);
+        assertSameModel(m, GraphModels.load(f));
+    }
+
+    @Test
     void presetsRoundTripAndFoldedGraphsRoundTripToFloat() throws IOException {
         for (String name : GraphPresets.names()) {
             GraphModel m = GraphPresets.random(name, 42);
