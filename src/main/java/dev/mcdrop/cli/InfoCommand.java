@@ -5,6 +5,7 @@ import dev.mcdrop.model.Architecture;
 import dev.mcdrop.model.ArchitectureJson;
 import dev.mcdrop.model.Presets;
 import dev.mcdrop.cpu.CpuBackend;
+import dev.mcdrop.graph.GraphJson;
 import dev.mcdrop.graph.GraphModel;
 import dev.mcdrop.graph.McPartition;
 import dev.mcdrop.model.Weights;
@@ -57,23 +58,15 @@ final class InfoCommand implements Callable<Integer> {
             System.out.print(json ? ArchitectureJson.toJson(a) : summary + "\n");
             return 0;
         }
-        java.nio.file.Path file = Home.model(model.model);
-        if (OnnxModels.isOnnx(file)) {
-            if (json) throw new UsageException("--json prints a chain architecture; an ONNX model's graph is in the file itself");
-            GraphModel net = model.loadModel();
-            System.out.println(net.graph().summary());
-            printMetadata(net.metadata());
-            printEngine(net);
-            return 0;
-        }
-        Weights w = model.load();
+        GraphModel net = model.loadModel();
+        boolean chain = net.metadata().containsKey(WeightsFile.ARCHITECTURE_KEY) && model.dropout == null; // a chain file, as saved
         if (json) {
-            System.out.print(ArchitectureJson.toJson(w.network().architecture()));
+            System.out.print(chain ? ArchitectureJson.toJson(model.load().network().architecture()) : GraphJson.toJson(net));
             return 0;
         }
-        System.out.println(w.network().summary());
-        printMetadata(w.metadata());
-        printEngine(model.withInputOptions(GraphModel.fromChain(w)));
+        System.out.println(chain ? model.load().network().summary() : net.graph().summary());
+        printMetadata(net.metadata());
+        printEngine(net);
         return 0;
     }
 

@@ -1,8 +1,12 @@
 package dev.mcdrop.cli;
 
+import dev.mcdrop.graph.GraphEdits;
 import dev.mcdrop.graph.GraphModel;
+import dev.mcdrop.graph.GraphModels;
+import dev.mcdrop.graph.GraphPresets;
 import dev.mcdrop.graph.InputTransform;
 import dev.mcdrop.io.InputFiles;
+import dev.mcdrop.io.Names;
 import dev.mcdrop.onnx.OnnxModels;
 import dev.mcdrop.model.Architecture;
 import dev.mcdrop.model.ArchitectureJson;
@@ -19,9 +23,18 @@ import picocli.CommandLine.Option;
  * end), an architecture file at most {@link ArchitectureJson#MAX_FILE_BYTES}.
  */
 final class ModelOptions {
+    /** The seed of a graph preset's random weights (so two runs, and bench against peers, see the same network). */
+    static final long RANDOM_WEIGHTS_SEED = 1;
+
     @Option(names = "--model", defaultValue = "lenet-all",
-            description = "bundled model name (lenet-all, lenet-ip, lenet-none), a .safetensors file or an .onnx file. Default: ${DEFAULT-VALUE}")
+            description = "bundled model name (lenet-all, lenet-ip, lenet-none), a graph preset with random weights (cifar-nin, cifar-resnet20-mc), "
+                    + "a .safetensors file or an .onnx file. Default: ${DEFAULT-VALUE}")
     String model;
+
+    @Option(names = "--dropout", paramLabel = "NODE[:P],...",
+            description = "insert MC dropout (rate P, default 0.5) after each named node, for models exported without their dropout; "
+                    + "info lists the node names")
+    String dropout;
 
     @Option(names = "--input-scale", paramLabel = "S", converter = OptionValues.InputScale.class,
             description = "multiply each pixel value 0-255 by S before --mean/--std (default: the model's; 1 for ONNX without metadata)")
@@ -39,8 +52,16 @@ final class ModelOptions {
             description = "architecture for weights whose metadata has none (e.g. a PyTorch state_dict saved with safetensors)")
     String arch;
 
+    /** The chain network of a weights file, for the commands that run chain networks only (the experiments, train). */
     Weights load() throws IOException {
         Path file = Home.model(model);
+        if (dropout != null || inputScale != null || mean != null || std != null) {
+            throw new UsageException("--dropout, --input-scale, --mean and --std apply to predict, eval, bench and info");
+        }
+        if (OnnxModels.isOnnx(file) || (GraphPresets.exists(model) && !java.nio.file.Files.exists(file))) {
+            throw new UsageException("this command runs chain networks (safetensors with a chain architecture); "
+                    + Names.quote(model) + " is a graph: predict, eval, bench and info run it");
+        }
         InputFiles.requireRegularFile(file, "--model");
         return WeightsFile.load(file, arch == null ? null : architecture(arch));
     }
@@ -51,9 +72,18 @@ final class ModelOptions {
      */
     GraphModel loadModel() throws IOException {
         Path file = Home.model(model);
-        InputFiles.requireRegularFile(file, "--model");
-        if (OnnxModels.isOnnx(file) && arch != null) throw new UsageException("--arch applies to safetensors weights; an ONNX file carries its graph");
-        GraphModel m = OnnxModels.isOnnx(file) ? OnnxModels.load(file) : GraphModel.fromChain(WeightsFile.load(file, arch == null ? null : architecture(arch)));
+        GraphModel m;
+        if (GraphPresets.exists(model) && !java.nio.file.Files.exists(file)) {
+            if (arch != null) throw new UsageException("--arch applies to weights files; " + model + " is a graph preset");
+            m = GraphPresets.random(model, RANDOM_WEIGHTS_SEED);
+            System.err.println("mcdrop: " + model + ": a graph preset with random weights (seed " + RANDOM_WEIGHTS_SEED
+                    + "), for speed and shape checks; give --model FILE for trained weights");
+        } else {
+            InputFiles.requireRegularFile(file, "--model");
+            if (OnnxModels.isOnnx(file) && arch != null) throw new UsageException("--arch applies to safetensors weights; an ONNX file carries its graph");
+            m = OnnxModels.isOnnx(file) ? OnnxModels.load(file) : GraphModels.load(file, arch == null ? null : architecture(arch));
+        }
+        if (dropout != null) m = m.withGraph(GraphEdits.insertDropout(m.graph(), dropout));
         return withInputOptions(m);
     }
 
