@@ -234,14 +234,24 @@ class CudaGraphOpsTest {
         }
     }
 
-    /** Grouped, depthwise and dilated/padded convolutions on im2col + cuBLAS, the built-in GEMM and the implicit kernel. */
+    /**
+     * Grouped, depthwise and dilated / padded convolutions on every path: im2col + cuBLAS, the built-in
+     * GEMM, the implicit kernel (FP32 and FP16 tensor cores: one launch per group, the group's FP16
+     * weight rows at their offset) and FP16 im2col storage (one group; grouped ones take FP32 storage).
+     * The FP16 paths within the FP16 tolerance of CudaBackendTest, the others within float rounding.
+     */
     @Test
     void convolutionsOfAnyWindowAndGroup() throws BackendUnavailableException {
+        CudaOptions implicit = CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT);
         try (CudaBackend builtin = CudaBackend.open(CudaOptions.defaults().withCublas(false));
-             CudaBackend implicit = CudaBackend.open(CudaOptions.defaults().withConv(ConvAlgorithm.IMPLICIT))) {
+             CudaBackend implicit32 = CudaBackend.open(implicit);
+             CudaBackend implicit16 = CudaBackend.open(implicit.withGemmPrecision(GemmPrecision.FP16));
+             CudaBackend stored16 = CudaBackend.open(CudaOptions.defaults().withGemmPrecision(GemmPrecision.FP16))) {
+            CudaBackend[] paths = {cuda, builtin, implicit32, implicit16, stored16};
             Random rnd = new Random(26);
-            for (int trial = 0; trial < 18; trial++) {
-                CudaBackend gpu = switch (trial % 6 / 2) { case 0 -> cuda; case 1 -> builtin; default -> implicit; };
+            for (int trial = 0; trial < 30; trial++) {
+                CudaBackend gpu = paths[trial / 3 % paths.length];
+                boolean half = gpu == implicit16 || gpu == stored16;
                 ConvGeometry g = GraphShapes.conv(rnd, trial);
                 int columns = 1 + rnd.nextInt(4), off = rnd.nextInt(3);
                 Pair in = pair(gpu, random(rnd, off + g.inChannels() * columns * g.inPlane(), 1f));
@@ -250,7 +260,8 @@ class CudaGraphOpsTest {
                 Pair scratch = pair(gpu, new float[g.patchSize() * columns * g.outPlane()]);
                 gpu.conv2d(in.gpu, off, g, columns, w.gpu, scratch.gpu, out.gpu, off);
                 ref.conv2d(in.ref, off, g, columns, w.ref, scratch.ref, out.ref, off);
-                assertClose(gpu, out, 1e-5, 2e-6 * g.patchSize(), "conv2d " + g + " columns " + columns + " on " + gpu.describe());
+                double atol = half && !g.isDepthwise() ? 3e-3 * Math.sqrt(g.patchSize()) : 2e-6 * g.patchSize();
+                assertClose(gpu, out, half && !g.isDepthwise() ? 0 : 1e-5, atol, "conv2d " + g + " columns " + columns + " on " + gpu.describe());
                 closeBuffers();
             }
         }
