@@ -27,9 +27,9 @@ import jcuda.driver.CUresult;
 import jcuda.driver.CUstream_flags;
 
 /**
- * The GPU backend: every {@link Backend} op is one kernel launch (PTX from native-kernels/) or one
- * cuBLAS SGEMM, issued asynchronously on one stream of the device's primary context (shared with
- * cuBLAS). Uploads and {@link #downloadAsync} go through pinned staging blocks
+ * The GPU backend: every {@link Backend} op is one kernel launch (PTX from native-kernels/), one
+ * cuBLAS SGEMM or one driver memcpy (a grouped convolution: one of each per group), issued
+ * asynchronously on one stream of the device's primary context (shared with cuBLAS). Uploads and {@link #downloadAsync} go through pinned staging blocks
  * ({@link PinnedStaging}) in stream order, so the host can work on the next batch meanwhile;
  * {@link #download} and {@link #synchronize} wait for the stream.
  *
