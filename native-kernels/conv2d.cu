@@ -1,6 +1,7 @@
 // conv2d.cu — implicit-GEMM convolution on CNHW activations (dev.mcdrop.backend.Backend#conv2d):
 //   out[Cout][N*OH*OW] = W[Cout][K] * cols[K][N*OH*OW],  K = Cin*kh*kw,
-//   cols[(ci,ky,kx)][(n,oy,ox)] = in[ci][n][oy*stride - pad + ky][ox*stride - pad + kx] (0 outside),
+//   cols[(ci,ky,kx)][(n,oy,ox)] = in[ci][n][oy*sh - padTop + ky*dh][ox*sw - padLeft + kx*dw] (0 outside;
+//   any Window, window.cuh; a grouped convolution is launched once per group),
 // with cols formed on the fly as each K-slice is staged in shared memory, so the unfolded matrix
 // never goes through device memory. Why: with im2col + cuBLAS that matrix (kh*kw times the input;
 // 128 KB per sampled pass for LeNet's conv2) is about 3/4 of a pass's memory traffic.
@@ -17,6 +18,8 @@
 // conv2d_implicit_f16 (end of file) is the same implicit GEMM on FP16 tensor cores, for
 // --gemm-precision fp16 --conv implicit.
 #include "half.cuh"
+#include "index.cuh"
+#include "window.cuh"
 #ifndef MCDROP_HOST_TEST
 #include <cuda_fp16.h>
 #include <mma.h>
@@ -29,7 +32,9 @@
 struct ConvTile {
     const float* in;
     const float* weight;
-    int cin, h, w, kh, kw, stride, pad, cout, patch;  // patch = K = cin*kh*kw
+    int cin, h, w, kh, kw;
+    ConvWindow win;
+    int cout, patch;  // patch = K = cin*kh*kw
     long long planeStride;                              // elements between input channels: columns*h*w
 };
 
@@ -74,8 +79,8 @@ __device__ __forceinline__ OutColumn outColumn(const ConvTile& t, long long j, l
     const long long n = c.valid ? j / plane : 0;
     const int pos = c.valid ? (int)(j - n * plane) : 0;
     const int oy = pos / ow, ox = pos - oy * ow;
-    c.iy0 = oy * t.stride - t.pad;
-    c.ix0 = ox * t.stride - t.pad;
+    c.iy0 = oy * t.win.sh - t.win.padTop;
+    c.ix0 = ox * t.win.sw - t.win.padLeft;
     c.image = n * t.h * t.w;
     return c;
 }
@@ -83,7 +88,7 @@ __device__ __forceinline__ OutColumn outColumn(const ConvTile& t, long long j, l
 // cols[k][j] for column c; 0 outside the image or past the last patch row.
 __device__ __forceinline__ float gather(const ConvTile& t, const OutColumn& c, PatchRow p) {
     if (!c.valid || p.ci >= t.cin) return 0.f;
-    int y = c.iy0 + p.ky, x = c.ix0 + p.kx;
+    int y = c.iy0 + p.ky * t.win.dh, x = c.ix0 + p.kx * t.win.dw;
     if (y < 0 || y >= t.h || x < 0 || x >= t.w) return 0.f;
     return t.in[p.ci * t.planeStride + c.image + (long long)y * t.w + x];
 }
@@ -95,13 +100,13 @@ __device__ __forceinline__ float weightAt(const ConvTile& t, int row, int k) {
 // Launch with block 256, grid (ceil(columns*oh*ow / 128), ceil(cout / 64)).
 extern "C" __global__ void __launch_bounds__(256)
 conv2d_implicit(const float* __restrict__ in, const float* __restrict__ weight, float* __restrict__ out,
-                int cin, int h, int w, int kh, int kw, int stride, int pad, int oh, int ow, int cout,
-                long long columns) {
+                int cin, int h, int w, int kh, int kw, int sh, int sw, int padTop, int padLeft, int dh, int dw,
+                int oh, int ow, int cout, long long columns) {
     // +4: rows 4 banks apart, so the 4 threads storing one tile row's 8 k-values do not collide
     // (a stride of 64 words would put them in one bank); 68 words keep rows 16-byte aligned.
     __shared__ __align__(16) float As[CONV_BK][CONV_BM + 4];  // As[kk][i] = W[i0 + i][p0 + kk]
     __shared__ __align__(16) float Bs[CONV_BK][CONV_BN];  // Bs[kk][j] = cols[p0 + kk][j0 + j]
-    ConvTile t = {in, weight, cin, h, w, kh, kw, stride, pad, cout, cin * kh * kw, columns * h * w};
+    ConvTile t = {in, weight, cin, h, w, kh, kw, {sh, sw, padTop, padLeft, dh, dw}, cout, cin * kh * kw, columns * h * w};
     const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
     const long long plane = (long long)oh * ow, total = columns * plane;
     const int i0 = blockIdx.y * CONV_BM;
@@ -213,14 +218,14 @@ __device__ __forceinline__ void advanceOne(const ConvTile& t, PatchRow* p) {
 // Launch with block 256, grid (ceil(columns*oh*ow / 128), ceil(cout / 64)); wpad a multiple of 32.
 extern "C" __global__ void __launch_bounds__(256)
 conv2d_implicit_f16(const float* __restrict__ in, const unsigned short* __restrict__ weight16, float* __restrict__ out,
-                    int cin, int h, int w, int kh, int kw, int stride, int pad, int oh, int ow, int cout, int wpad,
-                    long long columns) {
+                    int cin, int h, int w, int kh, int kw, int sh, int sw, int padTop, int padLeft, int dh, int dw,
+                    int oh, int ow, int cout, int wpad, long long columns) {
     using namespace nvcuda;
     __shared__ __align__(32) unsigned char smem[TC_BM * TC_LDC * 4];
     unsigned short* As = (unsigned short*)smem;                     // [TC_BM][TC_LDA]: W16[i0 + i][k0 + kk]
     unsigned short* Bs = (unsigned short*)(smem + TC_BM * TC_LDA * 2); // [TC_BK][TC_LDB]: cols16[k0 + kk][j0 + j]
     float* Cs = (float*)smem;                                       // [TC_BM][TC_LDC], after the K loop
-    ConvTile t = {in, nullptr, cin, h, w, kh, kw, stride, pad, cout, cin * kh * kw, columns * h * w};
+    ConvTile t = {in, nullptr, cin, h, w, kh, kw, {sh, sw, padTop, padLeft, dh, dw}, cout, cin * kh * kw, columns * h * w};
     const int tid = threadIdx.x, warp = tid / 32, wm = warp / 4, wn = warp % 4;
     const long long plane = (long long)oh * ow, total = columns * plane;
     const int i0 = blockIdx.y * TC_BM;
@@ -278,4 +283,47 @@ conv2d_implicit_f16(const float* __restrict__ in, const unsigned short* __restri
         const int row = e / TC_BN, col = e % TC_BN;
         if (i0 + row < cout && j0 + col < total) out[(long long)(i0 + row) * total + j0 + col] = Cs[row * TC_LDC + col];
     }
+}
+
+// conv2d_depthwise — a depthwise convolution (groups = cin; MobileNet's 3x3 layers) done directly:
+//   out[o][n][oy][ox] = sum over (ky, kx) of weight[o][ky*kw + kx] * in[o / mult][n][y][x],
+// mult = cout / cin output channels per input channel, (y, x) as window.cuh places them, taps outside
+// the input skipped. One thread per output element (grid-stride), taps summed in row-major order.
+// Why: per group the im2col + GEMM path would run a GEMM with K = kh*kw (9) rows and one output row.
+template <typename I>
+__device__ __forceinline__ void depthwise_body(const float* in, const float* weight, float* out, int cout, int mult, I columns,
+                                               int h, int w, int kh, int kw, const ConvWindow& win, int oh, int ow) {
+    const I plane = (I)oh * ow, total = (I)cout * columns * plane;
+    for (I idx = blockIdx.x * (I)blockDim.x + threadIdx.x; idx < total; idx += (I)gridDim.x * blockDim.x) {
+        I rest = idx / ow;
+        const int ox = (int)(idx - rest * ow);
+        I image = rest / oh;  // o * columns + n
+        const int oy = (int)(rest - image * oh);
+        const I o = image / columns, n = image - o * columns;
+        const int y0 = oy * win.sh - win.padTop, x0 = ox * win.sw - win.padLeft;
+        int kyLo, kyHi, kyPad, kxLo, kxHi, kxPad;  // (the padded counts are for pooling)
+        window_taps(y0, kh, win.dh, h, 0, &kyLo, &kyHi, &kyPad);
+        window_taps(x0, kw, win.dw, w, 0, &kxLo, &kxHi, &kxPad);
+        const float* src = in + ((o / mult) * columns + n) * h * w;
+        const float* wo = weight + o * kh * kw;
+        float acc = 0.f;
+        for (int ky = kyLo; ky < kyHi; ky++) {
+            const float* row = src + (I)(y0 + ky * win.dh) * w;  // x0 may be negative: indexed as an int below
+            for (int kx = kxLo; kx < kxHi; kx++) acc += wo[ky * kw + kx] * row[x0 + kx * win.dw];
+        }
+        out[idx] = acc;
+    }
+}
+
+// in: [cout / mult][columns][h][w], weight: [cout][kh*kw], out: [cout][columns][oh][ow]. Launch: grid-stride.
+extern "C" __global__ void conv2d_depthwise(const float* __restrict__ in, const float* __restrict__ weight,
+                                            float* __restrict__ out, int cout, int mult, long long columns, int h, int w,
+                                            int kh, int kw, int sh, int sw, int padTop, int padLeft, int dh, int dw,
+                                            int oh, int ow) {
+    const ConvWindow win = {sh, sw, padTop, padLeft, dh, dw};
+    long long inputs = (long long)(cout / mult) * columns * h * w, outputs = (long long)cout * columns * oh * ow;
+    if (MCDROP_FITS32(inputs > outputs ? inputs : outputs))
+        depthwise_body<unsigned int>(in, weight, out, cout, mult, (unsigned int)columns, h, w, kh, kw, win, oh, ow);
+    else
+        depthwise_body<long long>(in, weight, out, cout, mult, columns, h, w, kh, kw, win, oh, ow);
 }

@@ -1,6 +1,8 @@
 // im2col.cu — layout ops of the CNHW convention (see dev.mcdrop.backend.Backend):
 //   im2col:  in[Cin][N][H][W] -> cols[Cin*kh*kw][N*OH*OW], zero outside the image, so a whole
-//            chunk's convolution is one GEMM  out[Cout][N*OH*OW] = W[Cout][K] * cols.
+//            chunk's convolution is one GEMM  out[Cout][N*OH*OW] = W[Cout][K] * cols. Any window
+//            (dev.mcdrop.backend.Window): strides sh, sw, pads top/left (bottom/right only shape
+//            OH, OW), dilations dh, dw; a grouped conv passes one group's channels as Cin.
 //   flatten: in[C][N][plane] -> out[C*plane][N] (PyTorch's flatten order, features x columns).
 //   im2col_half: the same matrix stored as 16-bit floats (FP16 or BF16, rounded to nearest even:
 //            half.cuh), for --gemm-precision fp16|bf16, where cuBLAS reads half the bytes.
@@ -8,6 +10,7 @@
 // Writes coalesced; flatten has one thread per output element (grid-stride).
 #include "half.cuh"
 #include "index.cuh"
+#include "window.cuh"
 
 // How a value of the im2col matrix is stored.
 struct StoreF32 { typedef float T; static __device__ __forceinline__ float cvt(float v) { return v; } };
@@ -22,8 +25,8 @@ struct StoreBF16 { typedef unsigned short T; static __device__ __forceinline__ u
 // instructions than the GEMM that follows). Otherwise each slot is decoded on its own. Writes of a
 // warp are consecutive slots: coalesced.
 template <typename S>
-__device__ __forceinline__ void im2col_row(const float* in, typename S::T* row, int ci, int ky, int kx, int h, int w, int stride,
-                                           int pad, int ow, int plane, long long columns) {
+__device__ __forceinline__ void im2col_row(const float* in, typename S::T* row, int ci, int ky, int kx, int h, int w,
+                                           const ConvWindow& win, int ow, int plane, long long columns) {
     const long long slots = columns * plane, threads = (long long)gridDim.x * blockDim.x;
     const long long first = blockIdx.x * (long long)blockDim.x + threadIdx.x;
     const long long channelBase = (long long)ci * columns * h * w;  // in[ci][0][0][0]
@@ -31,7 +34,7 @@ __device__ __forceinline__ void im2col_row(const float* in, typename S::T* row, 
         if (first >= slots) return;
         const int pos = (int)(first % plane);
         const int oy = pos / ow, ox = pos - oy * ow;
-        const int y = oy * stride - pad + ky, x = ox * stride - pad + kx;
+        const int y = oy * win.sh - win.padTop + ky * win.dh, x = ox * win.sw - win.padLeft + kx * win.dw;
         const bool inside = y >= 0 && y < h && x >= 0 && x < w;
         const long long stepImages = threads / plane;  // images between this thread's slots
         long long n = first / plane;
@@ -44,33 +47,36 @@ __device__ __forceinline__ void im2col_row(const float* in, typename S::T* row, 
         long long n = sIdx / plane;
         int pos = (int)(sIdx - n * plane);
         int oy = pos / ow, ox = pos - oy * ow;
-        int y = oy * stride - pad + ky, x = ox * stride - pad + kx;
+        int y = oy * win.sh - win.padTop + ky * win.dh, x = ox * win.sw - win.padLeft + kx * win.dw;
         row[sIdx] = S::cvt((y >= 0 && y < h && x >= 0 && x < w) ? in[channelBase + (n * h + y) * w + x] : 0.f);
     }
 }
 
 template <typename S>
 __device__ __forceinline__ void im2col_rows(const float* in, typename S::T* cols, int cin, int h, int w, int kh, int kw,
-                                            int stride, int pad, int oh, int ow, long long columns) {
+                                            const ConvWindow& win, int oh, int ow, long long columns) {
     const int rows = cin * kh * kw, plane = oh * ow;
     const long long rowLength = columns * plane;
     for (int k = blockIdx.y; k < rows; k += gridDim.y) {
         int kx = k % kw, ky = (k / kw) % kh, ci = k / (kw * kh);
-        im2col_row<S>(in, cols + (long long)k * rowLength, ci, ky, kx, h, w, stride, pad, ow, plane, columns);
+        im2col_row<S>(in, cols + (long long)k * rowLength, ci, ky, kx, h, w, win, ow, plane, columns);
     }
 }
 
 // in[Cin][N][H][W] -> cols[Cin*kh*kw][N*OH*OW]; launch: grid (any x, min(K, 65535)), any block size.
 extern "C" __global__ void im2col(const float* in, float* cols, int cin, int h, int w, int kh, int kw,
-                                  int stride, int pad, int oh, int ow, long long columns) {
-    im2col_rows<StoreF32>(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns);
+                                  int sh, int sw, int padTop, int padLeft, int dh, int dw, int oh, int ow, long long columns) {
+    const ConvWindow win = {sh, sw, padTop, padLeft, dh, dw};
+    im2col_rows<StoreF32>(in, cols, cin, h, w, kh, kw, win, oh, ow, columns);
 }
 
 // The same matrix in 16-bit floats: bf16 != 0 -> bfloat16, else IEEE half. Launch as im2col.
 extern "C" __global__ void im2col_half(const float* in, unsigned short* cols, int cin, int h, int w, int kh, int kw,
-                                       int stride, int pad, int oh, int ow, long long columns, int bf16) {
-    if (bf16) im2col_rows<StoreBF16>(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns);
-    else im2col_rows<StoreF16>(in, cols, cin, h, w, kh, kw, stride, pad, oh, ow, columns);
+                                       int sh, int sw, int padTop, int padLeft, int dh, int dw, int oh, int ow,
+                                       long long columns, int bf16) {
+    const ConvWindow win = {sh, sw, padTop, padLeft, dh, dw};
+    if (bf16) im2col_rows<StoreBF16>(in, cols, cin, h, w, kh, kw, win, oh, ow, columns);
+    else im2col_rows<StoreF16>(in, cols, cin, h, w, kh, kw, win, oh, ow, columns);
 }
 
 // src[rows][cols] (float) -> dst[rows][stride] (16-bit: bf16 != 0 -> bfloat16, else IEEE half), the

@@ -48,7 +48,7 @@ static void run_version(int version, const float* in, const float* w, float* col
         to_half<<<(COUT * WPAD + 255) / 256, 256>>>(w, w16, COUT, K, WPAD, 0);
         launchCheck();
         dim3 grid((unsigned)((total + 127) / 128), (COUT + 63) / 64);
-        conv2d_implicit_f16<<<grid, 256>>>(in, w16, out, CIN, H, W, KS, KS, 1, 0, OH, OW, COUT, WPAD, columns);
+        conv2d_implicit_f16<<<grid, 256>>>(in, w16, out, CIN, H, W, KS, KS, 1, 1, 0, 0, 1, 1, OH, OW, COUT, WPAD, columns);
         launchCheck();
         return;
     }
@@ -56,19 +56,19 @@ static void run_version(int version, const float* in, const float* w, float* col
         int bf16 = version == 6;
         to_half<<<(COUT * LDA16 + 255) / 256, 256>>>(w, w16, COUT, K, LDA16, bf16);
         launchCheck();
-        im2col_half<<<grid, 256>>>(in, (unsigned short*)cols, CIN, H, W, KS, KS, 1, 0, OH, OW, columns, bf16);
+        im2col_half<<<grid, 256>>>(in, (unsigned short*)cols, CIN, H, W, KS, KS, 1, 1, 0, 0, 1, 1, OH, OW, columns, bf16);
         launchCheck();
         blas_gemm_rowmajor_16(COUT, (int)total, K, w16, LDA16, cols, out, bf16 ? CUDA_R_16BF_ : CUDA_R_16F_);
         return;
     }
     if (version == 2) {
         dim3 grid((unsigned)((total + 127) / 128), (COUT + 63) / 64);
-        conv2d_implicit<<<grid, 256>>>(in, w, out, CIN, H, W, KS, KS, 1, 0, OH, OW, COUT, columns);
+        conv2d_implicit<<<grid, 256>>>(in, w, out, CIN, H, W, KS, KS, 1, 1, 0, 0, 1, 1, OH, OW, COUT, columns);
         launchCheck();
         return;
     }
     // as Im2colKernels launches it: y = patch rows, x = up to 8,192 threads per row, a multiple of P
-    im2col<<<grid, 256>>>(in, cols, CIN, H, W, KS, KS, 1, 0, OH, OW, columns);
+    im2col<<<grid, 256>>>(in, cols, CIN, H, W, KS, KS, 1, 1, 0, 0, 1, 1, OH, OW, columns);
     launchCheck();
     int compute = version == 1 ? COMPUTE_32F : version == 3 ? COMPUTE_32F_FAST_TF32 : COMPUTE_32F_FAST_16BF;
     blas_gemm_rowmajor(COUT, (int)total, K, w, cols, out, compute);

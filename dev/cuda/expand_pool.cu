@@ -24,7 +24,7 @@ static void run_version(int version, const float* src, float* tmp, float* dst, i
         launchCheck();
         long long outs = (long long)C * columns * OUT;
         blocks = (int)((outs + 255) / 256 < (1 << 20) ? (outs + 255) / 256 : (1 << 20));
-        max_pool<<<blocks, 256>>>(tmp, dst, (long long)C * columns, HW, HW, 2, 2, 12, 12);
+        max_pool<<<blocks, 256>>>(tmp, dst, (long long)C * columns, HW, HW, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 12, 12);
         launchCheck();
     } else {
         int per = MCDROP_FUSED_PLANE / PLANE < MCDROP_FUSED_PLANES_MAX ? MCDROP_FUSED_PLANE / PLANE : MCDROP_FUSED_PLANES_MAX;
@@ -50,8 +50,8 @@ static int bit_check(int side, int isMax, unsigned long long firstPair, int colu
                                                           nullptr);
     launchCheck();
     long long outs = (long long)C * columns * out;
-    if (isMax) max_pool<<<(int)((outs + 255) / 256), 256>>>(tmp, a, (long long)C * columns, side, side, 2, 2, side / 2, side / 2);
-    else avg_pool<<<(int)((outs + 255) / 256), 256>>>(tmp, a, (long long)C * columns, side, side, 2, 2, side / 2, side / 2);
+    if (isMax) max_pool<<<(int)((outs + 255) / 256), 256>>>(tmp, a, (long long)C * columns, side, side, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, side / 2, side / 2);
+    else avg_pool<<<(int)((outs + 255) / 256), 256>>>(tmp, a, (long long)C * columns, side, side, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, side / 2, side / 2, 0);
     launchCheck();
     expand_dropout_pool<<<C * columns, 128>>>(dsrc, b, C, columns, side, side, 2, 2, side / 2, side / 2, isMax, SEED, 3,
                                               THRESHOLD, 2.f, 0, firstPair, B, 0, nullptr);

@@ -16,15 +16,7 @@ thread_local dim3 threadIdx;
 dim3 blockIdx, blockDim, gridDim;
 std::barrier<>* block_barrier;
 
-#include "philox.cuh"
-#include "im2col.cu"
-#include "bias_activation.cu"
-#include "pool.cu"
-#include "softmax.cu"
-#include "mc_reduce.cu"
-#include "gemm.cu"
-#include "conv2d.cu"
-#include "kernel_table.h"
+#include "kernel_table.h" /* generated: includes every native-kernels/*.cu, then the dispatch table */
 
 static std::vector<std::vector<float>> buffers;
 struct Arg { char type; long long value; int buffer; long long offset; };

@@ -78,15 +78,7 @@ thread_local dim3 threadIdx;
 dim3 blockIdx, blockDim, gridDim;
 std::barrier<>* block_barrier; // unused here: MCDROP_FIBER_SYNC
 
-#include "philox.cuh"
-#include "im2col.cu"
-#include "bias_activation.cu"
-#include "pool.cu"
-#include "softmax.cu"
-#include "mc_reduce.cu"
-#include "gemm.cu"
-#include "conv2d.cu"
-#include "kernel_table.h"
+#include "kernel_table.h" /* generated: includes every native-kernels/*.cu, then the dispatch table */
 
 #define API extern "C" __attribute__((visibility("default")))
 typedef unsigned long long DP; // CUdeviceptr
@@ -567,6 +559,16 @@ API int cuMemcpyDtoHAsync_v2(void* dst, DP src, size_t bytes, void* s) {
         return fail(INVALID_VALUE, "cuMemcpyDtoHAsync to pageable memory %p (+%zu): mcdrop copies asynchronously only into pinned staging blocks", dst, bytes);
     }
     enqueue(s, [=] { memcpy(dst, (const void*)src, bytes); });
+    return OK;
+}
+API int cuMemcpyDtoDAsync_v2(DP dst, DP src, size_t bytes, void* s) {
+    LOCK;
+    NEED_CONTEXT;
+    if (int r = checkStream(s, __func__)) return r;
+    if (!inDevice(src, bytes)) return fail(INVALID_VALUE, "cuMemcpyDtoDAsync: source [0x%llx, +%zu) is not inside one device allocation", src, bytes);
+    if (!inDevice(dst, bytes)) return fail(INVALID_VALUE, "cuMemcpyDtoDAsync: destination [0x%llx, +%zu) is not inside one device allocation", dst, bytes);
+    if (src < dst + bytes && dst < src + bytes) return fail(INVALID_VALUE, "cuMemcpyDtoDAsync: [0x%llx, +%zu) and [0x%llx, +%zu) overlap", src, bytes, dst, bytes);
+    enqueue(s, [=] { memcpy((void*)dst, (const void*)src, bytes); });
     return OK;
 }
 API int cuMemsetD32Async(DP dst, unsigned value, size_t count, void* s) {

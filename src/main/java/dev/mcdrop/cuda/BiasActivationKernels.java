@@ -19,7 +19,7 @@ final class BiasActivationKernels {
     private final KernelArgs expandPoolArgs = KernelSignatures.args("bias_activation/expand_dropout_pool");
     private final KernelArgs biasPoolArgs = KernelSignatures.args("bias_activation/bias_act_pool");
     /** Mask arguments when there is no mask (batchImages 1: the kernel divides by it). */
-    private static final MaskSpec NO_MASK = new MaskSpec(0, 0, 0f, false, new Pairs(0, 1, 0));
+    static final MaskSpec NO_MASK = new MaskSpec(0, 0, 0f, false, new Pairs(0, 1, 0));
 
     /** Largest plane (h·w) the fused pooling kernels keep in shared memory (MCDROP_FUSED_PLANE). */
     static final int FUSED_POOL_MAX_PLANE = 4096;
@@ -93,7 +93,7 @@ final class BiasActivationKernels {
     }
 
     /** One thread per 4 consecutive elements of an image (one Philox block). */
-    private static long groups(int channels, int plane) { return ((long) channels * plane + 3) >> 2; }
+    static long groups(int channels, int plane) { return ((long) channels * plane + 3) >> 2; }
 
     /** The fused kernels' output and pooling parameters. */
     private static KernelArgs pooling(KernelArgs a, long dst, int channels, int columns, PoolGeometry g) {
@@ -103,7 +103,7 @@ final class BiasActivationKernels {
     }
 
     /** The mask parameters; {@code keys}: the device address of the image-key table, 0 for keys by position. */
-    private static void setMask(KernelArgs a, MaskSpec mask, long keys) {
+    static void setMask(KernelArgs a, MaskSpec mask, long keys) {
         Pairs pairs = mask.pairs();
         a.set("seed", mask.seed()).set("layer", mask.layer()).set("threshold", mask.threshold()).set("scale", mask.scale())
                 .set("perChannel", mask.perChannel()).set("firstPair", pairs.firstPair())

@@ -5,8 +5,11 @@ import static jcuda.driver.JCudaDriver.*;
 
 import dev.mcdrop.backend.Activation;
 import dev.mcdrop.backend.Backend;
+import dev.mcdrop.backend.BinaryOp;
+import dev.mcdrop.backend.Broadcast;
 import dev.mcdrop.backend.Buffer;
 import dev.mcdrop.backend.ConvGeometry;
+import dev.mcdrop.backend.Epilogue;
 import dev.mcdrop.backend.MaskSpec;
 import dev.mcdrop.backend.McAccumulators;
 import dev.mcdrop.backend.Pairs;
@@ -24,9 +27,9 @@ import jcuda.driver.CUresult;
 import jcuda.driver.CUstream_flags;
 
 /**
- * The GPU backend: every {@link Backend} op is one kernel launch (PTX from native-kernels/) or one
- * cuBLAS SGEMM, issued asynchronously on one stream of the device's primary context (shared with
- * cuBLAS). Uploads and {@link #downloadAsync} go through pinned staging blocks
+ * The GPU backend: every {@link Backend} op is one kernel launch (PTX from native-kernels/), one
+ * cuBLAS SGEMM or one driver memcpy (a grouped convolution: one of each per group), issued
+ * asynchronously on one stream of the device's primary context (shared with cuBLAS). Uploads and {@link #downloadAsync} go through pinned staging blocks
  * ({@link PinnedStaging}) in stream order, so the host can work on the next batch meanwhile;
  * {@link #download} and {@link #synchronize} wait for the stream.
  *
@@ -58,6 +61,7 @@ public final class CudaBackend implements Backend {
     private final PoolKernels pooling;
     private final SoftmaxKernel softmaxKernel;
     private final McReduceKernel mcReduce;
+    private final GraphOpsKernels graphOps;
     private volatile Thread boundThread;
     private volatile boolean closed;
     // FP16 copy of the weights of the convolution being run (--gemm-precision fp16 --conv implicit):
@@ -87,6 +91,7 @@ public final class CudaBackend implements Backend {
             this.pooling = new PoolKernels(launcher);
             this.softmaxKernel = new SoftmaxKernel(launcher);
             this.mcReduce = new McReduceKernel(launcher);
+            this.graphOps = new GraphOpsKernels(launcher);
             this.builtinGemm = new GemmKernel(launcher);
             this.implicitConv = new ConvKernel(launcher);
             this.staging = new PinnedStaging(stream); // last: it frees its own blocks if it fails
@@ -355,15 +360,28 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void im2col(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer cols, long colsOffset) {
-        long pin = at(in, inOffset, (long) g.inChannels() * columns * g.inPlane(), "im2col in");
+        long pin = at(in, inOffset, (long) g.groupInChannels() * columns * g.inPlane(), "im2col in");
         long pcols = at(cols, colsOffset, (long) g.patchSize() * columns * g.outPlane(), "im2col cols");
         ready();
         layout.im2col(pin, g, columns, pcols);
     }
 
+    /**
+     * A depthwise convolution runs the direct kernel (strict FP32, whatever the options: per group the
+     * GEMM would have one output row and kh·kw inner steps); otherwise im2col + GEMM, or with
+     * {@code --conv implicit} the implicit kernel, group by group.
+     */
     @Override
     public void conv2d(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer weight, Buffer scratch,
                        Buffer out, long outOffset) {
+        if (g.isDepthwise()) {
+            long pin = at(in, inOffset, (long) g.inChannels() * columns * g.inPlane(), "conv2d in");
+            long pw = at(weight, 0, (long) g.outChannels() * g.patchSize(), "conv2d weight");
+            long pout = at(out, outOffset, (long) g.outChannels() * columns * g.outPlane(), "conv2d out");
+            ready();
+            implicitConv.depthwise(pin, g, columns, pw, pout);
+            return;
+        }
         if (options.conv() != ConvAlgorithm.IMPLICIT) {
             if (!halfConv2d(in, inOffset, g, columns, weight, scratch, out, outOffset)) {
                 Backend.super.conv2d(in, inOffset, g, columns, weight, scratch, out, outOffset);
@@ -415,7 +433,7 @@ public final class CudaBackend implements Backend {
      */
     private boolean halfConv2d(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer weight, Buffer scratch,
                                Buffer out, long outOffset) {
-        if (!halfInputs() || scratch == null) return false;
+        if (!halfInputs() || scratch == null || g.groups() != 1) return false;
         long n = (long) columns * g.outPlane(), k = g.patchSize();
         int lda = (int) ((k + 7) / 8 * 8);                               // W16 rows padded to a multiple of 8 (16 B)
         long weightsAt = ((k * n + 1) / 2 + 63) / 64 * 64;             // floats: the 16-bit matrix, rounded up
@@ -434,6 +452,7 @@ public final class CudaBackend implements Backend {
         return true;
     }
 
+    /** The implicit path needs none; a plan of only depthwise convolutions would not either, but plans ask per backend. */
     @Override
     public boolean conv2dNeedsScratch() { return options.conv() != ConvAlgorithm.IMPLICIT; }
 
@@ -459,7 +478,7 @@ public final class CudaBackend implements Backend {
     public void biasActivationPool(Buffer x, long xOffset, Buffer bias, int channels, int columns, PoolGeometry g,
                                    Activation act, MaskSpec mask, Buffer dst, long dstOffset) {
         int plane = g.height() * g.width();
-        if (plane > BiasActivationKernels.FUSED_POOL_MAX_PLANE) {   // too big for shared memory
+        if (plane > BiasActivationKernels.FUSED_POOL_MAX_PLANE || !g.isSimple()) {   // too big for shared memory, or padded etc.
             Backend.super.biasActivationPool(x, xOffset, bias, channels, columns, g, act, mask, dst, dstOffset);
             return;
         }
@@ -473,7 +492,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void expandDropoutPool(Buffer src, long srcOffset, int channels, int columns, PoolGeometry g,
                                   MaskSpec mask, Buffer via, Buffer dst, long dstOffset) {
-        if ((long) g.height() * g.width() > BiasActivationKernels.FUSED_POOL_MAX_PLANE) {   // too big for shared memory
+        if ((long) g.height() * g.width() > BiasActivationKernels.FUSED_POOL_MAX_PLANE || !g.isSimple()) { // see biasActivationPool
             Backend.super.expandDropoutPool(src, srcOffset, channels, columns, g, mask, via, dst, dstOffset);
             return;
         }
@@ -559,17 +578,47 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    // TODO(issue 14): graph ops, being written.
-    @Override public void epilogue(Buffer x, int channels, int columns, int plane, dev.mcdrop.backend.Epilogue e) {
-        throw new UnsupportedOperationException("epilogue");
+    @Override
+    public void epilogue(Buffer x, int channels, int columns, int plane, Epilogue e) {
+        long total = (long) channels * columns * plane;
+        long px = at(x, 0, total, "epilogue x");
+        long pscale = e.scale() == null ? 0 : at(e.scale(), 0, channels, "epilogue scale");
+        long pbias = e.bias() == null ? 0 : at(e.bias(), 0, channels, "epilogue bias");
+        long presidual = e.residual() == null ? 0 : at(e.residual(), 0, total, "epilogue residual");
+        ready();
+        graphOps.epilogue(px, pscale, pbias, presidual, channels, columns, plane, e.act(), e.mask(), keys(e.mask()));
     }
 
-    @Override public void binary(dev.mcdrop.backend.BinaryOp op, Buffer a, dev.mcdrop.backend.Broadcast sa, Buffer b,
-                                 dev.mcdrop.backend.Broadcast sb, int channels, int columns, int plane, Buffer out) {
-        throw new UnsupportedOperationException("binary");
+    /** In place only on a dense operand: a broadcast one read while written would race between threads. */
+    @Override
+    public void binary(BinaryOp op, Buffer a, Broadcast sa, Buffer b, Broadcast sb, int channels, int columns, int plane,
+                       Buffer out) {
+        if (channels == 0 || columns == 0 || plane == 0) return;
+        Broadcast dense = Broadcast.dense(columns, plane);
+        if ((out == a && !sa.equals(dense)) || (out == b && !sb.equals(dense))) {
+            throw new IllegalArgumentException("binary " + op + ": out is an operand read with broadcast strides "
+                    + (out == a ? sa : sb) + "; only a dense operand may be overwritten");
+        }
+        long pa = at(a, 0, sa.extent(channels, columns, plane), "binary a");
+        long pb = at(b, 0, sb.extent(channels, columns, plane), "binary b");
+        long pout = at(out, 0, (long) channels * columns * plane, "binary out");
+        ready();
+        graphOps.binary(op, pa, sa, pb, sb, channels, columns, plane, pout);
     }
 
-    @Override public void copy(Buffer src, long srcOffset, Buffer dst, long dstOffset, long count) {
-        throw new UnsupportedOperationException("copy");
+    /** A device-to-device copy queued on the stream (cuMemcpyDtoDAsync), in order with the kernels. */
+    @Override
+    public void copy(Buffer src, long srcOffset, Buffer dst, long dstOffset, long count) {
+        at(src, srcOffset, count, "copy src");
+        at(dst, dstOffset, count, "copy dst");
+        if (count == 0) return;
+        if (src == dst && srcOffset < dstOffset + count && dstOffset < srcOffset + count) {
+            throw new IllegalArgumentException("copy: ranges [" + srcOffset + ", +" + count + ") and [" + dstOffset + ", +"
+                    + count + ") of one buffer overlap");
+        }
+        ready();
+        CudaBuffer s = (CudaBuffer) src, d = (CudaBuffer) dst;
+        check(cuMemcpyDtoDAsync(d.pointer.withByteOffset(dstOffset * Float.BYTES), s.pointer.withByteOffset(srcOffset * Float.BYTES),
+                count * Float.BYTES, stream), "copy");
     }
 }

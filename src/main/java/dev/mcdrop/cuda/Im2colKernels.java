@@ -16,7 +16,8 @@ final class Im2colKernels {
     private static final int ROW_THREADS = 8192;
 
     /**
-     * in[Cin][columns][H][W] -> cols[Cin·kh·kw][columns·OH·OW]. Grid: y = patch rows (at most
+     * in[Cg][columns][H][W] -> cols[Cg·kh·kw][columns·OH·OW], Cg = one group's input channels (all of them
+     * without groups), for any window (strides, pads, dilations). Grid: y = patch rows (at most
      * 65,535; the kernel strides past), x = blocks of 256 whose thread count is a multiple of
      * OH·OW, so each thread keeps one output position (see im2col.cu).
      */
@@ -40,8 +41,8 @@ final class Im2colKernels {
     }
 
     private static KernelArgs set(KernelArgs args, long in, ConvGeometry g, int columns, long cols) {
-        return args.set("in", in).set("cols", cols).set("cin", g.inChannels()).set("h", g.inHeight()).set("w", g.inWidth())
-                .set("kh", g.kernelHeight()).set("kw", g.kernelWidth()).set("stride", g.stride()).set("pad", g.padding())
+        return args.set("in", in).set("cols", cols).set("cin", g.groupInChannels()).set("h", g.inHeight()).set("w", g.inWidth())
+                .set("kh", g.kernelHeight()).set("kw", g.kernelWidth()).window(g.window())
                 .set("oh", g.outHeight()).set("ow", g.outWidth()).set("columns", columns);
     }
 

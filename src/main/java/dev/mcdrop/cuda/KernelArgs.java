@@ -1,5 +1,6 @@
 package dev.mcdrop.cuda;
 
+import dev.mcdrop.backend.Window;
 import java.util.List;
 import jcuda.Pointer;
 
@@ -66,6 +67,15 @@ final class KernelArgs {
     KernelArgs set(String name, float value) { ((float[]) slots[index(name, "f", "a float")])[0] = value; return this; }
 
     KernelArgs set(String name, boolean value) { return set(name, value ? 1 : 0); }
+
+    /**
+     * A sliding window's placement, as window.cuh's ConvWindow reads it: {@code sh, sw, padTop,
+     * padLeft, dh, dw} (the bottom and right pads only shape the output size, which launchers pass).
+     */
+    KernelArgs window(Window w) {
+        return set("sh", w.strideHeight()).set("sw", w.strideWidth()).set("padTop", w.padTop()).set("padLeft", w.padLeft())
+                .set("dh", w.dilationHeight()).set("dw", w.dilationWidth());
+    }
 
     /** Throws unless every parameter has been given a value (launchers call it before each launch). */
     void requireComplete() {

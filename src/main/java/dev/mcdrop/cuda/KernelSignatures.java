@@ -27,7 +27,7 @@ final class KernelSignatures {
     private KernelSignatures() {}
 
     /** The CUDA sources, one module (PTX file) each. */
-    static final List<String> MODULES = List.of("im2col", "bias_activation", "pool", "softmax", "mc_reduce", "gemm", "conv2d");
+    static final List<String> MODULES = List.of("im2col", "bias_activation", "pool", "softmax", "mc_reduce", "gemm", "conv2d", "graph_ops");
 
     /** One kernel parameter: its name in the .cu, its KernelArgs letter, and its C type as written. */
     record Param(String name, char type, String cType) {}

@@ -451,4 +451,14 @@ abstract class KernelEmulationChecks {
         ref.download(refAcc, 0, refOut, 0, refOut.length);
         assertClose(refOut, acc, 1e-5, 1e-6, "mcAccumulate");
     }
+
+    /** The graph ops' kernels: epilogue, binary, any-window im2col / convolutions (grouped, depthwise) and pools. */
+    @Test
+    void graphOps() {
+        GraphKernelChecks checks = new GraphKernelChecks(emu);
+        checks.epilogue();
+        checks.binary();
+        checks.convolutions();
+        checks.pools();
+    }
 }

@@ -9,7 +9,9 @@ import java.util.StringJoiner;
  * Writes {@code kernel_table.h}, the dispatch table of the CPU emulations of the kernels
  * (src/test/c/kernel_emulator.cpp for KernelEmulation32/64Test and fake_cuda/fakecuda.cpp for
  * FakeDriverTest), from {@link KernelSignatures} — that is, from the kernels' own declarations —
- * so no hand-kept list can fall out of step with a .cu. The header defines
+ * so no hand-kept list can fall out of step with a .cu. The header first {@code #include}s every
+ * module's .cu ({@link KernelSignatures#MODULES}), so a new kernel file needs no edit in the
+ * emulators either; then it defines
  * {@code MCDROP_KERNELS(X)}, calling {@code X(op, name, types, call)} once per kernel, where
  * {@code call} invokes the kernel with its arguments read by {@code P(k)} (a pointer, cast to the
  * parameter's type), {@code I(k)}, {@code L(k)} and {@code F(k)}, which the including file defines.
@@ -25,8 +27,9 @@ final class KernelTable {
                  * Do not edit; see KernelTable's comment. */
                 #pragma once
 
-                #define MCDROP_KERNELS(X) \\
                 """);
+        for (String module : KernelSignatures.MODULES) h.append("#include \"").append(module).append(".cu\"\n");
+        h.append("\n#define MCDROP_KERNELS(X) \\\n");
         for (KernelSignatures.Signature s : KernelSignatures.ALL.values()) {
             StringJoiner args = new StringJoiner(", ");
             for (int k = 0; k < s.params().size(); k++) {
