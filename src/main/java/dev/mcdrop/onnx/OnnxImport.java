@@ -59,6 +59,8 @@ public final class OnnxImport {
     private final Map<String, OnnxTensor> constants = new HashMap<>(); // initializers and Constant outputs
     private final List<Node> nodes = new ArrayList<>();
     private final Set<String> nodeNames = new HashSet<>();
+    /** Tensors some node or the graph's outputs read: a node's extra output (Dropout's mask, as PyTorch exports it) may be left unread. */
+    private final Set<String> read = new HashSet<>();
     private GraphInput input;
     private long declaredBatch = -1; // the input's N when the file fixes it
 
@@ -78,6 +80,8 @@ public final class OnnxImport {
             throw onnx.origin().error("default opset " + opset + "; mcdrop knows the operator semantics up to opset " + MAX_OPSET);
         }
         constants.putAll(onnx.initializers());
+        for (OnnxNode n : onnx.nodes()) read.addAll(n.inputs());
+        for (OnnxValueInfo o : onnx.outputs()) read.add(o.name());
         imageInput();
         for (OnnxNode n : onnx.nodes()) map(n);
         List<String> outputs = new ArrayList<>();
@@ -153,8 +157,9 @@ public final class OnnxImport {
             return;
         }
         for (int k = 1; k < n.outputs().size(); k++) {
-            if (!n.outputs().get(k).isEmpty()) {
-                throw n.error("output " + k + " " + Names.quote(n.outputs().get(k)) + " is not supported (only the first output is computed)");
+            String extra = n.outputs().get(k);
+            if (!extra.isEmpty() && read.contains(extra)) {
+                throw n.error("output " + k + " " + Names.quote(extra) + " is not supported (only the first output is computed)");
             }
         }
         if (n.outputs().isEmpty() || n.outputs().getFirst().isEmpty()) throw n.error("has no output");
