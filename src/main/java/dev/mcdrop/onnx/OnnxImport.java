@@ -3,6 +3,7 @@ package dev.mcdrop.onnx;
 import dev.mcdrop.graph.Graph;
 import dev.mcdrop.graph.GraphException;
 import dev.mcdrop.graph.GraphInput;
+import dev.mcdrop.graph.GraphLimits;
 import dev.mcdrop.graph.Initializer;
 import dev.mcdrop.graph.Node;
 import dev.mcdrop.graph.Op;
@@ -79,6 +80,9 @@ public final class OnnxImport {
         if (opset > MAX_OPSET) {
             throw onnx.origin().error("default opset " + opset + "; mcdrop knows the operator semantics up to opset " + MAX_OPSET);
         }
+        if (onnx.nodes().size() > GraphLimits.MAX_NODES) { // before mapping any: the reader allows more
+            throw onnx.origin().error(onnx.nodes().size() + " nodes; at most " + GraphLimits.MAX_NODES + " are supported");
+        }
         constants.putAll(onnx.initializers());
         for (OnnxNode n : onnx.nodes()) read.addAll(n.inputs());
         for (OnnxValueInfo o : onnx.outputs()) read.add(o.name());
@@ -124,7 +128,7 @@ public final class OnnxImport {
         int[] size = new int[dims.size() - 1];
         for (int i = 1; i < dims.size(); i++) {
             if (!(dims.get(i) instanceof Dim.Value v) || v.value() <= 0 || v.value() > Integer.MAX_VALUE) {
-                throw in.origin().error("input " + Names.quote(in.name()) + " dimension " + i + " is " + dims.get(i) + "; a positive number is needed");
+                throw in.origin().error("input " + Names.quote(in.name()) + " dimension " + i + " is " + text(dims.get(i)) + "; a positive number is needed");
             }
             size[i - 1] = (int) v.value();
         }
@@ -142,6 +146,14 @@ public final class OnnxImport {
             throw in.origin().error("input " + Names.quote(in.name()) + ": " + e.getMessage());
         }
         rank.put(in.name(), dims.size());
+    }
+
+    private static String text(Dim d) {
+        return switch (d) {
+            case Dim.Value v -> Long.toString(v.value());
+            case Dim.Param p -> "symbolic (" + Names.quote(p.name()) + ")";
+            case Dim.Unknown u -> "unknown";
+        };
     }
 
     private void map(OnnxNode n) throws OnnxFormatException {
@@ -246,7 +258,8 @@ public final class OnnxImport {
             }
             case "Reshape" -> {
                 outRank = 2;
-                yield new Op.Reshape(reshapeFeatures(n, x));
+                int features = reshapeFeatures(n);
+                yield features < 0 ? new Op.Flatten() : new Op.Reshape(features); // [N, -1] is Flatten: no size to look up
             }
             case "Concat" -> {
                 long axis = n.getInt("axis");
@@ -377,8 +390,12 @@ public final class OnnxImport {
         }
     }
 
-    /** Reshape's shape input must be [N, features] ([0 | -1 | N, F | -1], at most one -1): the features. */
-    private int reshapeFeatures(OnnxNode n, String x) throws OnnxFormatException {
+    /**
+     * Reshape's shape input must be [N, features] ([0 | -1 | N, F | -1], at most one -1): the features,
+     * or -1 for "all the input's values per image". (Not looked up here: that took a graph build per
+     * Reshape, quadratic in a file of many.)
+     */
+    private int reshapeFeatures(OnnxNode n) throws OnnxFormatException {
         OnnxTensor s = constant(n, 1);
         if (s.dataType() != DataType.INT64) throw n.error("input 1 (the shape) is " + s.dataType() + "; INT64 is needed");
         long[] shape = s.longs();
@@ -387,14 +404,7 @@ public final class OnnxImport {
         boolean allowZero = n.getInt("allowzero", 0) != 0;
         boolean batchOk = shape[0] == -1 && shape[1] != -1 || shape[0] == 0 && !allowZero || shape[0] > 0 && shape[0] == declaredBatch;
         if (!batchOk || shape[1] < -1 || shape[1] == 0) throw n.error(refused);
-        long features = shape[1] != -1 ? shape[1] : elementsPerImage(x);
-        if (features > Integer.MAX_VALUE) throw n.error(refused);
-        return (int) features;
-    }
-
-    /** Values per image of tensor {@code t}, from the graph built so far. */
-    private long elementsPerImage(String t) throws OnnxFormatException {
-        if (nodes.isEmpty()) return input.tensorShape().elements(); // t is the [N,C,H,W] input itself
-        return graph(List.of(t)).shape(t).elements();
+        if (shape[1] > Integer.MAX_VALUE) throw n.error(refused);
+        return (int) shape[1];
     }
 }
