@@ -3,6 +3,7 @@ package dev.mcdrop.onnx;
 import dev.mcdrop.graph.Graph;
 import dev.mcdrop.graph.GraphException;
 import dev.mcdrop.graph.GraphInput;
+import dev.mcdrop.graph.GraphLimits;
 import dev.mcdrop.graph.Initializer;
 import dev.mcdrop.graph.Node;
 import dev.mcdrop.graph.Op;
@@ -59,6 +60,8 @@ public final class OnnxImport {
     private final Map<String, OnnxTensor> constants = new HashMap<>(); // initializers and Constant outputs
     private final List<Node> nodes = new ArrayList<>();
     private final Set<String> nodeNames = new HashSet<>();
+    /** Tensors some node or the graph's outputs read: a node's extra output (Dropout's mask, as PyTorch exports it) may be left unread. */
+    private final Set<String> read = new HashSet<>();
     private GraphInput input;
     private long declaredBatch = -1; // the input's N when the file fixes it
 
@@ -77,7 +80,12 @@ public final class OnnxImport {
         if (opset > MAX_OPSET) {
             throw onnx.origin().error("default opset " + opset + "; mcdrop knows the operator semantics up to opset " + MAX_OPSET);
         }
+        if (onnx.nodes().size() > GraphLimits.MAX_NODES) { // before mapping any: the reader allows more
+            throw onnx.origin().error(onnx.nodes().size() + " nodes; at most " + GraphLimits.MAX_NODES + " are supported");
+        }
         constants.putAll(onnx.initializers());
+        for (OnnxNode n : onnx.nodes()) read.addAll(n.inputs());
+        for (OnnxValueInfo o : onnx.outputs()) read.add(o.name());
         imageInput();
         for (OnnxNode n : onnx.nodes()) map(n);
         List<String> outputs = new ArrayList<>();
@@ -120,7 +128,7 @@ public final class OnnxImport {
         int[] size = new int[dims.size() - 1];
         for (int i = 1; i < dims.size(); i++) {
             if (!(dims.get(i) instanceof Dim.Value v) || v.value() <= 0 || v.value() > Integer.MAX_VALUE) {
-                throw in.origin().error("input " + Names.quote(in.name()) + " dimension " + i + " is " + dims.get(i) + "; a positive number is needed");
+                throw in.origin().error("input " + Names.quote(in.name()) + " dimension " + i + " is " + text(dims.get(i)) + "; a positive number is needed");
             }
             size[i - 1] = (int) v.value();
         }
@@ -140,6 +148,14 @@ public final class OnnxImport {
         rank.put(in.name(), dims.size());
     }
 
+    private static String text(Dim d) {
+        return switch (d) {
+            case Dim.Value v -> Long.toString(v.value());
+            case Dim.Param p -> "symbolic (" + Names.quote(p.name()) + ")";
+            case Dim.Unknown u -> "unknown";
+        };
+    }
+
     private void map(OnnxNode n) throws OnnxFormatException {
         if (!OpsetId.isDefaultDomain(n.domain())) throw n.error("domain " + Names.quote(n.domain()) + " is not supported (only the default ONNX domain)");
         Set<String> known = ATTRIBUTES.get(n.opType());
@@ -153,8 +169,9 @@ public final class OnnxImport {
             return;
         }
         for (int k = 1; k < n.outputs().size(); k++) {
-            if (!n.outputs().get(k).isEmpty()) {
-                throw n.error("output " + k + " " + Names.quote(n.outputs().get(k)) + " is not supported (only the first output is computed)");
+            String extra = n.outputs().get(k);
+            if (!extra.isEmpty() && read.contains(extra)) {
+                throw n.error("output " + k + " " + Names.quote(extra) + " is not supported (only the first output is computed)");
             }
         }
         if (n.outputs().isEmpty() || n.outputs().getFirst().isEmpty()) throw n.error("has no output");
@@ -241,7 +258,8 @@ public final class OnnxImport {
             }
             case "Reshape" -> {
                 outRank = 2;
-                yield new Op.Reshape(reshapeFeatures(n, x));
+                int features = reshapeFeatures(n);
+                yield features < 0 ? new Op.Flatten() : new Op.Reshape(features); // [N, -1] is Flatten: no size to look up
             }
             case "Concat" -> {
                 long axis = n.getInt("axis");
@@ -372,8 +390,12 @@ public final class OnnxImport {
         }
     }
 
-    /** Reshape's shape input must be [N, features] ([0 | -1 | N, F | -1], at most one -1): the features. */
-    private int reshapeFeatures(OnnxNode n, String x) throws OnnxFormatException {
+    /**
+     * Reshape's shape input must be [N, features] ([0 | -1 | N, F | -1], at most one -1): the features,
+     * or -1 for "all the input's values per image". (Not looked up here: that took a graph build per
+     * Reshape, quadratic in a file of many.)
+     */
+    private int reshapeFeatures(OnnxNode n) throws OnnxFormatException {
         OnnxTensor s = constant(n, 1);
         if (s.dataType() != DataType.INT64) throw n.error("input 1 (the shape) is " + s.dataType() + "; INT64 is needed");
         long[] shape = s.longs();
@@ -382,14 +404,7 @@ public final class OnnxImport {
         boolean allowZero = n.getInt("allowzero", 0) != 0;
         boolean batchOk = shape[0] == -1 && shape[1] != -1 || shape[0] == 0 && !allowZero || shape[0] > 0 && shape[0] == declaredBatch;
         if (!batchOk || shape[1] < -1 || shape[1] == 0) throw n.error(refused);
-        long features = shape[1] != -1 ? shape[1] : elementsPerImage(x);
-        if (features > Integer.MAX_VALUE) throw n.error(refused);
-        return (int) features;
-    }
-
-    /** Values per image of tensor {@code t}, from the graph built so far. */
-    private long elementsPerImage(String t) throws OnnxFormatException {
-        if (nodes.isEmpty()) return input.tensorShape().elements(); // t is the [N,C,H,W] input itself
-        return graph(List.of(t)).shape(t).elements();
+        if (shape[1] > Integer.MAX_VALUE) throw n.error(refused);
+        return (int) shape[1];
     }
 }
