@@ -5,7 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcdrop.cpu.CpuBackend;
 import dev.mcdrop.graph.Folding;
+import dev.mcdrop.graph.GraphModel;
+import dev.mcdrop.graph.InputTransform;
+import dev.mcdrop.model.Shape;
+import dev.mcdrop.predict.ImagePrediction;
+import dev.mcdrop.predict.ImageSource;
+import dev.mcdrop.predict.McOptions;
+import dev.mcdrop.predict.McPredictor;
 import dev.mcdrop.graph.Graph;
 import dev.mcdrop.graph.Node;
 import dev.mcdrop.graph.Op;
@@ -14,7 +22,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * and folded into the convolutions; (2) its MC mean of the probabilities over T = 10,000 samples
  * equals PyTorch's MC mean over T = 10,000 within 4 standard errors per image and class (other
  * masks, the same distribution). The MC check takes any engine ({@link McEngine}); this class runs
- * it with the float64 {@link ReferenceGraphExecutor}.
+ * it with the product, {@link McPredictor} on the CPU backend; the standard pass is checked with the
+ * float64 {@link ReferenceGraphExecutor}.
  */
 public class PyTorchOnnxFixtureTest {
     static final Path FIXTURE = Path.of("test-data/pytorch");
@@ -51,34 +59,6 @@ public class PyTorchOnnxFixtureTest {
         McAnswer mc(Graph graph, double[][] images, int samples);
     }
 
-    /**
-     * The float64 reference executor ({@link ReferenceGraphExecutor#runSamples}) as an {@link McEngine}:
-     * one executor per image (it is not thread-safe), the images in parallel, image i keyed 1000 + i.
-     */
-    static McAnswer referenceMc(Graph graph, double[][] images, int samples) {
-        double[][][][][] out = new double[images.length][][][][];
-        IntStream.range(0, images.length).parallel().forEach(i ->
-                out[i] = new ReferenceGraphExecutor(graph).runSamples(new double[][] {images[i]}, new long[] {1000 + i}, 20261214L, samples));
-        double[][] mean = new double[images.length][], se = new double[images.length][];
-        for (int i = 0; i < images.length; i++) {
-            int classes = out[i][0][0][0].length;
-            double[] sum = new double[classes], squares = new double[classes];
-            for (double[][][] sample : out[i]) {
-                for (int k = 0; k < classes; k++) {
-                    double p = sample[0][0][k];
-                    sum[k] += p;
-                    squares[k] += p * p;
-                }
-            }
-            mean[i] = new double[classes];
-            se[i] = new double[classes];
-            for (int k = 0; k < classes; k++) {
-                mean[i][k] = sum[k] / samples;
-                se[i][k] = Math.sqrt(Math.max(0, (squares[k] - samples * mean[i][k] * mean[i][k]) / (samples - 1)) / samples);
-            }
-        }
-        return new McAnswer(mean, se);
-    }
 
     public static Fixture load() throws IOException {
         Graph graph = OnnxImport.fromOnnx(OnnxFile.read(FIXTURE.resolve("resnet-mc.onnx")));
@@ -205,10 +185,44 @@ public class PyTorchOnnxFixtureTest {
         assertTrue(farthest > 100, "PyTorch's MC mean is only " + farthest + " standard errors from its eval output");
     }
 
+    /**
+     * The product: {@link McPredictor} on the CPU backend, the ONNX graph as imported (folded and
+     * fused by the plan), T = 10,000. The float64 executor's MC path is tied to the predictor sample
+     * by sample in {@code GraphPlanTest}; running it here too took about two minutes of CI.
+     */
     @Test
-    void theReferenceExecutorsMcMeanOverTenThousandSamplesMatchesPyTorchs() throws IOException {
+    void theCpuPredictorsMcMeanOverTenThousandSamplesMatchesPyTorchs() throws IOException {
         Fixture f = load();
-        Graph folded = Folding.foldBatchNorm(f.graph());
-        assertMcAgrees(f, folded, PyTorchOnnxFixtureTest::referenceMc, "ReferenceGraphExecutor (folded, float64)");
+        assertMcAgrees(f, f.graph(), PyTorchOnnxFixtureTest::cpuPredictorMc, "McPredictor (cpu, fused plan)");
+    }
+
+    /** {@link McPredictor} on a 2-thread CPU backend as an {@link McEngine}: raw input values, content mask keys. */
+    static McAnswer cpuPredictorMc(Graph graph, double[][] images, int samples) {
+        Shape shape = graph.input().shape();
+        ImageSource source = new ImageSource() {
+            @Override public int count() { return images.length; }
+
+            @Override public Shape imageShape() { return shape; }
+
+            @Override public void copyCnhw(int from, int count, float scale, float[] dst, int dstOffset) {
+                int plane = shape.plane();
+                for (int c = 0; c < shape.channels(); c++)
+                    for (int n = 0; n < count; n++)
+                        for (int j = 0; j < plane; j++) {
+                            dst[dstOffset + (c * count + n) * plane + j] = (float) images[from + n][c * plane + j] * scale;
+                        }
+            }
+        };
+        GraphModel model = new GraphModel("resnet-mc", graph, InputTransform.RAW, Map.of());
+        try (CpuBackend cpu = new CpuBackend(2);
+             McPredictor p = new McPredictor(cpu, model, new McOptions(samples, 20261214L, images.length, 0))) {
+            ImagePrediction[] ps = p.predict(source);
+            double[][] mean = new double[images.length][];
+            for (int i = 0; i < ps.length; i++) {
+                mean[i] = new double[ps[i].meanProbs().length];
+                for (int k = 0; k < mean[i].length; k++) mean[i][k] = ps[i].meanProbs()[k];
+            }
+            return new McAnswer(mean, null);
+        }
     }
 }
