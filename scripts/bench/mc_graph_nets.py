@@ -4,7 +4,9 @@ once per image) and a SUFFIX (from the first dropout on, run on the replicated T
 in training mode). Shared by torch_mc_graph.py (the PyTorch peer) and export_mc_graph_onnx.py (the
 ONNX Runtime peer), so both peers run the same weights.
 
-Weights are random and seeded (PyTorch's default init for conv / linear; random BatchNorm statistics).
+Weights are random and seeded, drawn as mcdrop's GraphPresets.random draws them (same distributions,
+not the same numbers): conv and linear weights He-normal (std √(2/fan_in)), biases N(0, 0.01²); BatchNorm
+scale U(0.5, 1.5), bias N(0, 0.1²), running mean N(0, 0.1²), running variance U(0.5, 2).
 For inference BatchNorm is folded into the conv before it (eval mode, what a careful user or
 torch.compile / ONNX Runtime would do); fold_bn=False keeps BatchNorm2d in eval mode instead.
 
@@ -52,16 +54,19 @@ class NinSuffix(nn.Module):
 def conv_bn(in_c, out_c, k, stride, fold_bn):
     """conv (no bias) + BatchNorm with random statistics, eval mode; folded into one conv with bias."""
     conv = nn.Conv2d(in_c, out_c, k, stride=stride, padding=k // 2, bias=False)
+    nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")
+    conv.folded = True
     bn = nn.BatchNorm2d(out_c)
     with torch.no_grad():
         bn.weight.uniform_(0.5, 1.5)
-        bn.bias.uniform_(-0.1, 0.1)
-        bn.running_mean.uniform_(-0.1, 0.1)
-        bn.running_var.uniform_(0.5, 1.5)
+        bn.bias.normal_(0, 0.1)
+        bn.running_mean.normal_(0, 0.1)
+        bn.running_var.uniform_(0.5, 2.0)
     bn.eval()
     if not fold_bn:
         return nn.Sequential(conv, bn)
     folded = nn.Conv2d(in_c, out_c, k, stride=stride, padding=k // 2, bias=True)
+    folded.folded = True
     with torch.no_grad():
         scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
         folded.weight.copy_(conv.weight * scale.view(-1, 1, 1, 1))
@@ -109,6 +114,16 @@ class ResNetSuffix(nn.Module):
         return self.fc(x.mean((2, 3)))
 
 
+def he_init(module):
+    """He-normal weights and N(0, 0.01²) biases on every conv and linear layer not made by conv_bn's fold."""
+    for m in module.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)) and not getattr(m, "folded", False):
+            with torch.no_grad():
+                nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                if m.bias is not None:
+                    m.bias.normal_(0, 0.01)
+
+
 def build(net, seed=1, fold_bn=True):
     """(prefix, suffix) modules in eval mode (dropout is switched by the suffix's `stochastic` argument)."""
     torch.manual_seed(seed)
@@ -125,6 +140,8 @@ def build(net, seed=1, fold_bn=True):
         suffix = ResNetSuffix(blocks[0], blocks[1:], nn.Linear(64, 10))
     else:
         raise SystemExit(f"--net: unknown network '{net}' (known: {', '.join(NETS)})")
+    he_init(prefix)
+    he_init(suffix)
     return prefix.eval(), suffix.eval()
 
 

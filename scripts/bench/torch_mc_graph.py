@@ -13,7 +13,8 @@ with F.dropout(training=True) and BatchNorm in eval mode (folded by default); so
 torch.compile (Inductor, weights frozen as constants: torch._inductor.config.freezing) and, before
 timing, checks the compiled standard pass against eager's (max_standard_diff_vs_eager).
 
-Timing: one untimed warm-up run (compilation happens there: warmup_seconds), then --repeats timed runs.
+Timing: an untimed warm-up that meets every shape of a run once (one chunk of samples per batch when
+the chunks divide T; compilation happens there: warmup_seconds), then --repeats timed runs.
 
     /work/venvs/torch/bin/python scripts/bench/torch_mc_graph.py --net cifar-nin --mode eager \
         --samples 100 --batch 256 --threads 2
@@ -38,8 +39,8 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
-def mc_predict(prefix, suffix, images, a):
-    """MC mean probabilities [N, classes] and standard probabilities, batch by batch."""
+def mc_predict(prefix, suffix, images, a, samples):
+    """MC mean probabilities [N, classes] over `samples` samples and standard probabilities, batch by batch."""
     mc_out, std_out = [], []
     for i in range(0, len(images), a.batch):
         xb = images[i:i + a.batch]
@@ -49,15 +50,15 @@ def mc_predict(prefix, suffix, images, a):
             f = feats if feats is not None else prefix(xb)
             std_out.append(F.softmax(suffix(*f, stochastic=False), 1))
         acc = None
-        for s0 in range(0, a.samples, a.chunk_samples):
-            k = min(a.chunk_samples, a.samples - s0)
+        for s0 in range(0, samples, a.chunk_samples):
+            k = min(a.chunk_samples, samples - s0)
             if a.variant == "split":
                 rep = [t.repeat(k, 1, 1, 1) for t in feats]
             else:
                 rep = prefix(xb.repeat(k, 1, 1, 1))
             p = F.softmax(suffix(*rep, stochastic=True), 1).view(k, b, -1).sum(0)
             acc = p if acc is None else acc + p
-        mc_out.append(acc / a.samples)
+        mc_out.append(acc / samples)
     return torch.cat(mc_out), (torch.cat(std_out) if std_out else None)
 
 
@@ -102,7 +103,9 @@ def main():
         ctx = torch.inference_mode
     with ctx():
         t0 = time.perf_counter()
-        mc, std = mc_predict(prefix, suffix, images, a)             # warm-up (compiles in compile mode)
+        # warm-up: every shape of a timed run once (compiles in compile mode): one chunk of samples
+        # per batch when the chunks divide T, else the whole run
+        mc, std = mc_predict(prefix, suffix, images, a, a.chunk_samples if a.samples % a.chunk_samples == 0 else a.samples)
         warmup = time.perf_counter() - t0
         if a.mode == "compile" and std is not None:
             xb = images[:a.batch]
@@ -111,7 +114,7 @@ def main():
         runs = []
         for _ in range(a.repeats):
             t0 = time.perf_counter()
-            mc, std = mc_predict(prefix, suffix, images, a)
+            mc, std = mc_predict(prefix, suffix, images, a, a.samples)
             s = time.perf_counter() - t0
             runs.append({"seconds": round(s, 4), "passes_per_second": round(a.images * a.samples / s, 1)})
     rates = [r["passes_per_second"] for r in runs]
