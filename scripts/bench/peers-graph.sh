@@ -10,6 +10,8 @@
 #   torch-eager     scripts/bench/torch_mc_graph.py --mode eager   (prefix once per image, replicated suffix)
 #   torch-compile   scripts/bench/torch_mc_graph.py --mode compile (Inductor, frozen weights)
 #   torch-eager-naive, torch-compile-naive: the whole net on the replicated batch
+#   torch-eager-nchw: eager with contiguous (NCHW) tensors instead of channels_last
+#   (every torch run gets LD_PRELOAD=$TORCH_PRELOAD, default tcmalloc: see torch_mc_graph.py)
 #   ort-op          scripts/bench/ort/OrtMcGraphBench.java --dropout op (ONNX Dropout, training=true)
 #   ort-uniform     ... --dropout uniform (RandomUniformLike < keep mask in the graph)
 # Settings (environment): NETS ("cifar-nin cifar-resnet20-mc"), T (100), B (256), THREADS (2),
@@ -25,6 +27,8 @@ peers="${PEERS:-mcdrop torch-eager torch-compile ort-op ort-uniform}"
 T="${T:-100}" B="${B:-256}" threads="${THREADS:-2}" images="${IMAGES:-${B:-256}}" repeats="${REPEATS:-1}"
 MCDROP_MODEL_ARGS="${MCDROP_MODEL_ARGS:---model NET}"
 venv="${PEERS_VENV:-/work/venvs/torch}"
+tcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
+TORCH_PRELOAD="${TORCH_PRELOAD-$( [ -f $tcmalloc ] && echo $tcmalloc )}"
 py="$venv/bin/python"
 ort_version="${ORT_VERSION:-1.29.0}"
 ort_jar="$HOME/.m2/repository/com/microsoft/onnxruntime/onnxruntime/$ort_version/onnxruntime-$ort_version.jar"
@@ -36,6 +40,8 @@ log="${LOG:-$onnx_dir/peers-graph-$(date -u +%Y%m%dT%H%M%SZ).jsonl}"
 export OMP_NUM_THREADS="$threads"   # torch's and Inductor's OpenMP pool
 [ -x "$py" ] && [ -f "$ort_jar" ] || { echo "peers-graph: run scripts/bench/peers-setup.sh first ($py, $ort_jar)" >&2; exit 1; }
 
+torch_run() { LD_PRELOAD="$TORCH_PRELOAD" "$py" scripts/bench/torch_mc_graph.py "$@"; }
+
 # measure NET TOOL: prints the tool's one JSON line on stdout (its stderr to $log.err)
 measure() {
   local net="$1" tool="$2"
@@ -43,10 +49,11 @@ measure() {
   case "$tool" in
     mcdrop) ./mcdrop bench ${MCDROP_MODEL_ARGS//NET/$net} --backend cpu --samples "$T" --batch "$B" --images "$images" \
                 --threads "$threads" --warmup 1 --repeat "$repeats" --json ;;
-    torch-eager) "$py" scripts/bench/torch_mc_graph.py --mode eager "${common[@]}" ;;
-    torch-compile) "$py" scripts/bench/torch_mc_graph.py --mode compile "${common[@]}" ;;
-    torch-eager-naive) "$py" scripts/bench/torch_mc_graph.py --mode eager --variant naive "${common[@]}" ;;
-    torch-compile-naive) "$py" scripts/bench/torch_mc_graph.py --mode compile --variant naive "${common[@]}" ;;
+    torch-eager) torch_run --mode eager "${common[@]}" ;;
+    torch-compile) torch_run --mode compile "${common[@]}" ;;
+    torch-eager-naive) torch_run --mode eager --variant naive "${common[@]}" ;;
+    torch-compile-naive) torch_run --mode compile --variant naive "${common[@]}" ;;
+    torch-eager-nchw) torch_run --mode eager --memory-format contiguous "${common[@]}" ;;
     ort-op|ort-uniform) "$java" --enable-native-access=ALL-UNNAMED -cp "$ort_jar" scripts/bench/ort/OrtMcGraphBench.java \
                 --onnx-dir "$onnx_dir" --dropout "${tool#ort-}" "${common[@]}" ;;
     *) echo "peers-graph: unknown tool '$tool' in PEERS" >&2; return 2 ;;
@@ -54,7 +61,7 @@ measure() {
 }
 
 echo "peers-graph: $(date -u +%FT%TZ), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cpus;" \
-     "T=$T B=$B images=$images threads=$threads repeats=$repeats rounds=$rounds; log $log"
+     "T=$T B=$B images=$images threads=$threads repeats=$repeats rounds=$rounds; torch LD_PRELOAD=${TORCH_PRELOAD:-none}; log $log"
 for r in $(seq "$rounds"); do
   for net in $nets; do
     for tool in $peers; do

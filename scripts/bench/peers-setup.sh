@@ -5,7 +5,8 @@
 #      folders when they exist (/opt/wheels, /opt/pypi*/files), else from pip's configured index;
 #   2. ONNX Runtime Java (com.microsoft.onnxruntime:onnxruntime:$ORT_VERSION, default 1.29.0) into
 #      ~/.m2 with Maven's dependency:get — never a dependency of mcdrop's pom;
-#   3. the ONNX files of both networks into $PEERS_ONNX (default target/peers), checked against PyTorch.
+#   3. Debian's libtcmalloc-minimal4 (the PyTorch runs' allocator);
+#   4. the ONNX files of both networks into $PEERS_ONNX (default target/peers), checked against PyTorch.
 # Idempotent: each step is skipped when its result is there. Usage: scripts/bench/peers-setup.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -21,6 +22,12 @@ if ! "$venv/bin/python" -c 'import torch, onnx, onnxruntime, numpy' 2>/dev/null;
   for d in /opt/wheels /opt/pypi/files /opt/pypi-more/files; do [ -d "$d" ] && links+=(--find-links "$d"); done
   [ ${#links[@]} -gt 0 ] && links=(--no-index "${links[@]}")
   "$venv/bin/pip" install -q "${links[@]}" 'torch==2.13.0+cpu' numpy 'onnx==1.23.1' 'onnxruntime==1.30.0'
+fi
+
+# tcmalloc for the PyTorch runs (peers-graph.sh preloads it; see torch_mc_graph.py for why)
+if [ ! -f /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 ]; then
+  echo "peers-setup: installing Debian's libtcmalloc-minimal4" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q libtcmalloc-minimal4 >&2 || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libtcmalloc-minimal4 >&2; }
 fi
 
 jar="$HOME/.m2/repository/com/microsoft/onnxruntime/onnxruntime/$ort_version/onnxruntime-$ort_version.jar"

@@ -18,7 +18,10 @@ the chunks divide T; compilation happens there: warmup_seconds), then --repeats 
 
     /work/venvs/torch/bin/python scripts/bench/torch_mc_graph.py --net cifar-nin --mode eager \
         --samples 100 --batch 256 --threads 2
-(venv: scripts/bench/peers-setup.sh.)
+(venv: scripts/bench/peers-setup.sh.) Run it with a caching allocator, as PyTorch's CPU tuning guide
+advises: LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 (peers-graph.sh does). On the
+2-vCPU VM, glibc returns each big freed tensor to the kernel and every new one pays page faults
+again: a fresh 100 MB ReLU output cost 12.8 ns per element against 0.35 with tcmalloc (2026-12-03).
 """
 import argparse, json, os, platform, statistics, sys, time
 
@@ -53,9 +56,9 @@ def mc_predict(prefix, suffix, images, a, samples):
         for s0 in range(0, samples, a.chunk_samples):
             k = min(a.chunk_samples, samples - s0)
             if a.variant == "split":
-                rep = [t.repeat(k, 1, 1, 1) for t in feats]
+                rep = [t.repeat(k, 1, 1, 1).contiguous(memory_format=a.layout) for t in feats]
             else:
-                rep = prefix(xb.repeat(k, 1, 1, 1))
+                rep = prefix(xb.repeat(k, 1, 1, 1).contiguous(memory_format=a.layout))
             p = F.softmax(suffix(*rep, stochastic=True), 1).view(k, b, -1).sum(0)
             acc = p if acc is None else acc + p
         mc_out.append(acc / samples)
@@ -80,6 +83,8 @@ def main():
                    help="skip the standard (dropout-off) pass per batch that mcdrop's bench includes")
     p.add_argument("--bn", choices=["fold", "eval"], default="fold", help="BatchNorm folded into its conv, or BatchNorm2d in eval mode")
     p.add_argument("--compile-mode", default="default", help="torch.compile mode (default, max-autotune, ...)")
+    p.add_argument("--memory-format", choices=["channels_last", "contiguous"], default="channels_last",
+                   help="activation and weight layout (channels_last: oneDNN's fast path for conv on CPU)")
     a = p.parse_args()
     for name in ("samples", "batch", "threads", "repeats"):
         if getattr(a, name) < 1:
@@ -89,8 +94,10 @@ def main():
     a.images = a.images or a.batch
     a.chunk_samples = min(a.samples, a.chunk_samples or max(1, 1024 // a.batch))
     torch.set_num_threads(a.threads)
+    a.layout = torch.channels_last if a.memory_format == "channels_last" else torch.contiguous_format
     prefix, suffix = build(a.net, a.seed, fold_bn=a.bn == "fold")
-    images = random_images(a.images)
+    prefix, suffix = prefix.to(memory_format=a.layout), suffix.to(memory_format=a.layout)
+    images = random_images(a.images).contiguous(memory_format=a.layout)
     extra = {}
     if a.mode == "compile":
         import torch._inductor.config as inductor_config
@@ -121,7 +128,8 @@ def main():
     print(json.dumps({
         "tool": "pytorch " + torch.__version__, "net": a.net, "mode": a.mode, "variant": a.variant,
         "samples": a.samples, "batch": a.batch, "images": a.images, "chunk_columns": a.chunk_samples * a.batch,
-        "threads": torch.get_num_threads(), "standard_pass": a.standard, "bn": a.bn,
+        "threads": torch.get_num_threads(), "standard_pass": a.standard, "bn": a.bn, "memory_format": a.memory_format,
+        "allocator": os.path.basename(os.environ.get("LD_PRELOAD", "")) or "glibc",
         "machine": f"{cpu_model()}, {os.cpu_count()} cpus",
         "warmup_seconds": round(warmup, 2), "runs": runs,
         "median_passes_per_second": statistics.median(rates),
