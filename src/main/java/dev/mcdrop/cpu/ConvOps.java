@@ -2,6 +2,7 @@ package dev.mcdrop.cpu;
 
 import dev.mcdrop.backend.ConvGeometry;
 import dev.mcdrop.backend.PoolGeometry;
+import dev.mcdrop.backend.Window;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,7 +22,8 @@ final class ConvOps {
     }
 
     /**
-     * in[Cin][columns][H][W] → cols[Cin·kh·kw][columns·OH·OW]. Work item = (patch row, column):
+     * in[Cg][columns][H][W] → cols[Cg·kh·kw][columns·OH·OW], Cg being one group's input channels
+     * (in points at the group's first). Work item = (patch row, column):
      * one image's OH×OW block of one row; stride-1 rows are copied with vector moves/arraycopy.
      */
     void im2col(float[] in, int inOffset, ConvGeometry g, int columns, float[] cols, int colsOffset) {
@@ -58,21 +60,23 @@ final class ConvOps {
     // cols[dst .. dst+OH·OW) = one kernel offset (ky, kx) of the input plane at in[plane].
     private static void im2colBlock(float[] in, int plane, ConvGeometry g, int ky, int kx,
                                     int oh, int ow, float[] cols, int dst) {
-        int s = g.stride(), pad = g.padding(), h = g.inHeight(), w = g.inWidth();
-        // Valid ox: 0 <= ox·s − pad + kx < w.
-        int oxFirst = Math.max(0, ceilDiv(pad - kx, s));
-        int oxEnd = Math.max(oxFirst, Math.min(ow, ceilDiv(w + pad - kx, s)));
+        Window win = g.window();
+        int sh = win.strideHeight(), sw = win.strideWidth(), h = g.inHeight(), w = g.inWidth();
+        int dy = ky * win.dilationHeight() - win.padTop(), dx = kx * win.dilationWidth() - win.padLeft();
+        // Valid ox: 0 <= ox·sw + dx < w.
+        int oxFirst = Math.max(0, ceilDiv(-dx, sw));
+        int oxEnd = Math.max(oxFirst, Math.min(ow, ceilDiv(w - dx, sw)));
         for (int oy = 0; oy < oh; oy++, dst += ow) {
-            int y = oy * s - pad + ky;
+            int y = oy * sh + dy;
             if (y < 0 || y >= h || oxFirst >= oxEnd) {
                 zero(cols, dst, dst + ow);
                 continue;
             }
             zero(cols, dst, dst + oxFirst);
             zero(cols, dst + oxEnd, dst + ow);
-            int src = plane + y * w - pad + kx;
-            if (s != 1) {
-                for (int ox = oxFirst; ox < oxEnd; ox++) cols[dst + ox] = in[src + ox * s];
+            int src = plane + y * w + dx;
+            if (sw != 1) {
+                for (int ox = oxFirst; ox < oxEnd; ox++) cols[dst + ox] = in[src + ox * sw];
             } else if (oxEnd - oxFirst >= 32) {
                 System.arraycopy(in, src + oxFirst, cols, dst + oxFirst, oxEnd - oxFirst);
             } else { // short rows (LeNet: 8 or 24): vector moves beat the arraycopy call
@@ -106,7 +110,7 @@ final class ConvOps {
         job.g = g;
         job.out = out;
         job.outOffset = outOffset;
-        job.runAll(pool, planes, (long) g.outHeight() * g.outWidth() * g.kernel() * g.kernel());
+        job.runAll(pool, planes, (long) g.outPlane() * g.window().kernelHeight() * g.window().kernelWidth());
         job.in = job.out = null;
     }
 

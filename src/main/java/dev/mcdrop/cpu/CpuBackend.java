@@ -2,8 +2,11 @@ package dev.mcdrop.cpu;
 
 import dev.mcdrop.backend.Activation;
 import dev.mcdrop.backend.Backend;
+import dev.mcdrop.backend.BinaryOp;
+import dev.mcdrop.backend.Broadcast;
 import dev.mcdrop.backend.Buffer;
 import dev.mcdrop.backend.ConvGeometry;
+import dev.mcdrop.backend.Epilogue;
 import dev.mcdrop.backend.HostKeys;
 import dev.mcdrop.backend.MaskSpec;
 import dev.mcdrop.backend.Pairs;
@@ -24,6 +27,9 @@ public final class CpuBackend implements Backend {
     private final ConvOps conv;
     private final DropoutOps dropout;
     private final McOps mc;
+    private final EpilogueOps epilogues;
+    private final ElementwiseOps elementwise;
+    private final DepthwiseConv depthwise;
 
     /** One worker per available processor. */
     public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
@@ -34,6 +40,9 @@ public final class CpuBackend implements Backend {
         conv = new ConvOps(pool);
         dropout = new DropoutOps(pool);
         mc = new McOps(pool);
+        epilogues = new EpilogueOps(pool);
+        elementwise = new ElementwiseOps(pool);
+        depthwise = new DepthwiseConv(pool);
     }
 
     public int threads() { return pool.size(); }
@@ -85,13 +94,33 @@ public final class CpuBackend implements Backend {
 
     private final ThreadLocal<Im2colPanels> panels = ThreadLocal.withInitial(Im2colPanels::new);
 
-    /** Implicit-GEMM convolution: the im2col matrix is packed panel by panel, never stored ({@code scratch} unused). */
+    /**
+     * A pointwise convolution (1×1, stride 1, unpadded, one group) is a plain GEMM on the input as
+     * it lies; a depthwise one runs the direct {@link DepthwiseConv}; any other is an implicit
+     * GEMM per group, the group's im2col matrix packed panel by panel, never stored
+     * ({@code scratch} unused). The pointwise GEMM packs the same values the panels would: same bits.
+     */
     @Override
     public void conv2d(Buffer in, long inOffset, ConvGeometry g, int columns, Buffer weight, Buffer scratch,
                        Buffer out, long outOffset) {
-        Im2colPanels source = panels.get().reset(f(in), i(inOffset), g, columns);
+        int n = Math.multiplyExact(columns, g.outPlane());
+        if (g.isPointwise()) {
+            sgemm.gemm(false, false, g.outChannels(), n, g.inChannels(), f(weight), 0, f(in), i(inOffset), 0f, f(out), i(outOffset));
+            return;
+        }
+        if (g.isDepthwise()) {
+            depthwise.conv(f(in), i(inOffset), g, columns, f(weight), 0, f(out), i(outOffset));
+            return;
+        }
+        int inGroup = Math.multiplyExact(g.groupInChannels() * columns, g.inPlane());
+        int outGroup = Math.multiplyExact(g.groupOutChannels(), n), weightGroup = g.groupOutChannels() * g.patchSize();
+        Im2colPanels source = panels.get();
         try {
-            sgemm.gemm(g.outChannels(), columns * g.outPlane(), g.patchSize(), f(weight), 0, source, 0f, f(out), i(outOffset));
+            for (int group = 0; group < g.groups(); group++) {
+                source.reset(f(in), i(inOffset) + group * inGroup, g, columns);
+                sgemm.gemm(g.groupOutChannels(), n, g.patchSize(), f(weight), group * weightGroup, source, 0f,
+                        f(out), i(outOffset) + group * outGroup);
+            }
         } finally {
             source.release();
         }
@@ -100,19 +129,36 @@ public final class CpuBackend implements Backend {
     @Override
     public boolean conv2dNeedsScratch() { return false; }
 
-    /** {@link Im2colPanels}' three int tables per output position of every column (grow-only, per thread). */
+    /**
+     * {@link Im2colPanels}' three int tables per output position of every column (grow-only, per
+     * thread); none for the pointwise GEMM or the depthwise kernel (whose scratch is one padded
+     * plane per worker, whatever the columns).
+     */
     @Override
-    public long conv2dOwnBytesPerColumn(ConvGeometry g) { return 3L * Integer.BYTES * g.outPlane(); }
+    public long conv2dOwnBytesPerColumn(ConvGeometry g) {
+        return g.isPointwise() || g.isDepthwise() ? 0 : 3L * Integer.BYTES * g.outPlane();
+    }
 
+    private static boolean fusedActivation(Activation act) { return act == Activation.IDENTITY || act == Activation.RELU; }
+
+    /** ReLU and identity run the fused dropout kernels; other activations the general {@link #epilogue}. */
     @Override
     public void biasActivation(Buffer x, long xOffset, Buffer bias, int channels, int columns, int plane,
                                Activation act, MaskSpec mask) {
+        if (!fusedActivation(act)) {
+            epilogues.apply(f(x), i(xOffset), channels, columns, plane, new EpilogueOps.Parts(null, f(bias), null, 0, act, mask));
+            return;
+        }
         dropout.biasActivation(f(x), i(xOffset), f(bias), 0, channels, columns, plane, act, mask);
     }
 
     @Override
     public void biasActivationPool(Buffer x, long xOffset, Buffer bias, int channels, int columns, PoolGeometry g,
                                    Activation act, MaskSpec mask, Buffer dst, long dstOffset) {
+        if (!fusedActivation(act)) {
+            Backend.super.biasActivationPool(x, xOffset, bias, channels, columns, g, act, mask, dst, dstOffset);
+            return;
+        }
         dropout.biasActivationPool(f(x), i(xOffset), f(bias), 0, channels, columns, g, act, mask, f(dst), i(dstOffset));
     }
 
@@ -151,17 +197,27 @@ public final class CpuBackend implements Backend {
     @Override
     public void close() { pool.close(); }
 
-    // TODO(issue 14): graph ops, being written.
-    @Override public void epilogue(Buffer x, int channels, int columns, int plane, dev.mcdrop.backend.Epilogue e) {
-        throw new UnsupportedOperationException("epilogue");
+    /**
+     * With neither scale nor residual and a ReLU or identity, exactly {@link #biasActivation} (its
+     * fused kernels, so the same bits); otherwise {@link EpilogueOps}.
+     */
+    @Override
+    public void epilogue(Buffer x, int channels, int columns, int plane, Epilogue e) {
+        if (e.scale() == null && e.residual() == null && e.bias() != null && fusedActivation(e.act())) {
+            dropout.biasActivation(f(x), 0, f(e.bias()), 0, channels, columns, plane, e.act(), e.mask());
+            return;
+        }
+        epilogues.apply(f(x), 0, channels, columns, plane, new EpilogueOps.Parts(e.scale() == null ? null : f(e.scale()),
+                e.bias() == null ? null : f(e.bias()), e.residual() == null ? null : f(e.residual()), 0, e.act(), e.mask()));
     }
 
-    @Override public void binary(dev.mcdrop.backend.BinaryOp op, Buffer a, dev.mcdrop.backend.Broadcast sa, Buffer b,
-                                 dev.mcdrop.backend.Broadcast sb, int channels, int columns, int plane, Buffer out) {
-        throw new UnsupportedOperationException("binary");
+    @Override
+    public void binary(BinaryOp op, Buffer a, Broadcast sa, Buffer b, Broadcast sb, int channels, int columns, int plane, Buffer out) {
+        elementwise.binary(op, f(a), sa, f(b), sb, channels, columns, plane, f(out));
     }
 
-    @Override public void copy(Buffer src, long srcOffset, Buffer dst, long dstOffset, long count) {
-        throw new UnsupportedOperationException("copy");
+    @Override
+    public void copy(Buffer src, long srcOffset, Buffer dst, long dstOffset, long count) {
+        elementwise.copy(f(src), i(srcOffset), f(dst), i(dstOffset), Math.toIntExact(count));
     }
 }

@@ -3,6 +3,7 @@ package dev.mcdrop.cpu;
 import static dev.mcdrop.cpu.SgemmKernel.NR;
 
 import dev.mcdrop.backend.ConvGeometry;
+import dev.mcdrop.backend.Window;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,16 +19,20 @@ final class Im2colPanels implements Sgemm.PanelSource {
     private int inOffset;
     private ConvGeometry g;
     private int channelStride;           // columns·H·W
-    private int[] columnBase = new int[0];  // per output column j: n·H·W + (oy·s − pad)·W + (ox·s − pad)
-    private int[] columnY = new int[0], columnX = new int[0]; // oy·s − pad, ox·s − pad
+    private int[] columnBase = new int[0];  // per output column j: n·H·W + (oy·sh − top)·W + (ox·sw − left)
+    private int[] columnY = new int[0], columnX = new int[0]; // oy·sh − top, ox·sw − left
 
-    /** Points at a new input; precomputes per-column offsets (grow-only arrays). */
+    /**
+     * Points at a new input (for a grouped convolution: the group's first input channel; the
+     * group's channels are the patch rows); precomputes per-column offsets (grow-only arrays).
+     */
     Im2colPanels reset(float[] in, int inOffset, ConvGeometry g, int columns) {
         this.in = in;
         this.inOffset = inOffset;
         this.g = g;
         int plane = g.outPlane(), n = Math.multiplyExact(columns, plane);
         channelStride = Math.multiplyExact(columns, g.inPlane());
+        Window w = g.window();
         if (columnBase.length < n) {
             columnBase = new int[n];
             columnY = new int[n];
@@ -36,7 +41,7 @@ final class Im2colPanels implements Sgemm.PanelSource {
         for (int j = 0, col = 0; col < columns; col++)
             for (int oy = 0; oy < g.outHeight(); oy++)
                 for (int ox = 0; ox < g.outWidth(); ox++, j++) {
-                    int y = oy * g.stride() - g.padding(), x = ox * g.stride() - g.padding();
+                    int y = oy * w.strideHeight() - w.padTop(), x = ox * w.strideWidth() - w.padLeft();
                     columnY[j] = y;
                     columnX[j] = x;
                     columnBase[j] = col * g.inPlane() + y * g.inWidth() + x;
@@ -63,12 +68,14 @@ final class Im2colPanels implements Sgemm.PanelSource {
     @Override
     public void pack(int p0, int kc, int j0, int nc, float[] bp) {
         int kh = g.kernelHeight(), kw = g.kernelWidth(), w = g.inWidth(), h = g.inHeight();
-        boolean padded = g.padding() > 0;
+        Window window = g.window();
+        int dh = window.dilationHeight(), dw = window.dilationWidth();
+        boolean padded = window.hasPadding();
         int ow = g.outWidth();
         // Stride 1, no padding, output rows tiling the sliver: each sliver row is NR/ow runs of ow
         // contiguous input floats (LeNet conv2: 4 runs of 8) — vector copies instead of gathers.
         // Workers pack concurrently from this one object: everything per call stays in locals.
-        boolean runs = !padded && g.stride() == 1 && NR % ow == 0 && (ow == 8 || ow == 16 || ow == NR) && NR / ow <= 4;
+        boolean runs = !padded && window.strideWidth() == 1 && dw == 1 && NR % ow == 0 && (ow == 8 || ow == 16 || ow == NR) && NR / ow <= 4;
         int dst = 0;
         for (int js = 0; js < nc; js += NR) {
             int cols = Math.min(NR, nc - js), jBase = j0 + js;
@@ -80,8 +87,8 @@ final class Im2colPanels implements Sgemm.PanelSource {
             // more than the row's vector copies
             int ci = p0 / (kh * kw), r0 = p0 - ci * kh * kw, ky = r0 / kw, kx = r0 - ky * kw;
             for (int p = p0; p < p0 + kc; p++, dst += NR) {
-                int shift = inOffset + ci * channelStride + ky * w + kx;
-                int cy = ky, cx = kx;
+                int cy = ky * dh, cx = kx * dw;
+                int shift = inOffset + ci * channelStride + cy * w + cx;
                 if (++kx == kw) {
                     kx = 0;
                     if (++ky == kh) { ky = 0; ci++; }

@@ -1,13 +1,18 @@
 package dev.mcdrop.cpu;
 
 import dev.mcdrop.backend.PoolGeometry;
+import dev.mcdrop.backend.Window;
 
 /**
- * Pooling of one plane, shared by {@link ConvOps#pool} and the fused expand-dropout-pool of
- * {@link DropoutOps}, so both give the same bits: 2×2/2 max pooling of even planes goes through
- * the vectorised {@link MaxPool2x2}, other 2×2 max windows through a scalar loop, everything else
- * through the general loop (max starts at −∞ and uses Math.max; average sums the window
- * row-major and divides by kernel² as a float).
+ * Pooling of one plane, shared by {@link ConvOps#pool} and the fused dropout-pool ops of
+ * {@link DropoutOps}, so both give the same bits. A global pool (the window is the plane) is one
+ * vectorised reduction ({@link GlobalPooling}). Simple pools (the chain's): 2×2/2 max pooling of
+ * even planes goes through the vectorised {@link MaxPool2x2}, other 2×2 max windows through a
+ * scalar loop, everything else through the square loop (max starts at −∞ and uses Math.max;
+ * average sums the window row-major and divides by kernel² as a float). Any other window (pads,
+ * dilations, ceil mode, rectangles) goes through {@link #general}, which clips each window to the
+ * image and divides an average by the taps inside it, or inside image and explicit padding when
+ * {@code countIncludePad}.
  */
 final class PlanePooling {
     private PlanePooling() {}
@@ -17,6 +22,15 @@ final class PlanePooling {
 
     /** out[dst ..] (oh×ow) = pool of in[src ..] (h×w); {@code rows} holds ≥ {@link #scratchSize} floats. */
     static void pool(float[] in, int src, PoolGeometry g, float[] out, int dst, float[] rows) {
+        if (g.isGlobal()) {
+            out[dst] = g.kind() == PoolGeometry.PoolKind.MAX ? GlobalPooling.max(in, src, g.plane())
+                    : GlobalPooling.sum(in, src, g.plane()) / (float) g.plane();
+            return;
+        }
+        if (!g.isSimple()) {
+            general(in, src, g, out, dst);
+            return;
+        }
         int oh = g.outHeight(), ow = g.outWidth(), kk = g.kernel(), s = g.stride(), w = g.width();
         boolean max = g.kind() == PoolGeometry.PoolKind.MAX;
         if (max && MaxPool2x2.applies(kk, s, g.height(), w)) {
@@ -49,6 +63,49 @@ final class PlanePooling {
                 int at = ox * s;
                 out[o + ox] = Math.max(Math.max(in[top + at], in[top + at + 1]),
                         Math.max(in[bottom + at], in[bottom + at + 1]));
+            }
+        }
+    }
+
+    /** Any window: pads, dilations, ceil mode's overhang, rectangular kernels and strides. */
+    private static void general(float[] in, int src, PoolGeometry g, float[] out, int dst) {
+        Window win = g.window();
+        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        int kh = win.kernelHeight(), kw = win.kernelWidth(), dh = win.dilationHeight(), dw = win.dilationWidth();
+        boolean max = g.kind() == PoolGeometry.PoolKind.MAX;
+        for (int oy = 0; oy < oh; oy++) {
+            int y0 = oy * win.strideHeight() - win.padTop();
+            int rowsIn = 0, rowsPadded = 0; // window rows inside the image; inside image or explicit padding
+            for (int ky = 0; ky < kh; ky++) {
+                int y = y0 + ky * dh;
+                if (y >= 0 && y < h) rowsIn++;
+                if (y >= -win.padTop() && y < h + win.padBottom()) rowsPadded++;
+            }
+            for (int ox = 0; ox < ow; ox++) {
+                int x0 = ox * win.strideWidth() - win.padLeft();
+                int colsIn = 0, colsPadded = 0;
+                float acc = max ? Float.NEGATIVE_INFINITY : 0f;
+                for (int kx = 0; kx < kw; kx++) {
+                    int x = x0 + kx * dw;
+                    if (x >= -win.padLeft() && x < w + win.padRight()) colsPadded++;
+                    if (x < 0 || x >= w) continue;
+                    colsIn++;
+                }
+                for (int ky = 0; ky < kh; ky++) {
+                    int y = y0 + ky * dh;
+                    if (y < 0 || y >= h) continue;
+                    int row = src + y * w;
+                    for (int kx = 0; kx < kw; kx++) {
+                        int x = x0 + kx * dw;
+                        if (x < 0 || x >= w) continue;
+                        acc = max ? Math.max(acc, in[row + x]) : acc + in[row + x];
+                    }
+                }
+                if (!max) {
+                    int divisor = g.countIncludePad() ? rowsPadded * colsPadded : rowsIn * colsIn;
+                    acc /= (float) divisor;
+                }
+                out[dst + oy * ow + ox] = acc;
             }
         }
     }

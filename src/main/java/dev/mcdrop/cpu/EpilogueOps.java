@@ -1,0 +1,147 @@
+package dev.mcdrop.cpu;
+
+import dev.mcdrop.backend.Activation;
+import dev.mcdrop.backend.MaskSpec;
+import dev.mcdrop.rng.PhiloxBulk;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The graph's general epilogue on a CNHW array, in place:
+ * {@code x = mask(act(x·scale[c] + bias[c] + residual))}, every part optional (see
+ * {@link dev.mcdrop.backend.Epilogue}). Without a mask the work item is a (channel, column) row and
+ * consecutive rows of one channel run as one stretch (a dense layer's plane of 1 is then a whole
+ * channel row); with one, the item is a column whose mask multipliers are drawn once by
+ * {@link ColumnMask}, as {@link DropoutOps} does, so the kept elements are the reference's bit for bit.
+ * Identity, ReLU, leaky ReLU and clip run a vector at a time; sigmoid, tanh and GELU call
+ * {@link Activation#apply(float)} per element (they go through float64 library functions).
+ */
+final class EpilogueOps {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final FloatVector ZERO = FloatVector.zero(S);
+    private static final long MASK_COST = 8; // Philox blocks per element, in plain element updates
+
+    private final WorkerPool pool;
+    private final float[][] multScratch, groupScratch;
+    private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(() -> new Job(this));
+
+    EpilogueOps(WorkerPool pool) {
+        this.pool = pool;
+        multScratch = new float[pool.size()][0];
+        groupScratch = new float[pool.size()][PhiloxBulk.GROUP];
+    }
+
+    /** One call's operands: scale, bias, residual may be null (residual laid out like x, from residualOffset). */
+    record Parts(float[] scale, float[] bias, float[] residual, int residualOffset, Activation act, MaskSpec mask) {}
+
+    void apply(float[] x, int xOffset, int channels, int columns, int plane, Parts parts) {
+        Job job = jobs.get();
+        job.x = x;
+        job.xOffset = xOffset;
+        job.channels = channels;
+        job.columns = columns;
+        job.plane = plane;
+        job.parts = parts;
+        if (parts.mask() == null) {
+            job.runAll(pool, channels * columns, plane);
+        } else {
+            job.length = parts.mask().perChannel() ? channels : Math.multiplyExact(channels, plane);
+            job.runAll(pool, columns, MASK_COST * channels * plane);
+        }
+        job.x = null;
+        job.parts = null;
+    }
+
+    private static final class Job extends RangeJob {
+        final EpilogueOps ops;
+        float[] x;
+        int xOffset, channels, columns, plane, length;
+        Parts parts;
+
+        Job(EpilogueOps ops) { this.ops = ops; }
+
+        @Override
+        void items(int from, int to, int worker) {
+            if (parts.mask() == null) {
+                // (channel, column) rows; a channel's consecutive rows are contiguous
+                for (int item = from; item < to; ) {
+                    int c = item / columns, end = Math.min(to, (c + 1) * columns);
+                    int at = item * plane;
+                    row(x, xOffset + at, parts, c, at, null, 0, 0f, (end - item) * plane);
+                    item = end;
+                }
+                return;
+            }
+            float[] mult = ops.multScratch[worker];
+            if (mult.length < length) ops.multScratch[worker] = mult = new float[length];
+            MaskSpec mask = parts.mask();
+            for (int n = from; n < to; n++) {
+                ColumnMask.fill(mask, n, length, mult, ops.groupScratch[worker]);
+                for (int c = 0; c < channels; c++) {
+                    int at = (c * columns + n) * plane;
+                    if (mask.perChannel()) {
+                        float m = mult[c];
+                        if (m == 0f) java.util.Arrays.fill(x, xOffset + at, xOffset + at + plane, 0f);
+                        else row(x, xOffset + at, parts, c, at, null, 0, m, plane);
+                    } else {
+                        row(x, xOffset + at, parts, c, at, mult, c * plane, 0f, plane);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * x[o .. o + length) of channel c, the residual read from element {@code at} of its tensor;
+     * the mask is the element multipliers mult[mo ..] or, without them, a nonzero per-row keep
+     * scale (0: no mask).
+     */
+    private static void row(float[] x, int o, Parts p, int c, int at, float[] mult, int mo, float keep, int length) {
+        boolean hasScale = p.scale() != null, hasBias = p.bias() != null;
+        float s = hasScale ? p.scale()[c] : 1f, b = hasBias ? p.bias()[c] : 0f;
+        float[] res = p.residual();
+        int r = p.residualOffset() + at;
+        Activation act = p.act();
+        Activation.Kind kind = act.kind();
+        boolean vectorAct = kind == Activation.Kind.IDENTITY || kind == Activation.Kind.RELU
+                || kind == Activation.Kind.LEAKY_RELU || kind == Activation.Kind.CLIP;
+        int i = 0;
+        if (vectorAct) {
+            float alpha = act.alpha(), beta = act.beta();
+            for (int bound = S.loopBound(length); i < bound; i += S.length()) {
+                FloatVector v = FloatVector.fromArray(S, x, o + i);
+                if (hasScale) v = v.mul(s);
+                if (hasBias) v = v.add(b);
+                if (res != null) v = v.add(FloatVector.fromArray(S, res, r + i));
+                switch (kind) {
+                    case RELU -> v = v.blend(ZERO, v.compare(VectorOperators.LE, 0f)); // Math.max(v, 0f)
+                    case LEAKY_RELU -> v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
+                    case CLIP -> v = v.lanewise(VectorOperators.MAX, alpha).lanewise(VectorOperators.MIN, beta);
+                    default -> { }
+                }
+                if (mult != null) {
+                    FloatVector mv = FloatVector.fromArray(S, mult, mo + i);
+                    v = v.mul(mv).blend(ZERO, mv.compare(VectorOperators.EQ, 0f));
+                } else if (keep != 0f) {
+                    v = v.mul(keep);
+                }
+                v.intoArray(x, o + i);
+            }
+        }
+        for (; i < length; i++) {
+            float v = x[o + i];
+            if (hasScale) v *= s;
+            if (hasBias) v += b;
+            if (res != null) v += res[r + i];
+            v = act.apply(v);
+            if (mult != null) {
+                float mm = mult[mo + i];
+                v = mm != 0f ? v * mm : 0f;
+            } else if (keep != 0f) {
+                v *= keep;
+            }
+            x[o + i] = v;
+        }
+    }
+}
