@@ -146,7 +146,7 @@ public final class CpuBackend implements Backend {
     public void biasActivation(Buffer x, long xOffset, Buffer bias, int channels, int columns, int plane,
                                Activation act, MaskSpec mask) {
         if (!fusedActivation(act)) {
-            epilogues.apply(f(x), i(xOffset), channels, columns, plane, new EpilogueOps.Parts(null, f(bias), null, 0, act, mask));
+            epilogues.apply(f(x), i(xOffset), channels, columns, plane, null, f(bias), null, act, mask);
             return;
         }
         dropout.biasActivation(f(x), i(xOffset), f(bias), 0, channels, columns, plane, act, mask);
@@ -207,8 +207,8 @@ public final class CpuBackend implements Backend {
             dropout.biasActivation(f(x), 0, f(e.bias()), 0, channels, columns, plane, e.act(), e.mask());
             return;
         }
-        epilogues.apply(f(x), 0, channels, columns, plane, new EpilogueOps.Parts(e.scale() == null ? null : f(e.scale()),
-                e.bias() == null ? null : f(e.bias()), e.residual() == null ? null : f(e.residual()), 0, e.act(), e.mask()));
+        epilogues.apply(f(x), 0, channels, columns, plane, e.scale() == null ? null : f(e.scale()),
+                e.bias() == null ? null : f(e.bias()), e.residual() == null ? null : f(e.residual()), e.act(), e.mask());
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.mcdrop.cpu;
 import dev.mcdrop.backend.BinaryOp;
 import dev.mcdrop.backend.Broadcast;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,20 +26,24 @@ final class ElementwiseOps {
     ElementwiseOps(WorkerPool pool) { this.pool = pool; }
 
     void binary(BinaryOp op, float[] a, Broadcast sa, float[] b, Broadcast sb, int channels, int columns, int plane, float[] out) {
+        Binary job = binaryJobs.get();
+        job.aChannel = sa.channel();
+        job.aColumn = sa.column();
+        job.aElement = sa.element();
+        job.bChannel = sb.channel();
+        job.bColumn = sb.column();
+        job.bElement = sb.element();
         if (plane == 1 && columns > 1) { // [C][N][1]: index c·channel + n·column, so columns become the row
-            sa = new Broadcast(sa.channel(), 0, sa.column());
-            sb = new Broadcast(sb.channel(), 0, sb.column());
+            job.aElement = job.aColumn;
+            job.bElement = job.bColumn;
+            job.aColumn = job.bColumn = 0;
             plane = columns;
             columns = 1;
         }
-        Binary job = binaryJobs.get();
         job.op = op;
-        job.vop = switch (op) { case ADD -> VectorOperators.ADD; case SUB -> VectorOperators.SUB; case MUL -> VectorOperators.MUL; };
         job.a = a;
         job.b = b;
         job.out = out;
-        job.sa = sa;
-        job.sb = sb;
         job.columns = columns;
         job.plane = plane;
         job.runAll(pool, Math.multiplyExact(channels, columns), plane);
@@ -49,33 +52,51 @@ final class ElementwiseOps {
 
     private static final class Binary extends RangeJob {
         BinaryOp op;
-        VectorOperators.Binary vop;
         float[] a, b, out;
-        Broadcast sa, sb;
+        long aChannel, aColumn, aElement, bChannel, bColumn, bElement; // the operands' Broadcast strides
         int columns, plane;
 
         @Override
         void items(int from, int to, int worker) {
             for (int item = from; item < to; item++) {
                 int c = item / columns, n = item % columns;
-                int ao = (int) sa.index(c, n, 0), bo = (int) sb.index(c, n, 0);
-                int as = (int) sa.element(), bs = (int) sb.element(), o = item * plane;
+                int ao = (int) (c * aChannel + n * aColumn), bo = (int) (c * bChannel + n * bColumn);
+                int as = (int) aElement, bs = (int) bElement, o = item * plane;
                 if ((as | bs) <= 1) row(ao, as, bo, bs, o);
                 else for (int i = 0; i < plane; i++) out[o + i] = op.apply(a[ao + i * as], b[bo + i * bs]);
             }
         }
 
-        // out[o + i] = op(a[ao + i·as], b[bo + i·bs]), as and bs each 0 or 1.
+        /**
+         * out[o + i] = op(a[ao + i·as], b[bo + i·bs]), as and bs each 0 or 1. One loop per case:
+         * a vector that is either loaded or a broadcast would be a merge the JIT boxes.
+         */
         private void row(int ao, int as, int bo, int bs, int o) {
-            int i = 0;
-            FloatVector aConst = as == 0 ? FloatVector.broadcast(S, a[ao]) : null;
-            FloatVector bConst = bs == 0 ? FloatVector.broadcast(S, b[bo]) : null;
-            for (int bound = S.loopBound(plane); i < bound; i += S.length()) {
-                FloatVector va = as == 0 ? aConst : FloatVector.fromArray(S, a, ao + i);
-                FloatVector vb = bs == 0 ? bConst : FloatVector.fromArray(S, b, bo + i);
-                va.lanewise(vop, vb).intoArray(out, o + i);
+            int i = 0, bound = S.loopBound(plane);
+            if (as == 1 && bs == 1) {
+                for (; i < bound; i += S.length()) {
+                    store(op, FloatVector.fromArray(S, a, ao + i), FloatVector.fromArray(S, b, bo + i), out, o + i);
+                }
+            } else if (as == 1) {
+                FloatVector vb = FloatVector.broadcast(S, b[bo]);
+                for (; i < bound; i += S.length()) store(op, FloatVector.fromArray(S, a, ao + i), vb, out, o + i);
+            } else if (bs == 1) {
+                FloatVector va = FloatVector.broadcast(S, a[ao]);
+                for (; i < bound; i += S.length()) store(op, va, FloatVector.fromArray(S, b, bo + i), out, o + i);
+            } else {
+                FloatVector v = FloatVector.broadcast(S, op.apply(a[ao], b[bo]));
+                for (; i < bound; i += S.length()) v.intoArray(out, o + i);
             }
             for (; i < plane; i++) out[o + i] = op.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    /** out[at ..] = op(va, vb); the operator a constant in each branch, so the Vector API intrinsifies it. */
+    private static void store(BinaryOp op, FloatVector va, FloatVector vb, float[] out, int at) {
+        switch (op) {
+            case ADD -> va.add(vb).intoArray(out, at);
+            case SUB -> va.sub(vb).intoArray(out, at);
+            case MUL -> va.mul(vb).intoArray(out, at);
         }
     }
 

@@ -32,50 +32,57 @@ final class EpilogueOps {
         groupScratch = new float[pool.size()][PhiloxBulk.GROUP];
     }
 
-    /** One call's operands: scale, bias, residual may be null (residual laid out like x, from residualOffset). */
-    record Parts(float[] scale, float[] bias, float[] residual, int residualOffset, Activation act, MaskSpec mask) {}
-
-    void apply(float[] x, int xOffset, int channels, int columns, int plane, Parts parts) {
+    /**
+     * x[xOffset ..] = mask(act(x·scale[c] + bias[c] + residual)); scale, bias, residual (laid out
+     * like x, from 0) and mask may be null.
+     */
+    void apply(float[] x, int xOffset, int channels, int columns, int plane,
+               float[] scale, float[] bias, float[] residual, Activation act, MaskSpec mask) {
         Job job = jobs.get();
         job.x = x;
         job.xOffset = xOffset;
         job.channels = channels;
         job.columns = columns;
         job.plane = plane;
-        job.parts = parts;
-        if (parts.mask() == null) {
+        job.scale = scale;
+        job.bias = bias;
+        job.residual = residual;
+        job.act = act;
+        job.mask = mask;
+        if (mask == null) {
             job.runAll(pool, channels * columns, plane);
         } else {
-            job.length = parts.mask().perChannel() ? channels : Math.multiplyExact(channels, plane);
+            job.length = mask.perChannel() ? channels : Math.multiplyExact(channels, plane);
             job.runAll(pool, columns, MASK_COST * channels * plane);
         }
-        job.x = null;
-        job.parts = null;
+        job.x = job.scale = job.bias = job.residual = null;
+        job.act = null;
+        job.mask = null;
     }
 
     private static final class Job extends RangeJob {
         final EpilogueOps ops;
-        float[] x;
+        float[] x, scale, bias, residual;
         int xOffset, channels, columns, plane, length;
-        Parts parts;
+        Activation act;
+        MaskSpec mask;
 
         Job(EpilogueOps ops) { this.ops = ops; }
 
         @Override
         void items(int from, int to, int worker) {
-            if (parts.mask() == null) {
+            if (mask == null) {
                 // (channel, column) rows; a channel's consecutive rows are contiguous
                 for (int item = from; item < to; ) {
                     int c = item / columns, end = Math.min(to, (c + 1) * columns);
                     int at = item * plane;
-                    row(x, xOffset + at, parts, c, at, null, 0, 0f, (end - item) * plane);
+                    row(x, xOffset + at, c, at, null, 0, 0f, (end - item) * plane);
                     item = end;
                 }
                 return;
             }
             float[] mult = ops.multScratch[worker];
             if (mult.length < length) ops.multScratch[worker] = mult = new float[length];
-            MaskSpec mask = parts.mask();
             for (int n = from; n < to; n++) {
                 ColumnMask.fill(mask, n, length, mult, ops.groupScratch[worker]);
                 for (int c = 0; c < channels; c++) {
@@ -83,65 +90,64 @@ final class EpilogueOps {
                     if (mask.perChannel()) {
                         float m = mult[c];
                         if (m == 0f) java.util.Arrays.fill(x, xOffset + at, xOffset + at + plane, 0f);
-                        else row(x, xOffset + at, parts, c, at, null, 0, m, plane);
+                        else row(x, xOffset + at, c, at, null, 0, m, plane);
                     } else {
-                        row(x, xOffset + at, parts, c, at, mult, c * plane, 0f, plane);
+                        row(x, xOffset + at, c, at, mult, c * plane, 0f, plane);
                     }
                 }
             }
         }
-    }
 
-    /**
-     * x[o .. o + length) of channel c, the residual read from element {@code at} of its tensor;
-     * the mask is the element multipliers mult[mo ..] or, without them, a nonzero per-row keep
-     * scale (0: no mask).
-     */
-    private static void row(float[] x, int o, Parts p, int c, int at, float[] mult, int mo, float keep, int length) {
-        boolean hasScale = p.scale() != null, hasBias = p.bias() != null;
-        float s = hasScale ? p.scale()[c] : 1f, b = hasBias ? p.bias()[c] : 0f;
-        float[] res = p.residual();
-        int r = p.residualOffset() + at;
-        Activation act = p.act();
-        Activation.Kind kind = act.kind();
-        boolean vectorAct = kind == Activation.Kind.IDENTITY || kind == Activation.Kind.RELU
-                || kind == Activation.Kind.LEAKY_RELU || kind == Activation.Kind.CLIP;
-        int i = 0;
-        if (vectorAct) {
-            float alpha = act.alpha(), beta = act.beta();
-            for (int bound = S.loopBound(length); i < bound; i += S.length()) {
-                FloatVector v = FloatVector.fromArray(S, x, o + i);
-                if (hasScale) v = v.mul(s);
-                if (hasBias) v = v.add(b);
-                if (res != null) v = v.add(FloatVector.fromArray(S, res, r + i));
-                switch (kind) {
-                    case RELU -> v = v.blend(ZERO, v.compare(VectorOperators.LE, 0f)); // Math.max(v, 0f)
-                    case LEAKY_RELU -> v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
-                    case CLIP -> v = v.lanewise(VectorOperators.MAX, alpha).lanewise(VectorOperators.MIN, beta);
-                    default -> { }
+        /**
+         * x[o .. o + length) of channel c, the residual read from element {@code at} of its tensor;
+         * the mask is the element multipliers mult[mo ..] or, without them, a nonzero per-row keep
+         * scale (0: no mask).
+         */
+        private void row(float[] x, int o, int c, int at, float[] mult, int mo, float keep, int length) {
+            boolean hasScale = scale != null, hasBias = bias != null;
+            float s = hasScale ? scale[c] : 1f, b = hasBias ? bias[c] : 0f;
+            float[] res = residual;
+            int r = at;
+            Activation.Kind kind = act.kind();
+            boolean vectorAct = kind == Activation.Kind.IDENTITY || kind == Activation.Kind.RELU
+                    || kind == Activation.Kind.LEAKY_RELU || kind == Activation.Kind.CLIP;
+            int i = 0;
+            if (vectorAct) {
+                float alpha = act.alpha(), beta = act.beta();
+                for (int bound = S.loopBound(length); i < bound; i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, x, o + i);
+                    if (hasScale) v = v.mul(s);
+                    if (hasBias) v = v.add(b);
+                    if (res != null) v = v.add(FloatVector.fromArray(S, res, r + i));
+                    switch (kind) {
+                        case RELU -> v = v.blend(ZERO, v.compare(VectorOperators.LE, 0f)); // Math.max(v, 0f)
+                        case LEAKY_RELU -> v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
+                        case CLIP -> v = v.lanewise(VectorOperators.MAX, alpha).lanewise(VectorOperators.MIN, beta);
+                        default -> { }
+                    }
+                    if (mult != null) {
+                        FloatVector mv = FloatVector.fromArray(S, mult, mo + i);
+                        v = v.mul(mv).blend(ZERO, mv.compare(VectorOperators.EQ, 0f));
+                    } else if (keep != 0f) {
+                        v = v.mul(keep);
+                    }
+                    v.intoArray(x, o + i);
                 }
+            }
+            for (; i < length; i++) {
+                float v = x[o + i];
+                if (hasScale) v *= s;
+                if (hasBias) v += b;
+                if (res != null) v += res[r + i];
+                v = act.apply(v);
                 if (mult != null) {
-                    FloatVector mv = FloatVector.fromArray(S, mult, mo + i);
-                    v = v.mul(mv).blend(ZERO, mv.compare(VectorOperators.EQ, 0f));
+                    float mm = mult[mo + i];
+                    v = mm != 0f ? v * mm : 0f;
                 } else if (keep != 0f) {
-                    v = v.mul(keep);
+                    v *= keep;
                 }
-                v.intoArray(x, o + i);
+                x[o + i] = v;
             }
-        }
-        for (; i < length; i++) {
-            float v = x[o + i];
-            if (hasScale) v *= s;
-            if (hasBias) v += b;
-            if (res != null) v += res[r + i];
-            v = act.apply(v);
-            if (mult != null) {
-                float mm = mult[mo + i];
-                v = mm != 0f ? v * mm : 0f;
-            } else if (keep != 0f) {
-                v *= keep;
-            }
-            x[o + i] = v;
         }
     }
 }

@@ -102,16 +102,26 @@ final class Im2colPanels implements Sgemm.PanelSource {
                     }
                     continue;
                 }
-                if (!padded) {
-                    for (int jj = 0; jj < cols; jj++) bp[dst + jj] = in[shift + columnBase[jBase + jj]];
-                } else {
-                    for (int jj = 0; jj < cols; jj++) {
-                        int y = columnY[jBase + jj] + cy, x = columnX[jBase + jj] + cx;
-                        bp[dst + jj] = y >= 0 && y < h && x >= 0 && x < w ? in[shift + columnBase[jBase + jj]] : 0f;
-                    }
-                }
-                for (int jj = cols; jj < NR; jj++) bp[dst + jj] = 0f;
+                gather(bp, dst, shift, jBase, cols, padded ? cy : Integer.MIN_VALUE, cx, h, w);
             }
         }
+    }
+
+    /**
+     * One sliver row by gathering: bp[dst + jj] = input at shift + columnBase[jBase + jj], or 0
+     * where the tap (columnY + cy, columnX + cx) falls in the padding (cy = MIN_VALUE: no padding),
+     * zero-filled to NR. Out of {@link #pack} to keep that method small enough for the JIT to
+     * compile its vector copies without boxing them.
+     */
+    private void gather(float[] bp, int dst, int shift, int jBase, int cols, int cy, int cx, int h, int w) {
+        if (cy == Integer.MIN_VALUE) {
+            for (int jj = 0; jj < cols; jj++) bp[dst + jj] = in[shift + columnBase[jBase + jj]];
+        } else {
+            for (int jj = 0; jj < cols; jj++) {
+                int y = columnY[jBase + jj] + cy, x = columnX[jBase + jj] + cx;
+                bp[dst + jj] = y >= 0 && y < h && x >= 0 && x < w ? in[shift + columnBase[jBase + jj]] : 0f;
+            }
+        }
+        for (int jj = cols; jj < NR; jj++) bp[dst + jj] = 0f;
     }
 }

@@ -89,6 +89,16 @@ class CpuAllocationTest {
             var small = cpu.allocate(50L * n * 16);
             var flat = cpu.allocate(800L * n);
             var acc = cpu.allocate(8L * dev.mcdrop.backend.McAccumulators.width(10));
+            // graph ops (issue 14): their arguments built once, as a plan builds them
+            var epilogue = new dev.mcdrop.backend.Epilogue(bias, bias, cols, Activation.leakyRelu(0.1f), mask);
+            var dense = dev.mcdrop.backend.Broadcast.dense(n, 64);
+            var denseUnits = dev.mcdrop.backend.Broadcast.dense(n, 1);
+            var perChannel = dev.mcdrop.backend.Broadcast.perChannel();
+            ConvGeometry depthwise = new ConvGeometry(20, 12, 12, 20, dev.mcdrop.backend.Window.square(3, 2, 1), 20);
+            ConvGeometry pointwise = new ConvGeometry(20, 8, 8, 50, dev.mcdrop.backend.Window.kernel(1, 1), 1);
+            ConvGeometry grouped = new ConvGeometry(20, 12, 12, 50, dev.mcdrop.backend.Window.square(5, 1, 0), 2);
+            PoolGeometry padded = new PoolGeometry(PoolGeometry.PoolKind.AVERAGE, 8, 8, dev.mcdrop.backend.Window.square(3, 2, 1), false, true);
+            PoolGeometry global = PoolGeometry.global(PoolGeometry.PoolKind.MAX, 8, 8);
             Runnable[] ops = {
                     () -> cpu.im2col(in, 0, g, n, cols, 0),
                     () -> cpu.gemm(false, false, 50, n * 64, 500, w, 0, cols, 0, 0f, out, 0),
@@ -102,6 +112,15 @@ class CpuAllocationTest {
                     () -> cpu.flatten(small, 0, 50, n, 16, flat, 0),
                     () -> cpu.softmax(flat, 0, 10, n, out, 0),
                     () -> cpu.mcAccumulate(flat, 0, 10, n, pairs, acc),
+                    () -> cpu.epilogue(out, 50, n, 64, epilogue),
+                    () -> cpu.binary(dev.mcdrop.backend.BinaryOp.MUL, out, dense, bias, perChannel, 50, n, 64, out),
+                    () -> cpu.binary(dev.mcdrop.backend.BinaryOp.ADD, flat, denseUnits, bias, perChannel, 50, n, 1, flat),
+                    () -> cpu.copy(cols, 0, w, 0, 200_000),
+                    () -> cpu.conv2d(in, 0, depthwise, n, w, null, out, 0),
+                    () -> cpu.conv2d(in, 0, pointwise, n, w, null, out, 0),
+                    () -> cpu.conv2d(in, 0, grouped, n, w, null, out, 0),
+                    () -> cpu.pool(out, 0, padded, 50 * n, small, 0),
+                    () -> cpu.pool(out, 0, global, 50 * n, small, 0),
             };
             long[] ids = callerAndWorkerIds();
             assertTrue(ids.length == 2, "caller and one worker");

@@ -64,7 +64,8 @@ class CpuBackendTest {
             // plane 1 = dense layers: 37 and 70 columns cross 16-column mask blocks, full and partial, split over 3 threads
             int[][] cases = {{20, 6, 24 * 24}, {50, 5, 8 * 8}, {7, 9, 13}, {3, 11, 1}, {500, 12, 1}, {40, 37, 1}, {9, 70, 1}};
             for (int[] s : cases)
-                for (Activation act : java.util.List.of(Activation.IDENTITY, Activation.RELU))
+                for (Activation act : java.util.List.of(Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.01f),
+                        Activation.clip(0f, 6f), Activation.SIGMOID, Activation.TANH, Activation.GELU)) // the last five via the epilogue
                     for (int variant = 0; variant < 3; variant++) {
                         int channels = s[0], columns = s[1], plane = s[2];
                         var x = b.randomTwin(2 + channels * columns * plane, 2f);
