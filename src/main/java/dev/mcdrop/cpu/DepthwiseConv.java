@@ -3,6 +3,7 @@ package dev.mcdrop.cpu;
 import dev.mcdrop.backend.ConvGeometry;
 import dev.mcdrop.backend.Window;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,6 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class DepthwiseConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);     // 2i ≥ L selects from the second vector
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
 
     private final WorkerPool pool;
     private final float[][] planes;  // per worker: the padded, phase-split input plane (grow-only)
@@ -52,7 +55,7 @@ final class DepthwiseConv {
         job.g = null;
     }
 
-    private static int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+    private static int ceilDiv(int a, int b) { return Math.floorDiv(a + b - 1, b); }
 
     private static final class Job extends RangeJob {
         final DepthwiseConv ops;
@@ -84,7 +87,9 @@ final class DepthwiseConv {
                     int wo = weightOffset + o * kh * kw;
                     int dst = outOffset + (o * columns + n) * outPlane;
                     for (int oy = 0; oy < oh; oy++) {
-                        row(padded, oy * w.strideHeight() * rowStride, tap, kh * kw, wo, out, dst + oy * ow, ow);
+                        int base = oy * w.strideHeight() * rowStride;
+                        if (kh * kw == 9) row9(padded, base, tap, wo, out, dst + oy * ow, ow);
+                        else row(padded, base, tap, kh * kw, wo, out, dst + oy * ow, ow);
                     }
                 }
             }
@@ -102,11 +107,53 @@ final class DepthwiseConv {
             }
         }
 
+        // row for nine taps (3×3, MobileNet's): weights and offsets in registers, the same sums in the same order.
+        private void row9(float[] padded, int base, int[] tap, int wo, float[] out, int dst, int ow) {
+            FloatVector w0 = FloatVector.broadcast(S, weight[wo]), w1 = FloatVector.broadcast(S, weight[wo + 1]);
+            FloatVector w2 = FloatVector.broadcast(S, weight[wo + 2]), w3 = FloatVector.broadcast(S, weight[wo + 3]);
+            FloatVector w4 = FloatVector.broadcast(S, weight[wo + 4]), w5 = FloatVector.broadcast(S, weight[wo + 5]);
+            FloatVector w6 = FloatVector.broadcast(S, weight[wo + 6]), w7 = FloatVector.broadcast(S, weight[wo + 7]);
+            FloatVector w8 = FloatVector.broadcast(S, weight[wo + 8]);
+            int t0 = base + tap[0], t1 = base + tap[1], t2 = base + tap[2], t3 = base + tap[3], t4 = base + tap[4];
+            int t5 = base + tap[5], t6 = base + tap[6], t7 = base + tap[7], t8 = base + tap[8];
+            for (int ox = 0; ox < ow; ox += L) {
+                FloatVector acc = FloatVector.fromArray(S, padded, t0 + ox).mul(w0);
+                acc = FloatVector.fromArray(S, padded, t1 + ox).fma(w1, acc);
+                acc = FloatVector.fromArray(S, padded, t2 + ox).fma(w2, acc);
+                acc = FloatVector.fromArray(S, padded, t3 + ox).fma(w3, acc);
+                acc = FloatVector.fromArray(S, padded, t4 + ox).fma(w4, acc);
+                acc = FloatVector.fromArray(S, padded, t5 + ox).fma(w5, acc);
+                acc = FloatVector.fromArray(S, padded, t6 + ox).fma(w6, acc);
+                acc = FloatVector.fromArray(S, padded, t7 + ox).fma(w7, acc);
+                acc = FloatVector.fromArray(S, padded, t8 + ox).fma(w8, acc);
+                if (ox + L <= ow) acc.intoArray(out, dst + ox);
+                else acc.intoArray(out, dst + ox, S.indexInRange(ox, ow));
+            }
+        }
+
+        /**
+         * One input row into the two phases of a stride-2 padded row: input element x is padded
+         * column left + x, so the evens go to one phase and the odds to the other, each a
+         * contiguous run: two-vector shuffles (as {@link MaxPool2x2}) split 2L inputs at a time.
+         */
+        private void fillStride2(float[] padded, int row, int from, int left, int width) {
+            java.util.Arrays.fill(padded, row, row + rowStride, 0f);
+            int evens = row + (left & 1) * phaseLength + (left >> 1);
+            int odds = row + ((left + 1) & 1) * phaseLength + ((left + 1) >> 1);
+            int x = 0;
+            for (; x + 2 * L <= width; x += 2 * L) {
+                FloatVector a = FloatVector.fromArray(S, in, from + x), b = FloatVector.fromArray(S, in, from + x + L);
+                a.rearrange(EVEN, b).intoArray(padded, evens + (x >> 1));
+                a.rearrange(ODD, b).intoArray(padded, odds + (x >> 1));
+            }
+            for (; x < width; x++) padded[((x & 1) == 0 ? evens : odds) + (x >> 1)] = in[from + x];
+        }
+
         // The input plane at in[src] into padded: zero borders, each padded row split into stride phases.
         private void fill(float[] padded, int src) {
             Window w = g.window();
             int h = g.inHeight(), width = g.inWidth(), top = w.padTop(), bottom = w.padBottom(), left = w.padLeft();
-            int sw = w.strideWidth(), paddedWidth = width + left + w.padRight();
+            int sw = w.strideWidth();
             java.util.Arrays.fill(padded, 0, top * rowStride, 0f);
             java.util.Arrays.fill(padded, (top + h) * rowStride, (top + h + bottom) * rowStride, 0f);
             for (int y = 0; y < h; y++) {
@@ -117,12 +164,19 @@ final class DepthwiseConv {
                     java.util.Arrays.fill(padded, row + left + width, row + rowStride, 0f);
                     continue;
                 }
-                for (int px = 0; px < left; px++) padded[row + (px % sw) * phaseLength + px / sw] = 0f;
-                for (int x = 0; x < width; x++) {
-                    int px = left + x;
-                    padded[row + (px % sw) * phaseLength + px / sw] = in[from + x];
+                if (sw == 2) {
+                    fillStride2(padded, row, from, left, width);
+                    continue;
                 }
-                for (int px = left + width; px < paddedWidth; px++) padded[row + (px % sw) * phaseLength + px / sw] = 0f;
+                // phase r, slot q holds padded column q·sw + r: strided reads, contiguous writes, no division per element
+                for (int r = 0; r < sw; r++) {
+                    int base = row + r * phaseLength;
+                    int qFirst = Math.min(phaseLength, Math.max(0, ceilDiv(left - r, sw)));
+                    int qEnd = Math.max(qFirst, Math.min(phaseLength, ceilDiv(left + width - r, sw)));
+                    java.util.Arrays.fill(padded, base, base + qFirst, 0f);
+                    for (int q = qFirst, x = q * sw + r - left; q < qEnd; q++, x += sw) padded[base + q] = in[from + x];
+                    java.util.Arrays.fill(padded, base + qEnd, base + phaseLength, 0f);
+                }
             }
         }
     }
