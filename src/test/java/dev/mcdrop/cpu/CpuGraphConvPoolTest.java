@@ -88,6 +88,32 @@ class CpuGraphConvPoolTest {
                 }
     }
 
+    /**
+     * The implicit-GEMM and pointwise paths pack the very values im2col writes, so each group's
+     * output is the explicit im2col + gemm's bit for bit (the chain's convolutions keep their bits).
+     */
+    @Test
+    void gemmConvolutionsEqualIm2colThenGemmPerGroupBitForBit() {
+        try (BackendPair b = new BackendPair(3, 17)) {
+            for (ConvGeometry g : geometries(b.random)) {
+                if (g.isDepthwise()) continue; // its own kernel: compared with the reference above
+                int columns = 1 + b.random.nextInt(6), n = columns * g.outPlane();
+                var in = b.randomTwin(g.inChannels() * columns * g.inPlane(), 1f);
+                var weight = b.randomTwin(g.outChannels() * g.patchSize(), 1f);
+                var implicit = b.randomTwin(g.outChannels() * n, 1f);
+                var explicit = b.randomTwin(g.outChannels() * n, 1f);
+                var cols = b.cpu.allocate((long) g.patchSize() * n);
+                b.cpu.conv2d(in.cpu(), 0, g, columns, weight.cpu(), null, implicit.cpu(), 0);
+                for (int group = 0; group < g.groups(); group++) {
+                    b.cpu.im2col(in.cpu(), (long) group * g.groupInChannels() * columns * g.inPlane(), g, columns, cols, 0);
+                    b.cpu.gemm(false, false, g.groupOutChannels(), n, g.patchSize(), weight.cpu(), (long) group * g.groupOutChannels() * g.patchSize(),
+                            cols, 0, 0f, explicit.cpu(), (long) group * g.groupOutChannels() * n);
+                }
+                assertBits(b.cpuValues(explicit), b.cpuValues(implicit), "conv2d " + g + " columns " + columns);
+            }
+        }
+    }
+
     @Test
     void im2colOfOneGroupMatchesReferenceExactly() {
         try (BackendPair b = new BackendPair(3, 7)) {
