@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link dev.mcdrop.backend.Epilogue}). Without a mask the work item is a (channel, column) row and
  * consecutive rows of one channel run as one stretch (a dense layer's plane of 1 is then a whole
  * channel row); with one, the item is a column whose mask multipliers are drawn once by
- * {@link ColumnMask}, as {@link DropoutOps} does, so the kept elements are the reference's bit for bit.
+ * {@link ColumnMask}, as {@link DropoutOps} does, so the kept elements are the reference's bit for bit
+ * (a dense layer's columns in blocks of 16, applied along channel rows).
  * Identity, ReLU, leaky ReLU and clip run a vector at a time; sigmoid, tanh and GELU call
  * {@link Activation#apply(float)} per element (they go through float64 library functions).
  */
@@ -23,13 +24,17 @@ final class EpilogueOps {
     private static final long MASK_COST = 8; // Philox blocks per element, in plain element updates
 
     private final WorkerPool pool;
-    private final float[][] multScratch, groupScratch;
+    /** Dense-layer columns whose masks are drawn together (as in {@link DropoutOps}). */
+    private static final int DENSE_BLOCK = 16;
+
+    private final float[][] multScratch, groupScratch, denseScratch;
     private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(() -> new Job(this));
 
     EpilogueOps(WorkerPool pool) {
         this.pool = pool;
         multScratch = new float[pool.size()][0];
         groupScratch = new float[pool.size()][PhiloxBulk.GROUP];
+        denseScratch = new float[pool.size()][0];
     }
 
     /**
@@ -81,6 +86,10 @@ final class EpilogueOps {
                 }
                 return;
             }
+            if (plane == 1) {
+                denseColumns(from, to, worker);
+                return;
+            }
             float[] mult = ops.multScratch[worker];
             if (mult.length < length) ops.multScratch[worker] = mult = new float[length];
             for (int n = from; n < to; n++) {
@@ -94,6 +103,29 @@ final class EpilogueOps {
                     } else {
                         row(x, xOffset + at, c, at, mult, c * plane, 0f, plane);
                     }
+                }
+            }
+        }
+
+        /**
+         * A dense layer's x[channels][columns] (plane 1, where a per-channel mask and an element
+         * mask are both one multiplier per unit): the masks of up to {@link #DENSE_BLOCK} columns
+         * are drawn, transposed to channel-major and applied along each channel's contiguous row
+         * segment, as {@link DropoutOps} does, instead of striding through memory column by column.
+         */
+        private void denseColumns(int from, int to, int worker) {
+            float[] mult = ops.multScratch[worker];
+            if (mult.length < DENSE_BLOCK * length) ops.multScratch[worker] = mult = new float[DENSE_BLOCK * length];
+            float[] byChannel = ops.denseScratch[worker];
+            if (byChannel.length < DENSE_BLOCK * channels) ops.denseScratch[worker] = byChannel = new float[DENSE_BLOCK * channels];
+            for (int n0 = from; n0 < to; n0 += DENSE_BLOCK) {
+                int nb = Math.min(DENSE_BLOCK, to - n0);
+                for (int j = 0; j < nb; j++) ColumnMask.fill(mask, n0 + j, length, mult, j * length, ops.groupScratch[worker]);
+                for (int j = 0; j < nb; j++)
+                    for (int c = 0; c < channels; c++) byChannel[c * DENSE_BLOCK + j] = mult[j * length + c];
+                for (int c = 0; c < channels; c++) {
+                    int at = c * columns + n0;
+                    row(x, xOffset + at, c, at, byChannel, c * DENSE_BLOCK, 0f, nb);
                 }
             }
         }

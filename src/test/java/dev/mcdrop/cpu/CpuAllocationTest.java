@@ -92,6 +92,7 @@ class CpuAllocationTest {
             // graph ops (issue 14): their arguments built once, as a plan builds them
             var epilogue = new dev.mcdrop.backend.Epilogue(bias, bias, cols, Activation.leakyRelu(0.1f), mask);
             var dense = dev.mcdrop.backend.Broadcast.dense(n, 64);
+            var denseEpilogue = new dev.mcdrop.backend.Epilogue(bias, bias, null, Activation.GELU, mask);
             var denseUnits = dev.mcdrop.backend.Broadcast.dense(n, 1);
             var perChannel = dev.mcdrop.backend.Broadcast.perChannel();
             ConvGeometry depthwise = new ConvGeometry(20, 12, 12, 20, dev.mcdrop.backend.Window.square(3, 2, 1), 20);
@@ -113,6 +114,7 @@ class CpuAllocationTest {
                     () -> cpu.softmax(flat, 0, 10, n, out, 0),
                     () -> cpu.mcAccumulate(flat, 0, 10, n, pairs, acc),
                     () -> cpu.epilogue(out, 50, n, 64, epilogue),
+                    () -> cpu.epilogue(flat, 500, n, 1, denseEpilogue),
                     () -> cpu.binary(dev.mcdrop.backend.BinaryOp.MUL, out, dense, bias, perChannel, 50, n, 64, out),
                     () -> cpu.binary(dev.mcdrop.backend.BinaryOp.ADD, flat, denseUnits, bias, perChannel, 50, n, 1, flat),
                     () -> cpu.copy(cols, 0, w, 0, 200_000),
