@@ -42,11 +42,11 @@ final class ModelOptions {
 
     @Option(names = "--mean", paramLabel = "A,B,C", converter = OptionValues.Means.class,
             description = "subtract one value per input channel after --input-scale (default: the model's; 0)")
-    float[] mean;
+    OptionValues.PerChannel mean;
 
     @Option(names = "--std", paramLabel = "A,B,C", converter = OptionValues.Stds.class,
             description = "then divide by one positive value per input channel (default: the model's; 1)")
-    float[] std;
+    OptionValues.PerChannel std;
 
     @Option(names = "--arch", paramLabel = "PRESET|FILE.json",
             description = "architecture for weights whose metadata has none (e.g. a PyTorch state_dict saved with safetensors)")
@@ -92,14 +92,14 @@ final class ModelOptions {
         InputTransform t = m.transform();
         int channels = m.input().channels();
         for (var o : new Object[][]{{"--mean", mean}, {"--std", std}}) {
-            float[] v = (float[]) o[1];
+            float[] v = o[1] == null ? null : ((OptionValues.PerChannel) o[1]).values();
             if (v != null && v.length != channels) {
                 throw new UsageException(o[0] + " has " + v.length + " value" + (v.length == 1 ? "" : "s") + " but the model's input has "
                         + channels + " channel" + (channels == 1 ? "" : "s"));
             }
         }
         return m.withTransform(new InputTransform(inputScale == null ? t.scale() : inputScale.floatValue(),
-                mean == null ? t.mean() : mean, std == null ? t.std() : std));
+                mean == null ? t.mean() : mean.values(), std == null ? t.std() : std.values()));
     }
 
     /** The files these options read (the weights, an architecture file), for {@link OutputPaths}. */

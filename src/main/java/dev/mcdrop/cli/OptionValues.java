@@ -171,12 +171,15 @@ final class OptionValues {
      * {@code --mean} / {@code --std}: comma-separated finite numbers, one per input channel (the count
      * is checked against the model once it is loaded); {@code positive}: each above 0 (a std).
      */
-    abstract static class ChannelValues implements ITypeConverter<float[]> {
+    /** Values of {@code --mean} / {@code --std}, one per input channel (a record: picocli would take a bare array for a repeated option). */
+    record PerChannel(float[] values) {}
+
+    abstract static class ChannelValues implements ITypeConverter<PerChannel> {
         private final boolean positive;
 
         ChannelValues(boolean positive) { this.positive = positive; }
 
-        @Override public float[] convert(String text) {
+        @Override public PerChannel convert(String text) {
             String[] parts = text.split(",", -1);
             if (parts.length > 4096) throw new TypeConversionException(parts.length + " values; give one per input channel");
             float[] v = new float[parts.length];
@@ -191,7 +194,7 @@ final class OptionValues {
                     throw new TypeConversionException(part + " is out of range; give " + (positive ? "positive" : "finite") + " numbers, one per input channel");
                 }
             }
-            return v;
+            return new PerChannel(v);
         }
     }
 
