@@ -41,7 +41,7 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--preset", converter = OptionValues.Preset.class, description = "show a preset architecture instead: ${COMPLETION-CANDIDATES}", completionCandidates = PresetNames.class)
     String preset;
 
-    @Option(names = "--json", description = "print only the architecture, as the JSON that --arch FILE.json accepts")
+    @Option(names = "--json", description = "print only the architecture: a chain model's as the JSON that --arch FILE.json accepts, a graph model's as its mcdrop-graph JSON (what a graph safetensors file carries; docs/MODEL-FORMAT.md)")
     boolean json;
 
     @Spec CommandSpec spec;
@@ -61,10 +61,10 @@ final class InfoCommand implements Callable<Integer> {
         GraphModel net = model.loadModel();
         boolean chain = net.metadata().containsKey(WeightsFile.ARCHITECTURE_KEY) && model.dropout == null; // a chain file, as saved
         if (json) {
-            System.out.print(chain ? ArchitectureJson.toJson(model.load().network().architecture()) : GraphJson.toJson(net));
+            System.out.print(chain ? ArchitectureJson.toJson(model.loadChain().network().architecture()) : GraphJson.toJson(net));
             return 0;
         }
-        System.out.println(chain ? model.load().network().summary() : net.graph().summary());
+        System.out.println(chain ? model.loadChain().network().summary() : net.graph().summary());
         printMetadata(net.metadata());
         printEngine(net);
         return 0;
@@ -87,6 +87,7 @@ final class InfoCommand implements Callable<Integer> {
     /** What the engine will do with the model: the input's pre-processing, which nodes run once, and the compiled plan. */
     private static void printEngine(GraphModel net) {
         System.out.println("input: " + net.transform().describe());
+        System.out.println("nodes (names for --dropout): " + Names.list(net.graph().nodes().stream().map(n -> n.name()).toList(), 64));
         System.out.println("MC dropout: " + McPartition.of(net.graph()).describe());
         try (CpuBackend cpu = new CpuBackend(1)) {
             System.out.print("plan (cpu):\n" + McPredictor.describePlan(cpu, net));

@@ -54,10 +54,16 @@ final class ModelOptions {
 
     /** The chain network of a weights file, for the commands that run chain networks only (the experiments, train). */
     Weights load() throws IOException {
-        Path file = Home.model(model);
         if (dropout != null || inputScale != null || mean != null || std != null) {
             throw new UsageException("--dropout, --input-scale, --mean and --std apply to predict, eval, bench and info");
         }
+        return loadChain();
+    }
+
+    /** {@link #load} without the check of the graph-only options ({@code info} shows a chain file's layers beside its graph). */
+    Weights loadChain() throws IOException {
+        Path file = Home.model(model);
+        if (OnnxModels.isOnnx(file) && !java.nio.file.Files.isRegularFile(file)) InputFiles.requireRegularFile(file, "--model");
         if (OnnxModels.isOnnx(file) || (GraphPresets.exists(model) && !java.nio.file.Files.exists(file))) {
             throw new UsageException("this command runs chain networks (safetensors with a chain architecture); "
                     + Names.quote(model) + " is a graph: predict, eval, bench and info run it");
@@ -76,14 +82,20 @@ final class ModelOptions {
         if (GraphPresets.exists(model) && !java.nio.file.Files.exists(file)) {
             if (arch != null) throw new UsageException("--arch applies to weights files; " + model + " is a graph preset");
             m = GraphPresets.random(model, RANDOM_WEIGHTS_SEED);
-            System.err.println("mcdrop: " + model + ": a graph preset with random weights (seed " + RANDOM_WEIGHTS_SEED
-                    + "), for speed and shape checks; give --model FILE for trained weights");
+            StderrLog.HELD.log(System.Logger.Level.INFO, model + ": a graph preset with random weights (seed " + RANDOM_WEIGHTS_SEED
+                    + "), for speed and shape checks; give --model FILE for trained weights"); // said once the run starts, not before a refusal
         } else {
             InputFiles.requireRegularFile(file, "--model");
             if (OnnxModels.isOnnx(file) && arch != null) throw new UsageException("--arch applies to safetensors weights; an ONNX file carries its graph");
             m = OnnxModels.isOnnx(file) ? OnnxModels.load(file) : GraphModels.load(file, arch == null ? null : architecture(arch));
         }
-        if (dropout != null) m = m.withGraph(GraphEdits.insertDropout(m.graph(), dropout));
+        if (dropout != null) {
+            try {
+                m = m.withGraph(GraphEdits.insertDropout(m.graph(), dropout));
+            } catch (dev.mcdrop.graph.GraphException e) { // the option's value names no node, or a wrong rate: a usage error
+                throw new UsageException(e.getMessage());
+            }
+        }
         return withInputOptions(m);
     }
 

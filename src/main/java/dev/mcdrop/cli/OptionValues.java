@@ -175,6 +175,9 @@ final class OptionValues {
     record PerChannel(float[] values) {}
 
     abstract static class ChannelValues implements ITypeConverter<PerChannel> {
+        /** The smallest std: dividing by less would carry pixel values past the float range. */
+        static final float MIN_STD = 1e-20f;
+
         private final boolean positive;
 
         ChannelValues(boolean positive) { this.positive = positive; }
@@ -190,8 +193,9 @@ final class OptionValues {
                 } catch (NumberFormatException e) {
                     throw new TypeConversionException("'" + dev.mcdrop.io.Names.display(part, 40) + "' is not a number; give comma-separated numbers, one per input channel");
                 }
-                if (!Float.isFinite(v[i]) || (positive && !(v[i] > 0))) {
-                    throw new TypeConversionException(part + " is out of range; give " + (positive ? "positive" : "finite") + " numbers, one per input channel");
+                if (!Float.isFinite(v[i]) || (positive && !(v[i] >= MIN_STD)) || Math.abs(v[i]) > 1e30f) {
+                    throw new TypeConversionException(part + " is out of range; give " + (positive ? "numbers from 1e-20" : "numbers")
+                            + " up to 1e30, one per input channel");
                 }
             }
             return new PerChannel(v);

@@ -236,6 +236,10 @@ public final class OnnxImport {
                     ? new Op.Clip(n.getFloat("min", -Float.MAX_VALUE), n.getFloat("max", Float.MAX_VALUE))
                     : new Op.Clip(present(n, 1) ? scalar(n, 1) : Double.NEGATIVE_INFINITY, present(n, 2) ? scalar(n, 2) : Double.POSITIVE_INFINITY);
             case "Dropout" -> {
+                if (opset < 12 && (present(n, 1) || present(n, 2))) {
+                    throw n.error("has a ratio or training_mode input, which Dropout takes from opset 12 on; at opset " + opset
+                            + " its ratio is the attribute 'ratio'");
+                }
                 if (opset >= 12 && present(n, 2)) constant(n, 2); // training_mode: a constant, ignored (mcdrop decides when to drop)
                 double ratio = opset < 12 ? n.getFloat("ratio", 0.5f) : present(n, 1) ? scalar(n, 1) : 0.5;
                 yield new Op.Dropout((float) ratio, false);

@@ -61,11 +61,7 @@ final class GraphCompiler {
         this.backend = backend;
         this.graph = folded;
         this.owned = owned;
-        String out = graph.outputs().getFirst();
-        Node last = graph.producer(out);
-        if (last != null && last.op() instanceof Op.Softmax s && graph.shape(out).rank() == 1 && (s.axis() == 1 || s.axis() == -1)) {
-            out = last.input(0); // the reduction takes the softmax itself
-        }
+        String out = logitsOf(graph);
         markNeeded(out);
         for (Node n : graph.nodes()) {
             if (!needed.contains(n.name())) continue;
@@ -78,6 +74,42 @@ final class GraphCompiler {
         for (Node n : graph.nodes()) if (needed.contains(n.name()) && !emitted.contains(n)) compile(n);
         PlanTensor result = tensor(out, isSampled(out));
         logits = result;
+    }
+
+    /**
+     * The tensor whose softmax the MC reduction takes: the output, or the input of a final Softmax
+     * over the classes (looking through nodes that change no value after it: Identity, a Flatten or
+     * Reshape of a vector). A graph whose output is computed from a Softmax's probabilities in any
+     * other way (a Dropout or an activation after it) is refused: its softmax would be taken twice.
+     */
+    private static String logitsOf(Graph graph) {
+        String t = graph.outputs().getFirst();
+        Node p = graph.producer(t);
+        while (p != null && (p.op() instanceof Op.Identity
+                || ((p.op() instanceof Op.Flatten || p.op() instanceof Op.Reshape) && graph.shape(p.input(0)).plane() == 1))) {
+            t = p.input(0);
+            p = graph.producer(t);
+        }
+        if (p != null && p.op() instanceof Op.Softmax s && graph.shape(t).elements() == graph.shape(t).channels()
+                && (s.axis() == 1 || s.axis() == -1 || graph.shape(t).rank() == 1)) {
+            return p.input(0);
+        }
+        List<String> path = new ArrayList<>();
+        for (Node q = p; q != null && q.inputs().size() - initializerInputs(graph, q) == 1; q = graph.producer(q.input(0))) {
+            if (q.op() instanceof Op.Softmax) {
+                throw new GraphException("the output " + dev.mcdrop.io.Names.quote(graph.outputs().getFirst()) + " is computed from the probabilities of "
+                        + q.describe() + " (then " + dev.mcdrop.io.Names.list(path.reversed()) + "); mcdrop takes the softmax of the output itself, "
+                        + "so the graph must end in logits or in that Softmax");
+            }
+            path.add(q.name());
+        }
+        return graph.outputs().getFirst();
+    }
+
+    private static int initializerInputs(Graph graph, Node n) {
+        int k = 0;
+        for (String in : n.inputs()) if (graph.isInitializer(in)) k++;
+        return k;
     }
 
     /** Whether any dropout reaches the output: else MC prediction is the standard prediction and everything runs once. */

@@ -63,7 +63,7 @@ class GraphModelsCliTest {
         assertTrue(none.out().contains("dropout 0.3"), none.out());
 
         Run unknown = run("info", "--model", "cifar-nin", "--dropout", "cccp55");
-        assertEquals(1, unknown.exit(), unknown.out());
+        assertEquals(2, unknown.exit(), unknown.out()); // the option's value is wrong: a usage error
         assertEquals(1, unknown.err().strip().lines().filter(l -> l.startsWith("mcdrop:") && l.contains("--dropout")).count(), unknown.err());
         assertTrue(unknown.err().contains("cccp5"), "names the closest node: " + unknown.err());
     }
@@ -81,6 +81,15 @@ class GraphModelsCliTest {
             assertTrue(r.err().lines().anyMatch(l -> l.startsWith("mcdrop:")), args + ": " + r.err());
             assertTrue(!r.err().contains("Exception") && !r.err().contains("\tat "), args + ": " + r.err());
         }
+    }
+
+    @Test
+    void infoShowsAChainModelWithTheInputOptionsAndItsNodeNames() {
+        Run r = run("info", "--model", "lenet-all", "--std", "2");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("layer 1 (dropout p=0.5)"), r.out());
+        assertTrue(r.out().contains("input: pixels 0–255 × 0.00390625, then (x − mean) / std with mean 0 and std [2]"), r.out());
+        assertTrue(r.out().contains("nodes (names for --dropout): ['conv1', 'dropout1', 'maxpool2'"), r.out());
     }
 
     @Test

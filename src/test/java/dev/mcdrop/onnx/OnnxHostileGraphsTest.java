@@ -78,6 +78,18 @@ class OnnxHostileGraphsTest {
                 refused(image("y", node("Relu", "r", new String[] {"x"}, new String[] {"y"}, OnnxWriter.attrFloat("alpha", 1f)))));
     }
 
+    /** Before opset 12 Dropout's ratio is an attribute: an input in its place would be ignored, so it is refused. */
+    @Test
+    void aDropoutRatioInputBeforeOpset12IsRefused() throws IOException {
+        ProtoWriter g = graph("g").message(11, valueInfo("x", DataType.FLOAT, "N", 1L, 4L, 4L))
+                .message(1, node("Dropout", "drop", new String[] {"x", "x"}, new String[] {"y"}))
+                .message(12, valueInfo("y", DataType.FLOAT));
+        ProtoWriter opset11 = new ProtoWriter().varint(1, 8).string(2, "mcdrop-test").string(3, "1")
+                .message(7, g).message(8, new ProtoWriter().string(1, "").varint(2, 11));
+        assertEquals("graph.node[0] 'drop' (Dropout): has a ratio or training_mode input, which Dropout takes from opset 12 on;"
+                + " at opset 11 its ratio is the attribute 'ratio'", refused(opset11));
+    }
+
     @Test
     void inputDimensionsWhoseProductOverflowsAreRefused() throws IOException {
         long big = Integer.MAX_VALUE;

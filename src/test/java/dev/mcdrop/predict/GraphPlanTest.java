@@ -88,6 +88,32 @@ class GraphPlanTest {
                 + varying + " differing probabilities)");
     }
 
+    /** A final Softmax is the reduction's, even behind an Identity; probabilities fed on through a Dropout are refused. */
+    @org.junit.jupiter.api.Test
+    void theSoftmaxIsTakenOnceOrTheGraphIsRefused() {
+        GraphNets.Builder b = new GraphNets.Builder(9, new Shape(1, 4, 4));
+        String logits = b.gemm(b.node(new Op.Flatten(), b.relu(b.conv("x", 1, 2, 3, 1))), 32, 3);
+        String probs = b.node(new Op.Softmax(1), logits);
+        Graph direct = b.build("direct", probs);
+        Graph behindIdentity = b.build("identity", b.node(new Op.Identity(), probs));
+        TestNets.Images images = TestNets.Images.random(new Shape(1, 4, 4), 2, 5);
+        McOptions o = new McOptions(2, 1, 2, 0);
+        try (ReferenceBackend ref = new ReferenceBackend();
+             McPredictor a = new McPredictor(ref, new GraphModel("a", direct, InputTransform.scale(1f / 255), Map.of()), o);
+             McPredictor c = new McPredictor(ref, new GraphModel("c", behindIdentity, InputTransform.scale(1f / 255), Map.of()), o)) {
+            ImagePrediction[] pa = a.predict(images), pc = c.predict(images);
+            for (int i = 0; i < 2; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(pa[i].standardProbs(), pc[i].standardProbs());
+        }
+        GraphNets.Builder d = new GraphNets.Builder(9, new Shape(1, 4, 4));
+        String after = d.dropout(d.node(new Op.Softmax(1), d.gemm(d.node(new Op.Flatten(), d.conv("x", 1, 2, 3, 1)), 32, 3)), 0.5f);
+        Graph twice = d.build("twice", after);
+        try (ReferenceBackend ref = new ReferenceBackend()) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.mcdrop.graph.GraphException.class,
+                    () -> new McPredictor(ref, new GraphModel("twice", twice, InputTransform.RAW, Map.of()), o).close());
+            assertTrue(e.getMessage().contains("computed from the probabilities of node"), e.getMessage());
+        }
+    }
+
     static double[] softmax(double[] z) {
         double max = Double.NEGATIVE_INFINITY, sum = 0;
         for (double v : z) max = Math.max(max, v);
