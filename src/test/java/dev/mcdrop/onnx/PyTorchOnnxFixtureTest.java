@@ -196,8 +196,29 @@ public class PyTorchOnnxFixtureTest {
         assertMcAgrees(f, f.graph(), PyTorchOnnxFixtureTest::cpuPredictorMc, "McPredictor (cpu, fused plan)");
     }
 
+    /** The product's standard prediction (dropout as the identity, BatchNorm folded, fused plan) is PyTorch's eval output. */
+    @Test
+    void theCpuPredictorsStandardPredictionIsPyTorchsEvalOutput() throws IOException {
+        Fixture f = load();
+        ImagePrediction[] ps = cpuPredict(f.graph(), f.images(), 1);
+        for (int i = 0; i < ps.length; i++)
+            for (int k = 0; k < ps[i].standardProbs().length; k++) {
+                assertEquals(f.evalProbs()[i][k], ps[i].standardProbs()[k], 1e-5, "image " + i + " class " + k + ": standard probability");
+            }
+    }
+
     /** {@link McPredictor} on a 2-thread CPU backend as an {@link McEngine}: raw input values, content mask keys. */
     static McAnswer cpuPredictorMc(Graph graph, double[][] images, int samples) {
+        ImagePrediction[] ps = cpuPredict(graph, images, samples);
+        double[][] mean = new double[images.length][];
+        for (int i = 0; i < ps.length; i++) {
+            mean[i] = new double[ps[i].meanProbs().length];
+            for (int k = 0; k < mean[i].length; k++) mean[i][k] = ps[i].meanProbs()[k];
+        }
+        return new McAnswer(mean, null);
+    }
+
+    private static ImagePrediction[] cpuPredict(Graph graph, double[][] images, int samples) {
         Shape shape = graph.input().shape();
         ImageSource source = new ImageSource() {
             @Override public int count() { return images.length; }
@@ -216,13 +237,7 @@ public class PyTorchOnnxFixtureTest {
         GraphModel model = new GraphModel("resnet-mc", graph, InputTransform.RAW, Map.of());
         try (CpuBackend cpu = new CpuBackend(2);
              McPredictor p = new McPredictor(cpu, model, new McOptions(samples, 20261214L, images.length, 0))) {
-            ImagePrediction[] ps = p.predict(source);
-            double[][] mean = new double[images.length][];
-            for (int i = 0; i < ps.length; i++) {
-                mean[i] = new double[ps[i].meanProbs().length];
-                for (int k = 0; k < mean[i].length; k++) mean[i][k] = ps[i].meanProbs()[k];
-            }
-            return new McAnswer(mean, null);
+            return p.predict(source);
         }
     }
 }
