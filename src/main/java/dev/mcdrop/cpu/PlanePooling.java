@@ -67,7 +67,12 @@ final class PlanePooling {
         }
     }
 
-    /** Any window: pads, dilations, ceil mode's overhang, rectangular kernels and strides. */
+    /**
+     * Any window: pads, dilations, ceil mode's overhang, rectangular kernels and strides. Each
+     * window's taps inside the image are found once as a range of kernel rows and columns
+     * ({@link #first}, {@link #end}), so the inner loops read without bounds tests; taps are visited
+     * row-major as before, so the sums (and bits) do not change.
+     */
     private static void general(float[] in, int src, PoolGeometry g, float[] out, int dst) {
         Window win = g.window();
         int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
@@ -75,38 +80,40 @@ final class PlanePooling {
         boolean max = g.kind() == PoolGeometry.PoolKind.MAX;
         for (int oy = 0; oy < oh; oy++) {
             int y0 = oy * win.strideHeight() - win.padTop();
-            int rowsIn = 0, rowsPadded = 0; // window rows inside the image; inside image or explicit padding
-            for (int ky = 0; ky < kh; ky++) {
-                int y = y0 + ky * dh;
-                if (y >= 0 && y < h) rowsIn++;
-                if (y >= -win.padTop() && y < h + win.padBottom()) rowsPadded++;
-            }
+            int ky0 = first(y0, dh, 0), ky1 = end(y0, dh, kh, h);
+            // window rows inside the image or its explicit padding (the ceil-mode overhang is neither)
+            int rowsPadded = end(y0, dh, kh, h + win.padBottom()) - first(y0, dh, -win.padTop());
             for (int ox = 0; ox < ow; ox++) {
                 int x0 = ox * win.strideWidth() - win.padLeft();
-                int colsIn = 0, colsPadded = 0;
+                int kx0 = first(x0, dw, 0), kx1 = end(x0, dw, kw, w);
                 float acc = max ? Float.NEGATIVE_INFINITY : 0f;
-                for (int kx = 0; kx < kw; kx++) {
-                    int x = x0 + kx * dw;
-                    if (x >= -win.padLeft() && x < w + win.padRight()) colsPadded++;
-                    if (x < 0 || x >= w) continue;
-                    colsIn++;
-                }
-                for (int ky = 0; ky < kh; ky++) {
-                    int y = y0 + ky * dh;
-                    if (y < 0 || y >= h) continue;
-                    int row = src + y * w;
-                    for (int kx = 0; kx < kw; kx++) {
-                        int x = x0 + kx * dw;
-                        if (x < 0 || x >= w) continue;
-                        acc = max ? Math.max(acc, in[row + x]) : acc + in[row + x];
+                for (int ky = ky0; ky < ky1; ky++) {
+                    int at = src + (y0 + ky * dh) * w + x0;
+                    if (max) {
+                        for (int kx = kx0; kx < kx1; kx++) acc = Math.max(acc, in[at + kx * dw]);
+                    } else {
+                        for (int kx = kx0; kx < kx1; kx++) acc += in[at + kx * dw];
                     }
                 }
                 if (!max) {
-                    int divisor = g.countIncludePad() ? rowsPadded * colsPadded : rowsIn * colsIn;
+                    int colsPadded = end(x0, dw, kw, w + win.padRight()) - first(x0, dw, -win.padLeft());
+                    int divisor = g.countIncludePad() ? Math.max(0, rowsPadded) * Math.max(0, colsPadded)
+                            : Math.max(0, ky1 - ky0) * Math.max(0, kx1 - kx0);
                     acc /= (float) divisor;
                 }
                 out[dst + oy * ow + ox] = acc;
             }
         }
+    }
+
+    /** The first tap k ≥ 0 of a window starting at {@code start} with dilation d that lies at or after {@code low}. */
+    private static int first(int start, int d, int low) {
+        return start >= low ? 0 : (low - start + d - 1) / d;
+    }
+
+    /** One past the last tap k < kernel of a window starting at {@code start} that lies before {@code high}. */
+    private static int end(int start, int d, int kernel, int high) {
+        if (start >= high) return 0;
+        return Math.min(kernel, (high - 1 - start) / d + 1);
     }
 }
