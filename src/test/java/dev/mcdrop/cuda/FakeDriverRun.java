@@ -56,7 +56,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  *       the fake is honest: bad launch geometry, a pointer argument outside device memory, an async
  *       copy from pageable memory and an unimplemented driver call all fail; device memory is not
  *       zeroed; queued work does not run before something waits for it;</li>
- *   <li>runs {@link CudaBackendTest} and {@link CudaGraphOpsTest} through the JUnit Platform launcher;</li>
+ *   <li>runs {@link CudaBackendTest}, {@link CudaGraphOpsTest} and {@link CudaGraphPlanTest} through the JUnit Platform launcher;</li>
  *   <li>predicts a few bundled MNIST test images with lenet-all (T = 4, several batches and
  *       chunks) on the CUDA backend, with cuBLAS and with the built-in GEMM kernel, and on the CPU
  *       backend, and requires the same mean and standard probabilities within 1e-5;</li>
@@ -225,7 +225,7 @@ public final class FakeDriverRun {
     }
 
     /** The backend's test classes the child runs; FakeDriverTest requires every test of each to run and pass. */
-    static final List<Class<?>> BACKEND_TESTS = List.of(CudaBackendTest.class, CudaGraphOpsTest.class);
+    static final List<Class<?>> BACKEND_TESTS = List.of(CudaBackendTest.class, CudaGraphOpsTest.class, CudaGraphPlanTest.class);
 
     private static void runCudaBackendTest() {
         System.out.println("FAKE-DRIVER CudaBackendTest");
@@ -256,7 +256,7 @@ public final class FakeDriverRun {
         boolean allPassed = s.getTestsFoundCount() > 0 && s.getTestsSucceededCount() == s.getTestsFoundCount()
                 && s.getTestsFailedCount() == 0 && s.getTestsAbortedCount() == 0 && s.getTestsSkippedCount() == 0
                 && s.getContainersFailedCount() == 0;
-        if (!allPassed) problems.add("CudaBackendTest / CudaGraphOpsTest did not pass completely on the fake driver");
+        if (!allPassed) problems.add("CudaBackendTest / CudaGraphOpsTest / CudaGraphPlanTest did not pass completely on the fake driver");
     }
 
     private static void comparePredictions() throws Exception {

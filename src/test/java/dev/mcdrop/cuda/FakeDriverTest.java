@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * {@link FakeDriverRun} in a child JVM with the fake first on LD_LIBRARY_PATH (it must be set
  * before the JVM starts: JCuda's JNI library links libcuda.so.1) and
  * {@code -Dmcdrop.cublas=<fake libcublas>}. The child runs {@link CudaBackendTest} and
- * {@link CudaGraphOpsTest} ({@link FakeDriverRun#BACKEND_TESTS}) — every one of their tests must run and pass, none skipped, so this cannot pass by not finding the fake — and
+ * {@link CudaGraphOpsTest}, {@link CudaGraphPlanTest} ({@link FakeDriverRun#BACKEND_TESTS}) — every one of their tests must run and pass, none skipped, so this cannot pass by not finding the fake — and
  * compares an MC-dropout prediction on the fake GPU with the CPU backend.
  *
  * <p>The driver functions JCuda links but the fake does not implement are stubs generated here from
@@ -94,7 +94,7 @@ class FakeDriverTest {
         int found = Integer.parseInt(m.group(1)), started = Integer.parseInt(m.group(2)), succeeded = Integer.parseInt(m.group(3));
         int failed = Integer.parseInt(m.group(4)), aborted = Integer.parseInt(m.group(5)), skipped = Integer.parseInt(m.group(6));
         int expected = FakeDriverRun.BACKEND_TESTS.stream().mapToInt(FakeDriverTest::testMethods).sum();
-        assertAll("CudaBackendTest and CudaGraphOpsTest on the fake driver" + report,
+        assertAll("the backend tests (FakeDriverRun.BACKEND_TESTS) on the fake driver" + report,
                 () -> assertEquals(expected, found, "tests found"),
                 () -> assertEquals(expected, started, "tests started"),
                 () -> assertEquals(expected, succeeded, "tests passed"),
