@@ -34,7 +34,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export PATH="$JAVA_HOME/bin:$PATH"
 
-HARNESSES=(SafeTensorsFile WeightsFile ArchitectureJson Idx Cifar10 ImageFiles NpySamples OnnxFile)
+HARNESSES=(SafeTensorsFile WeightsFile ArchitectureJson GraphJson Idx Cifar10 ImageFiles NpySamples OnnxFile)
 usage() { echo "usage: scripts/fuzz.sh <$(IFS='|'; echo "${HARNESSES[*]}")|all> <minutes> | list | seeds" >&2; exit 2; }
 
 out=target/fuzz
