@@ -24,8 +24,7 @@ final class SlotAllocator {
         SlotAllocator a = new SlotAllocator();
         Map<PlanTensor, Integer> lastRead = new IdentityHashMap<>();
         for (int i = 0; i < steps.size(); i++) for (PlanTensor t : steps.get(i).reads()) lastRead.put(t, i);
-        Map<PlanTensor, Boolean> holding = new IdentityHashMap<>();
-        for (PlanTensor t : live) if (t.slot < 0) { a.take(t); holding.put(t, true); }
+        for (PlanTensor t : live) if (t.slot < 0) a.take(t);
         for (int i = 0; i < steps.size(); i++) {
             PlanStep s = steps.get(i);
             for (PlanTensor t : s.temps()) a.take(t);
