@@ -103,15 +103,18 @@ final class ModelOptions {
         if (inputScale == null && mean == null && std == null) return m;
         InputTransform t = m.transform();
         int channels = m.input().channels();
-        for (var o : new Object[][]{{"--mean", mean}, {"--std", std}}) {
-            float[] v = o[1] == null ? null : ((OptionValues.PerChannel) o[1]).values();
-            if (v != null && v.length != channels) {
-                throw new UsageException(o[0] + " has " + v.length + " value" + (v.length == 1 ? "" : "s") + " but the model's input has "
-                        + channels + " channel" + (channels == 1 ? "" : "s"));
-            }
-        }
         return m.withTransform(new InputTransform(inputScale == null ? t.scale() : inputScale.floatValue(),
-                mean == null ? t.mean() : mean.values(), std == null ? t.std() : std.values()));
+                mean == null ? t.mean() : perChannel("--mean", mean, channels), std == null ? t.std() : perChannel("--std", std, channels)));
+    }
+
+    /** An option's per-channel values, refused unless there is one per input channel. */
+    private static float[] perChannel(String option, OptionValues.PerChannel given, int channels) {
+        float[] v = given.values();
+        if (v.length != channels) {
+            throw new UsageException(option + " has " + v.length + " value" + (v.length == 1 ? "" : "s") + " but the model's input has "
+                    + channels + " channel" + (channels == 1 ? "" : "s"));
+        }
+        return v;
     }
 
     /** The files these options read (the weights, an architecture file), for {@link OutputPaths}. */

@@ -219,10 +219,7 @@ final class GraphPlan implements AutoCloseable {
         if (s instanceof PlanStep.Expand x && nodes.isEmpty()) sb.append(' ').append(Names.quote(x.src().name));
         else if (!nodes.isEmpty()) sb.append(' ').append(Names.list(nodes, 6));
         for (PlanTensor t : s.writes()) sb.append(" -> ").append(t.channels).append(t.plane == 1 ? "" : "x" + t.plane);
-        if (s instanceof PlanStep.Conv c && c.tail().dropout() != null) sb.append(", ").append(c.tail().dropout());
-        if (s instanceof PlanStep.Gemm g && g.tail().dropout() != null) sb.append(", ").append(g.tail().dropout());
-        if (s instanceof PlanStep.Pointwise p && p.tail().dropout() != null) sb.append(", ").append(p.tail().dropout());
-        if (s instanceof PlanStep.Expand x && x.dropout() != null) sb.append(", ").append(x.dropout());
+        if (s.dropout() != null) sb.append(", ").append(s.dropout());
         sb.append('\n');
     }
 

@@ -35,6 +35,9 @@ sealed interface PlanStep {
     /** Im2col scratch elements per column the step needs (0 when the backend forms panels itself). */
     default long scratchPerColumn() { return 0; }
 
+    /** The dropout the step applies, or null. */
+    default Dropout dropout() { return null; }
+
     /** Which mask a dropout draws: the graph's mask index (Philox counter word), rate, per channel or per element. */
     record Dropout(String node, int maskIndex, float p, boolean perChannel) {
         @Override public String toString() { return "dropout " + p + (perChannel ? " per channel" : "") + " [mask " + maskIndex + "]"; }
@@ -66,6 +69,8 @@ sealed interface PlanStep {
                 PoolGeometry pool, PlanTensor unpooled, long scratchPerColumn) implements PlanStep {
         @Override public String pattern() { return "conv" + tail.describe() + (pool == null ? "" : "+pool"); }
 
+        @Override public Dropout dropout() { return tail.dropout(); }
+
         @Override public List<PlanTensor> reads() { return tail.residual() == null ? List.of(in) : List.of(in, tail.residual()); }
 
         @Override public List<PlanTensor> writes() { return List.of(out); }
@@ -79,6 +84,8 @@ sealed interface PlanStep {
     record Gemm(List<String> nodes, PlanTensor in, PlanTensor out, Buffer weight, Tail tail) implements PlanStep {
         @Override public String pattern() { return "gemm" + tail.describe(); }
 
+        @Override public Dropout dropout() { return tail.dropout(); }
+
         @Override public List<PlanTensor> reads() { return tail.residual() == null ? List.of(in) : List.of(in, tail.residual()); }
 
         @Override public List<PlanTensor> writes() { return List.of(out); }
@@ -87,6 +94,8 @@ sealed interface PlanStep {
     /** A tail with no GEMM before it, in place on {@code x} (an activation, a batch norm's affine, a dropout). */
     record Pointwise(List<String> nodes, PlanTensor x, Tail tail) implements PlanStep {
         @Override public String pattern() { return "pointwise" + tail.describe(); }
+
+        @Override public Dropout dropout() { return tail.dropout(); }
 
         @Override public List<PlanTensor> reads() { return tail.residual() == null ? List.of(x) : List.of(x, tail.residual()); }
 
